@@ -1,0 +1,52 @@
+// swift-tools-version: 6.2
+// Docket: a correspondence and submission workflow manager for a council's governance team.
+import PackageDescription
+
+let package = Package(
+    name: "Docket",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "docket", targets: ["docket"]),
+        .library(name: "XML", targets: ["XML"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // The system libxml2, seen through a small shim header (see PITFALLS: ICU clash, xmlFree).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // The only module that touches libxml2 pointers: hardened parsing, XSD, XPath, building, C14N.
+        .target(name: "XML", dependencies: ["CLibXML2"]),
+        // The command-line tool: argument parsing only, the work is done by the library modules.
+        .executableTarget(
+            name: "docket",
+            dependencies: [
+                "XML",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Release-built throughput measurements against baselines run in the same process run.
+        .executableTarget(
+            name: "docket-bench",
+            dependencies: [
+                "XML",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/DocketBench"
+        ),
+        .testTarget(
+            name: "XMLTests",
+            dependencies: ["XML"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DocketCLITests",
+            dependencies: ["docket"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,94 @@
+import CLibXML2
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A compiled W3C XML Schema (XSD 1.0), loaded from a trusted local file.
+///
+/// The schema's own `xs:import`/`xs:include` are resolved only to files in the schema's
+/// directory (or below it); anything else, and every network location, is refused.
+///
+/// Sendable because the compiled schema is never mutated after loading and libxml2 allows
+/// one schema to serve many validation contexts at once (each `validate` makes its own).
+public final class XMLSchema: @unchecked Sendable {
+    private let pointer: xmlSchemaPtr
+    /// The path the schema was loaded from, as given.
+    public let path: String
+
+    /// Loads and compiles the schema at `path`.
+    ///
+    /// - Throws: `XMLError.schemaUnusable` with libxml2's messages if the file is missing,
+    ///   is not a schema, or imports something it may not.
+    public init(contentsOfFile path: String) throws {
+        guard let resolved = realpath(path, nil) else {
+            throw XMLError.schemaUnusable(
+                path: path,
+                [
+                    XMLDiagnostic(
+                        severity: .fatal, source: path, line: 0, column: 0,
+                        message: "cannot open schema: \(FileBytes.errnoDescription())")
+                ])
+        }
+        let canonical = String(cString: resolved)
+        free(resolved)
+        let directory = String(canonical[..<(canonical.lastIndex(of: "/") ?? canonical.startIndex)])
+        let capture = ErrorCapture(source: path, trustedDirectory: directory.isEmpty ? "/" : directory)
+        self.path = path
+        self.pointer = try capture.run {
+            guard let parserContext = xmlSchemaNewParserCtxt(canonical) else {
+                throw XMLError.schemaUnusable(path: path, capture.diagnostics)
+            }
+            defer { xmlSchemaFreeParserCtxt(parserContext) }
+            xmlSchemaSetParserStructuredErrors(
+                parserContext, captureStructuredError, Unmanaged.passUnretained(capture).toOpaque())
+            let schema = xmlSchemaParse(parserContext)
+            guard let schema, !capture.hasErrors else {
+                if let schema { xmlSchemaFree(schema) }
+                throw XMLError.schemaUnusable(path: path, capture.diagnostics)
+            }
+            return schema
+        }
+    }
+
+    deinit {
+        xmlSchemaFree(pointer)
+    }
+
+    /// Every problem libxml2 reports when validating `document` against this schema; empty
+    /// when the document is valid. (libxml2 stops checking an element's later children after
+    /// a content-model error, so a fix can reveal more.)
+    public func problems(in document: XMLDocument) -> [XMLDiagnostic] {
+        let capture = ErrorCapture(source: document.source)
+        return capture.run {
+            guard let context = xmlSchemaNewValidCtxt(pointer) else {
+                return [
+                    XMLDiagnostic(
+                        severity: .fatal, source: document.source, line: 0, column: 0,
+                        message: "cannot create a validation context")
+                ]
+            }
+            defer { xmlSchemaFreeValidCtxt(context) }
+            xmlSchemaSetValidStructuredErrors(
+                context, captureStructuredError, Unmanaged.passUnretained(capture).toOpaque())
+            let status = xmlSchemaValidateDoc(context, document.pointer)
+            if status != 0 && !capture.hasErrors {
+                capture.record(
+                    XMLDiagnostic(
+                        severity: .error, line: 0, column: 0,
+                        message: "validation failed (libxml2 status \(status)) without a message"))
+            }
+            return capture.diagnostics.filter { $0.severity != .warning }
+        }
+    }
+
+    /// Validates `document`.
+    ///
+    /// - Throws: `XMLError.schemaInvalid` carrying every problem reported.
+    public func validate(_ document: XMLDocument) throws {
+        let problems = problems(in: document)
+        if !problems.isEmpty { throw XMLError.schemaInvalid(problems) }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import XML
+
+/// The `docket` command: a thin layer that parses arguments and calls the library.
+@main
+struct Docket: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "docket",
+        abstract: "Track formal submissions through approval and keep their record.",
+        discussion: """
+            Docket moves a council's formal submissions through drafting, the Mayor's sign-off,
+            dispatch, the Commissioners' response and Board consideration, and archives every
+            document with XML metadata that can be checked without Docket.
+            """,
+        version: "docket \(version) (libxml2 \(XMLLibrary.runtimeVersion))",
+        subcommands: [XMLCommand.self]
+    )
+
+    /// Runs the command; usage errors exit with status 2, as the subcommands document.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                // ArgumentParser's usage errors are EX_USAGE (64); Docket documents 2.
+                var standardError = StandardError()
+                print(fullMessage(for: error), to: &standardError)
+                Foundation.exit(ExitCode.usage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+extension ExitCode {
+    /// A file failed a check (invalid XML, a failed verification).
+    static let problemsFound = ExitCode(1)
+    /// The command was used wrongly: a missing or unusable argument such as a schema.
+    static let usage = ExitCode(2)
+}
