@@ -10,7 +10,8 @@ let package = Package(
         .library(name: "XML", targets: ["XML"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // The system libxml2, seen through a small shim header (see PITFALLS: ICU clash, xmlFree).
@@ -21,6 +22,11 @@ let package = Package(
         ),
         // The only module that touches libxml2 pointers: hardened parsing, XSD, XPath, building, C14N.
         .target(name: "XML", dependencies: ["CLibXML2"]),
+        // Workflow definitions (SCXML) and the pure state machine: no file system, no clock.
+        .target(
+            name: "Workflow",
+            dependencies: ["XML", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The command-line tool: argument parsing only, the work is done by the library modules.
         .executableTarget(
             name: "docket",
@@ -42,6 +48,10 @@ let package = Package(
             name: "XMLTests",
             dependencies: ["XML"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "WorkflowTests",
+            dependencies: ["Workflow", "XML"]
         ),
         .testTarget(
             name: "DocketCLITests",

@@ -1,0 +1,87 @@
+/// A workflow: the states a submission moves through and the rules on each transition.
+///
+/// Loaded from a W3C SCXML file (see `WorkflowLoader`); immutable and `Sendable`.
+public struct WorkflowDefinition: Sendable, Hashable {
+    /// The `name` attribute of `<scxml>`, e.g. `best-value-submission`.
+    public var name: String
+    /// A human title (`docket:title`), if given.
+    public var title: String?
+    public var initialState: String
+    /// States in file order.
+    public var states: [State]
+    /// SHA-256 (lower-case hex) of the definition's exclusive canonical XML: the identity a
+    /// submission is pinned to.
+    public var digest: String
+
+    /// One state: a `<state>` or a `<final>`.
+    public struct State: Sendable, Hashable {
+        public var id: String
+        public var isFinal: Bool
+        /// Working days allowed in this state before it is overdue.
+        public var deadlineWorkingDays: Int?
+        public var transitions: [Transition]
+        /// The line of the element in its file, for messages.
+        public var line: Int
+
+        public init(id: String, isFinal: Bool, deadlineWorkingDays: Int?, transitions: [Transition], line: Int) {
+            self.id = id
+            self.isFinal = isFinal
+            self.deadlineWorkingDays = deadlineWorkingDays
+            self.transitions = transitions
+            self.line = line
+        }
+    }
+
+    /// One `<transition event target>` and the rules Docket attaches to it.
+    public struct Transition: Sendable, Hashable {
+        public var event: String
+        public var source: String
+        public var target: String
+        public var roles: Set<Role>
+        public var requiredDocuments: [DocumentKind]
+        public var requiredFields: [FieldRequirement]
+        public var commentRequired: Bool
+        public var packRule: PackRule?
+        public var line: Int
+
+        public init(
+            event: String, source: String, target: String, roles: Set<Role>, requiredDocuments: [DocumentKind] = [],
+            requiredFields: [FieldRequirement] = [], commentRequired: Bool = false, packRule: PackRule? = nil,
+            line: Int = 0
+        ) {
+            self.event = event
+            self.source = source
+            self.target = target
+            self.roles = roles
+            self.requiredDocuments = requiredDocuments
+            self.requiredFields = requiredFields
+            self.commentRequired = commentRequired
+            self.packRule = packRule
+            self.line = line
+        }
+    }
+
+    public init(name: String, title: String?, initialState: String, states: [State], digest: String) {
+        self.name = name
+        self.title = title
+        self.initialState = initialState
+        self.states = states
+        self.digest = digest
+    }
+
+    /// The state with this id.
+    public func state(_ id: String) -> State? {
+        states.first { $0.id == id }
+    }
+
+    /// Every event name the workflow knows, in file order, without repeats.
+    public var eventNames: [String] {
+        var seen = Set<String>()
+        return states.flatMap(\.transitions).map(\.event).filter { seen.insert($0).inserted }
+    }
+
+    /// The transition taken by `event` from `state`, if any.
+    public func transition(from state: String, on event: String) -> Transition? {
+        self.state(state)?.transitions.first { $0.event == event }
+    }
+}
