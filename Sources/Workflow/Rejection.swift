@@ -23,7 +23,8 @@ public enum Rejection: Error, Sendable, Hashable, CustomStringConvertible {
             return "'\(event)' cannot be fired in state '\(state)'; allowed now: \(Self.list(allowed))"
         case .wrongRole(let event, let roles, let actorRoles):
             let held = actorRoles.isEmpty ? "no roles" : actorRoles.map(\.rawValue).joined(separator: ", ")
-            return "'\(event)' may be fired only by \(roles.map(\.rawValue).joined(separator: " or ")) (you have \(held))"
+            return
+                "'\(event)' may be fired only by \(roles.map(\.rawValue).joined(separator: " or ")) (you have \(held))"
         case .unmetRequirements(let event, let unmet):
             return "'\(event)' needs: " + unmet.map(\.description).joined(separator: "; ")
         case .packChangedSinceSignOff(let change):

@@ -40,7 +40,8 @@ public enum FieldType: String, Sendable, Hashable, CaseIterable, Codable {
             return CalendarDate(iso: value) == nil ? "must be a calendar date written YYYY-MM-DD" : nil
         case .reference:
             let allowed = value.unicodeScalars.allSatisfy {
-                ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || "-_./".unicodeScalars.contains($0)
+                ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0)
+                    || "-_./".unicodeScalars.contains($0)
             }
             return !value.isEmpty && allowed && value.count <= 64
                 ? nil : "must be a reference of letters, digits and - _ . / (at most 64)"

@@ -99,7 +99,9 @@ private struct DefinitionReader {
         var seen: [String: Int] = [:]
         for element in root.childElements {
             guard element.namespaceURI == Self.scxml, element.name == "state" || element.name == "final" else {
-                report(element.line, "element <\(element.name)> is outside Docket's SCXML subset (state, final, transition)")
+                report(
+                    element.line,
+                    "element <\(element.name)> is outside Docket's SCXML subset (state, final, transition)")
                 continue
             }
             guard let state = readState(element) else { continue }
@@ -136,7 +138,9 @@ private struct DefinitionReader {
             if let days = Int(text), days > 0 {
                 deadline = days
             } else {
-                report(element.line, "docket:deadline-working-days of '\(id)' must be a positive whole number, not '\(text)'")
+                report(
+                    element.line,
+                    "docket:deadline-working-days of '\(id)' must be a positive whole number, not '\(text)'")
             }
         }
         var transitions: [WorkflowDefinition.Transition] = []
@@ -174,7 +178,8 @@ private struct DefinitionReader {
             if let role = Role(rawValue: token) {
                 roles.insert(role)
             } else {
-                report(line, "unknown role '\(token)' (roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
+                report(
+                    line, "unknown role '\(token)' (roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
         if roles.isEmpty, element.attribute("roles", namespace: Self.docket) == nil {
@@ -242,12 +247,15 @@ private struct DefinitionReader {
             var events: [String: Int] = [:]
             for transition in state.transitions {
                 if !ids.contains(transition.target) {
-                    report(transition.line, "transition '\(transition.event)' targets unknown state '\(transition.target)'")
+                    report(
+                        transition.line, "transition '\(transition.event)' targets unknown state '\(transition.target)'"
+                    )
                 }
                 if let first = events[transition.event] {
                     report(
                         transition.line,
-                        "state '\(state.id)' has two transitions on event '\(transition.event)' (first on line \(first))")
+                        "state '\(state.id)' has two transitions on event '\(transition.event)' (first on line \(first))"
+                    )
                 }
                 events[transition.event] = events[transition.event] ?? transition.line
             }

@@ -59,7 +59,8 @@ import Testing
     }
 
     @Test func validFileIsReportedValidWithStatusZero() throws {
-        let outcome = try CommandRunner.docket(["xml", "validate", "--schema", "letter.xsd", "good.xml"], in: directory)
+        let outcome = try CommandRunner.docket(
+            ["xml", "validate", "--schema", "letter.xsd", "good.xml"], in: directory)
         #expect(outcome.status == 0)
         #expect(outcome.standardOutput == "good.xml: valid\n")
     }
@@ -77,7 +78,8 @@ import Testing
     }
 
     @Test func doctypeIsRefusedWithoutDisclosingTheFile() throws {
-        let outcome = try CommandRunner.docket(["xml", "validate", "--schema", "letter.xsd", "entity.xml"], in: directory)
+        let outcome = try CommandRunner.docket(
+            ["xml", "validate", "--schema", "letter.xsd", "entity.xml"], in: directory)
         #expect(outcome.status == 1)
         #expect(outcome.standardOutput.contains("entity.xml:2:"))
         #expect(outcome.standardOutput.contains("DOCTYPE"))
@@ -86,7 +88,8 @@ import Testing
     }
 
     @Test func missingSchemaIsAUsageError() throws {
-        let outcome = try CommandRunner.docket(["xml", "validate", "--schema", "absent.xsd", "good.xml"], in: directory)
+        let outcome = try CommandRunner.docket(
+            ["xml", "validate", "--schema", "absent.xsd", "good.xml"], in: directory)
         #expect(outcome.status == 2)
         #expect(outcome.standardError.contains("absent.xsd"))
         #expect(outcome.standardOutput.isEmpty)
@@ -102,7 +105,8 @@ import Testing
     }
 
     @Test func unreadableFileIsAProblemNotACrash() throws {
-        let outcome = try CommandRunner.docket(["xml", "validate", "--schema", "letter.xsd", "nowhere.xml"], in: directory)
+        let outcome = try CommandRunner.docket(
+            ["xml", "validate", "--schema", "letter.xsd", "nowhere.xml"], in: directory)
         #expect(outcome.status == 1)
         #expect(outcome.standardOutput.hasPrefix("nowhere.xml: cannot read"))
     }

@@ -13,20 +13,26 @@ import Workflow
     }
 
     static let table: [Row] = [
-        Row(from: "drafting", event: "submit-for-sign-off", to: "awaiting-sign-off", roles: [.officer],
+        Row(
+            from: "drafting", event: "submit-for-sign-off", to: "awaiting-sign-off", roles: [.officer],
             documents: [.submission, .coverLetter]),
         Row(from: "drafting", event: "withdraw", to: "withdrawn", roles: [.officer, .admin], comment: true),
         Row(from: "awaiting-sign-off", event: "sign-off", to: "signed-off", roles: [.mayor], pack: .bind),
         Row(from: "awaiting-sign-off", event: "return-for-redraft", to: "drafting", roles: [.mayor], comment: true),
-        Row(from: "signed-off", event: "dispatch", to: "dispatched", roles: [.officer],
+        Row(
+            from: "signed-off", event: "dispatch", to: "dispatched", roles: [.officer],
             fields: [.init(name: "dispatched-on", type: .date)], pack: .unchangedSinceSignOff),
         Row(from: "signed-off", event: "reopen", to: "drafting", roles: [.officer], comment: true, pack: .release),
-        Row(from: "dispatched", event: "record-response", to: "response-received", roles: [.officer],
+        Row(
+            from: "dispatched", event: "record-response", to: "response-received", roles: [.officer],
             documents: [.response], fields: [.init(name: "received-on", type: .date)]),
-        Row(from: "response-received", event: "schedule-for-board", to: "scheduled-for-board", roles: [.officer, .clerk],
+        Row(
+            from: "response-received", event: "schedule-for-board", to: "scheduled-for-board",
+            roles: [.officer, .clerk],
             fields: [.init(name: "meeting", type: .text)]),
         Row(from: "scheduled-for-board", event: "defer", to: "response-received", roles: [.clerk], comment: true),
-        Row(from: "scheduled-for-board", event: "record-outcome", to: "considered", roles: [.clerk],
+        Row(
+            from: "scheduled-for-board", event: "record-outcome", to: "considered", roles: [.clerk],
             fields: [.init(name: "outcome", type: .text)]),
     ]
 

@@ -26,7 +26,9 @@ import Workflow
     @Test func withdrawByOfficerOrAdminNeedsAComment() {
         var walk = Walk()
         #expect(walk.fire("withdraw", as: Support.admin) == .unmetRequirements(event: "withdraw", [.comment]))
-        #expect(walk.fire("withdraw", as: Support.admin, comment: "   ") == .unmetRequirements(event: "withdraw", [.comment]))
+        #expect(
+            walk.fire("withdraw", as: Support.admin, comment: "   ")
+                == .unmetRequirements(event: "withdraw", [.comment]))
         #expect(walk.fire("withdraw", as: Support.admin, comment: "Superseded") == nil)
         #expect(walk.state == "withdrawn")
         var second = Walk()
@@ -38,13 +40,17 @@ import Workflow
     @Test func returnForRedraftAndDeferGoBack() {
         var walk = Walk()
         walk.fire("submit-for-sign-off", as: Support.officer)
-        #expect(walk.fire("return-for-redraft", as: Support.mayor) == .unmetRequirements(event: "return-for-redraft", [.comment]))
+        #expect(
+            walk.fire("return-for-redraft", as: Support.mayor)
+                == .unmetRequirements(event: "return-for-redraft", [.comment]))
         #expect(walk.fire("return-for-redraft", as: Support.mayor, comment: "Tighten section 2") == nil)
         #expect(walk.state == "drafting")
         walk.fire("submit-for-sign-off", as: Support.officer)
         walk.fire("sign-off", as: Support.mayor)
         walk.fire("dispatch", as: Support.officer, fields: ["dispatched-on": "2016-09-20"])
-        walk.fire("record-response", as: Support.officer, fields: ["received-on": "2016-10-05"], pack: Support.pack + [Support.response])
+        walk.fire(
+            "record-response", as: Support.officer, fields: ["received-on": "2016-10-05"],
+            pack: Support.pack + [Support.response])
         #expect(walk.fire("schedule-for-board", as: Support.officer, fields: ["meeting": "m1"]) == nil)
         #expect(walk.fire("defer", as: Support.clerk) == .unmetRequirements(event: "defer", [.comment]))
         #expect(walk.fire("defer", as: Support.clerk, comment: "Next meeting") == nil)
@@ -53,7 +59,9 @@ import Workflow
 
     @Test func wrongStateListsWhatThisActorMayDoNow() {
         var walk = Walk()
-        #expect(walk.fire("sign-off", as: Support.mayor) == .wrongState(event: "sign-off", state: "drafting", allowedNow: []))
+        #expect(
+            walk.fire("sign-off", as: Support.mayor)
+                == .wrongState(event: "sign-off", state: "drafting", allowedNow: []))
         #expect(
             walk.fire("dispatch", as: Support.officer, fields: ["dispatched-on": "2016-09-20"])
                 == .wrongState(event: "dispatch", state: "drafting", allowedNow: ["submit-for-sign-off", "withdraw"]))
@@ -66,7 +74,9 @@ import Workflow
 
     @Test func unknownEventIsNamed() {
         var walk = Walk()
-        #expect(walk.fire("approve", as: Support.officer) == .unknownEvent(event: "approve", allowedNow: ["submit-for-sign-off", "withdraw"]))
+        #expect(
+            walk.fire("approve", as: Support.officer)
+                == .unknownEvent(event: "approve", allowedNow: ["submit-for-sign-off", "withdraw"]))
     }
 
     /// Every transition refuses every role outside its row, and admin can do only "withdraw".
@@ -79,12 +89,15 @@ import Workflow
                 walk.history = Self.history(reaching: state.id)
                 let rejection = walk.fire(transition.event, as: actor, fields: [:], comment: "c")
                 #expect(
-                    rejection == .wrongRole(event: transition.event, allowedRoles: transition.roles.sorted(), actorRoles: [role]),
+                    rejection
+                        == .wrongRole(
+                            event: transition.event, allowedRoles: transition.roles.sorted(), actorRoles: [role]),
                     "\(role) firing \(transition.event)")
             }
         }
         if role == .admin {
-            let events = Support.bestValue.states.flatMap(\.transitions).filter { $0.roles.contains(.admin) }.map(\.event)
+            let events = Support.bestValue.states.flatMap(\.transitions).filter { $0.roles.contains(.admin) }.map(
+                \.event)
             #expect(events == ["withdraw"])
         }
     }
@@ -106,9 +119,14 @@ import Workflow
             walk.fire("dispatch", as: Support.officer, fields: ["dispatched-on": "2016-02-30"])
                 == .unmetRequirements(
                     event: "dispatch",
-                    [.invalidField(name: "dispatched-on", value: "2016-02-30", reason: "must be a calendar date written YYYY-MM-DD")]))
+                    [
+                        .invalidField(
+                            name: "dispatched-on", value: "2016-02-30",
+                            reason: "must be a calendar date written YYYY-MM-DD")
+                    ]))
         #expect(
-            walk.fire("dispatch", as: Support.officer, fields: ["dispatched-on": "2016-09-20", "dispatched-by": "post"])
+            walk.fire(
+                "dispatch", as: Support.officer, fields: ["dispatched-on": "2016-09-20", "dispatched-by": "post"])
                 == .unmetRequirements(event: "dispatch", [.unexpectedField(name: "dispatched-by")]))
         walk.fire("dispatch", as: Support.officer, fields: ["dispatched-on": "2016-09-20"])
         #expect(
@@ -126,8 +144,9 @@ import Workflow
         var editedLetter = Support.coverLetter
         editedLetter.sha256 = String(repeating: "e", count: 64)
         let changed = [Support.submission, editedLetter, annex]
-        guard case .packChangedSinceSignOff(let change) = walk.fire(
-            "dispatch", as: Support.officer, fields: ["dispatched-on": "2016-09-20"], pack: changed)
+        guard
+            case .packChangedSinceSignOff(let change) = walk.fire(
+                "dispatch", as: Support.officer, fields: ["dispatched-on": "2016-09-20"], pack: changed)
         else {
             Issue.record("expected a pack-changed rejection")
             return
@@ -137,8 +156,9 @@ import Workflow
         #expect(change.replaced.map(\.signed) == [Support.coverLetter])
         #expect(change.replaced.map(\.current) == [editedLetter])
 
-        guard case .packChangedSinceSignOff(let removal) = walk.fire(
-            "dispatch", as: Support.officer, fields: ["dispatched-on": "2016-09-20"], pack: [Support.submission])
+        guard
+            case .packChangedSinceSignOff(let removal) = walk.fire(
+                "dispatch", as: Support.officer, fields: ["dispatched-on": "2016-09-20"], pack: [Support.submission])
         else {
             Issue.record("expected a pack-changed rejection")
             return
@@ -161,7 +181,10 @@ import Workflow
         let annex = PackDocument(kind: .annex, name: "Annex 1", sha256: String(repeating: "d", count: 64))
         walk.fire("submit-for-sign-off", as: Support.officer, pack: Support.pack + [annex])
         walk.fire("sign-off", as: Support.mayor, pack: Support.pack + [annex])
-        #expect(walk.fire("dispatch", as: Support.officer, fields: ["dispatched-on": "2016-09-20"], pack: Support.pack + [annex]) == nil)
+        #expect(
+            walk.fire(
+                "dispatch", as: Support.officer, fields: ["dispatched-on": "2016-09-20"], pack: Support.pack + [annex])
+                == nil)
     }
 
     @Test func aDeputyActsOnBehalfOfTheMayor() {
@@ -187,7 +210,9 @@ import Workflow
         var forged = walk.history
         forged[1].toState = "dispatched"
         #expect(throws: Rejection.self) { try walk.engine.replay(forged) }
-        let request = FireRequest(event: "dispatch", actor: Support.officer, fields: ["dispatched-on": "2016-09-20"], time: walk.clock, pack: Support.pack)
+        let request = FireRequest(
+            event: "dispatch", actor: Support.officer, fields: ["dispatched-on": "2016-09-20"], time: walk.clock,
+            pack: Support.pack)
         guard case .failure(.historyDoesNotReplay(let sequence, _)) = walk.engine.fire(request, after: forged) else {
             Issue.record("expected the forged history to be refused")
             return

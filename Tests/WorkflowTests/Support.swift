@@ -35,11 +35,15 @@ enum Support {
     static let clerk = Actor(user: "clive", roles: [.clerk])
     static let admin = Actor(user: "ada", roles: [.admin])
     static let viewer = Actor(user: "vic", roles: [.viewer])
-    static let deputy = Actor(user: "deputy", grants: [.init(role: .officer), .init(role: .mayor, onBehalfOf: "mayor")])
+    static let deputy = Actor(
+        user: "deputy", grants: [.init(role: .officer), .init(role: .mayor, onBehalfOf: "mayor")])
 
-    static let submission = PackDocument(kind: .submission, name: "Third six-month update", sha256: String(repeating: "a", count: 64))
-    static let coverLetter = PackDocument(kind: .coverLetter, name: "Cover letter", sha256: String(repeating: "b", count: 64))
-    static let response = PackDocument(kind: .response, name: "Commissioners' response", sha256: String(repeating: "c", count: 64))
+    static let submission = PackDocument(
+        kind: .submission, name: "Third six-month update", sha256: String(repeating: "a", count: 64))
+    static let coverLetter = PackDocument(
+        kind: .coverLetter, name: "Cover letter", sha256: String(repeating: "b", count: 64))
+    static let response = PackDocument(
+        kind: .response, name: "Commissioners' response", sha256: String(repeating: "c", count: 64))
     static let pack = [submission, coverLetter]
 
     static let start = Date(timeIntervalSince1970: 1_473_000_000)
