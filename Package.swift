@@ -27,11 +27,18 @@ let package = Package(
             name: "Workflow",
             dependencies: ["XML", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The archive on disk, the system of record: layout, durable writes, XML records, verify.
+        .target(
+            name: "Archive",
+            dependencies: ["XML", "Workflow", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Use cases: open an archive, users, submissions, documents, fire events, verify.
+        .target(name: "DocketKit", dependencies: ["Archive", "Workflow", "XML"]),
         // The command-line tool: argument parsing only, the work is done by the library modules.
         .executableTarget(
             name: "docket",
             dependencies: [
-                "XML",
+                "DocketKit", "Archive", "Workflow", "XML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -13,7 +13,7 @@ public struct WorkflowEngine: Sendable {
     /// Where a submission stands after its recorded events.
     public struct Status: Sendable, Hashable {
         public var state: String
-        /// The number of events recorded so far (the next is `sequence + 1`).
+        /// The sequence number of the last transition replayed (0 before the first).
         public var sequence: Int
         /// The pack bound by the sign-off in force, if any.
         public var signedPack: [PackDocument]?
@@ -28,9 +28,11 @@ public struct WorkflowEngine: Sendable {
     public func replay(_ history: [EventRecord]) throws(Rejection) -> Status {
         var status = Status(state: definition.initialState, sequence: 0, signedPack: nil, enteredStateAt: nil)
         for record in history {
-            guard record.sequence == status.sequence + 1 else {
+            // Other records (documents added) may sit between transitions in the archive, so
+            // sequence numbers rise but need not be consecutive here.
+            guard record.sequence > status.sequence else {
                 throw .historyDoesNotReplay(
-                    sequence: record.sequence, reason: "expected sequence number \(status.sequence + 1)")
+                    sequence: record.sequence, reason: "sequence number not after \(status.sequence)")
             }
             guard record.fromState == status.state else {
                 throw .historyDoesNotReplay(
@@ -69,7 +71,15 @@ public struct WorkflowEngine: Sendable {
     /// Checks in this order, so the first answer is the most useful one: the event exists;
     /// it leaves the current state; the actor holds a role it is open to; documents, fields
     /// and comment are all there (every missing one is listed); the pack is the one signed.
-    public func fire(_ request: FireRequest, after history: [EventRecord]) -> Result<EventRecord, Rejection> {
+    ///
+    /// - Parameters:
+    ///   - request: the event, actor, fields, comment, time and current pack.
+    ///   - history: the transitions recorded so far, in order.
+    ///   - sequence: the number the new record gets (default: one after the last transition;
+    ///     the archive passes its own, as it numbers other records too).
+    public func fire(_ request: FireRequest, after history: [EventRecord], sequence: Int? = nil)
+        -> Result<EventRecord, Rejection>
+    {
         let status: Status
         do {
             status = try replay(history)
@@ -106,7 +116,7 @@ public struct WorkflowEngine: Sendable {
         let comment = request.comment.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
         return .success(
             EventRecord(
-                sequence: status.sequence + 1, event: request.event, fromState: status.state,
+                sequence: sequence ?? status.sequence + 1, event: request.event, fromState: status.state,
                 toState: transition.target, actor: request.actor.user, onBehalfOf: grant.onBehalfOf, role: grant.role,
                 time: request.time, comment: comment, fields: request.fields,
                 documents: recordsPack ? request.pack.sorted() : []))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DocketKit
 import Foundation
 import XML
 
@@ -11,12 +12,17 @@ struct Docket: AsyncParsableCommand {
         commandName: "docket",
         abstract: "Track formal submissions through approval and keep their record.",
         discussion: """
+            Exit status: 0 done, 1 refused or a problem found, 2 usage error, 3 conflict (retry).
+
             Docket moves a council's formal submissions through drafting, the Mayor's sign-off,
             dispatch, the Commissioners' response and Board consideration, and archives every
             document with XML metadata that can be checked without Docket.
             """,
         version: "docket \(version) (libxml2 \(XMLLibrary.runtimeVersion))",
-        subcommands: [XMLCommand.self]
+        subcommands: [
+            InitCommand.self, UserCommand.self, WorkflowCommand.self, SubmissionCommand.self, DocumentCommand.self,
+            VerifyCommand.self, XMLCommand.self,
+        ]
     )
 
     /// Runs the command; usage errors exit with status 2, as the subcommands document.
@@ -29,6 +35,11 @@ struct Docket: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            if let failure = error as? DocketError {
+                var standardError = StandardError()
+                print("docket: \(failure)", to: &standardError)
+                Foundation.exit(ExitCode.forFailure(failure).rawValue)
+            }
             if exitCode(for: error) == .validationFailure {
                 // ArgumentParser's usage errors are EX_USAGE (64); Docket documents 2.
                 var standardError = StandardError()
@@ -45,4 +56,14 @@ extension ExitCode {
     static let problemsFound = ExitCode(1)
     /// The command was used wrongly: a missing or unusable argument such as a schema.
     static let usage = ExitCode(2)
+    /// Another change was recorded first (or the caller's view is stale): look again, retry.
+    static let conflict = ExitCode(3)
+
+    /// The status for a refused or failed use case.
+    static func forFailure(_ failure: DocketError) -> ExitCode {
+        switch failure {
+        case .archive(.conflict), .archive(.staleSequence): return .conflict
+        default: return .problemsFound
+        }
+    }
 }

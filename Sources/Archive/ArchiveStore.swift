@@ -1,0 +1,371 @@
+import Crypto
+import Foundation
+import Glibc
+import Workflow
+import XML
+
+/// The archive on disk: the system of record. Knows the layout, writes every file durably
+/// and validated, and reads every file back validated. Holds no business rules.
+///
+/// ```
+/// ARCHIVE/archive.xml                                  marks the archive, format 1
+/// ARCHIVE/schema/docket-archive-1.xsd (+ scxml/)       the schemas it was written against
+/// ARCHIVE/workflows/NAME.scxml                         current workflow definitions
+/// ARCHIVE/workflows/pinned/DIGEST.scxml                every definition a submission used
+/// ARCHIVE/users/NAME.xml                               users, roles, delegations
+/// ARCHIVE/submissions/REF/submission.xml               identity, written once
+/// ARCHIVE/submissions/REF/events/000001.xml …          append-only, hash-chained
+/// ARCHIVE/submissions/REF/head.xml                     last event's number and SHA-256
+/// ARCHIVE/submissions/REF/documents/SHA256.EXT (+ .xml) content-addressed documents
+/// ```
+public final class ArchiveStore: Sendable {
+    /// The archive's directory, as given.
+    public let root: String
+    /// The archive's own schema, loaded from `schema/` inside it.
+    let schema: XMLSchema
+
+    public static let schemaFile = "schema/docket-archive-1.xsd"
+    public static let scxmlSchemaFile = "schema/scxml/scxml.xsd"
+
+    /// Opens an existing archive.
+    ///
+    /// - Throws: `ArchiveError.notAnArchive` without `archive.xml`; `.damaged` if its schema
+    ///   cannot be loaded or `archive.xml` is not valid.
+    public init(opening root: String) throws(ArchiveError) {
+        self.root = root
+        guard DurableFile.exists("\(root)/archive.xml") else { throw .notAnArchive(path: root) }
+        do {
+            schema = try XMLSchema(contentsOfFile: "\(root)/\(Self.schemaFile)")
+        } catch {
+            throw .damaged(path: "\(root)/\(Self.schemaFile)", reason: "\(error)")
+        }
+        _ = try readDocument("\(root)/archive.xml", root: "archive")
+    }
+
+    /// Creates a new archive in `root` (which may exist but must not hold an archive), copying
+    /// in the schemas and workflow definitions from `distribution`.
+    ///
+    /// - Parameters:
+    ///   - schemaDirectory: a directory holding `docket-archive-1.xsd` and `scxml/`.
+    ///   - workflowFiles: definitions to copy into `workflows/`.
+    public static func create(
+        at root: String, schemaDirectory: String, workflowFiles: [String], now: Date
+    ) throws(ArchiveError) -> ArchiveStore {
+        if DurableFile.exists("\(root)/archive.xml") { throw .alreadyAnArchive(path: root) }
+        for directory in ["", "/schema", "/schema/scxml", "/workflows", "/workflows/pinned", "/users", "/submissions"] {
+            try DurableFile.makeDirectory(root + directory)
+        }
+        for file in ["docket-archive-1.xsd", "scxml/scxml.xsd", "scxml/xml.xsd", "scxml/NOTICE.md"] {
+            let target = "\(root)/schema/\(file)"
+            if !DurableFile.exists(target) {
+                try DurableFile.create(try DurableFile.read("\(schemaDirectory)/\(file)"), at: target)
+            }
+        }
+        for file in workflowFiles {
+            let name = String(file.split(separator: "/").last ?? "")
+            let target = "\(root)/workflows/\(name)"
+            if !DurableFile.exists(target) { try DurableFile.create(try DurableFile.read(file), at: target) }
+        }
+        // archive.xml last: until it exists, the directory is not an archive.
+        let marker = ArchiveXML.root("archive", [ArchiveXML.element("created", ArchiveXML.instant(now))])
+        let schema: XMLSchema
+        do {
+            schema = try XMLSchema(contentsOfFile: "\(root)/\(schemaFile)")
+        } catch {
+            throw .damaged(path: "\(root)/\(schemaFile)", reason: "\(error)")
+        }
+        try DurableFile.create(try encode(marker, schema: schema, source: "archive.xml"), at: "\(root)/archive.xml")
+        return try ArchiveStore(opening: root)
+    }
+
+    // MARK: - Paths
+
+    public func submissionDirectory(_ reference: String) -> String { "\(root)/submissions/\(reference)" }
+    func eventPath(_ reference: String, _ sequence: Int) -> String {
+        "\(submissionDirectory(reference))/events/\(Self.eventFileName(sequence))"
+    }
+    func documentsDirectory(_ reference: String) -> String { "\(submissionDirectory(reference))/documents" }
+    public func documentPath(_ reference: String, storedAs: String) -> String {
+        "\(documentsDirectory(reference))/\(storedAs)"
+    }
+    func metadataPath(_ reference: String, _ sha256: String) -> String {
+        "\(documentsDirectory(reference))/\(sha256).xml"
+    }
+
+    /// `000001.xml`: six digits keep a directory listing in event order.
+    static func eventFileName(_ sequence: Int) -> String {
+        let digits = String(sequence)
+        return String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".xml"
+    }
+
+    // MARK: - XML in and out
+
+    /// Builds, validates against the archive schema and serialises a record.
+    static func encode(_ element: XMLElement, schema: XMLSchema, source: String) throws(ArchiveError) -> [UInt8] {
+        do {
+            let document = try XMLDocument(root: element, source: source)
+            try schema.validate(document)
+            return try document.serialized()
+        } catch {
+            throw .invalidInput("\(source) would not be valid archive XML: \(error)")
+        }
+    }
+
+    func encode(_ element: XMLElement, source: String) throws(ArchiveError) -> [UInt8] {
+        try Self.encode(element, schema: schema, source: source)
+    }
+
+    /// Reads, parses (hardened) and validates one archive file, checking its root element.
+    func readDocument(_ path: String, root name: String) throws(ArchiveError) -> (XMLDocument, [UInt8]) {
+        let bytes = try DurableFile.read(path, limit: XMLParseOptions.defaultMaximumInputSize)
+        return (try parse(bytes, path: path, root: name), bytes)
+    }
+
+    func parse(_ bytes: [UInt8], path: String, root name: String) throws(ArchiveError) -> XMLDocument {
+        let document: XMLDocument
+        do {
+            document = try XMLDocument(parsing: bytes, source: path)
+            try schema.validate(document)
+        } catch {
+            throw .damaged(path: path, reason: "\(error)")
+        }
+        guard let root = document.root, root.name == name else {
+            throw .damaged(path: path, reason: "expected a <\(name)> document")
+        }
+        return document
+    }
+
+    func reader(_ document: XMLDocument, path: String) -> ElementReader {
+        ElementReader(node: document.root!, path: path)
+    }
+
+    // MARK: - Workflows
+
+    /// Paths of the current workflow definitions, `workflows/*.scxml`.
+    public func workflowFiles() -> [String] {
+        DurableFile.list("\(root)/workflows").filter { $0.hasSuffix(".scxml") }.map { "\(root)/workflows/\($0)" }
+    }
+
+    /// The pinned copy of a definition by digest.
+    public func pinnedWorkflowPath(digest: String) -> String { "\(root)/workflows/pinned/\(digest).scxml" }
+
+    /// Keeps a copy of a definition's bytes under its digest (once; never replaced).
+    public func pinWorkflow(_ bytes: [UInt8], digest: String) throws(ArchiveError) {
+        let path = pinnedWorkflowPath(digest: digest)
+        if DurableFile.exists(path) { return }
+        try DurableFile.makeDirectory("\(root)/workflows/pinned")
+        do {
+            try DurableFile.create(bytes, at: path)
+        } catch .alreadyExists {
+            return  // another writer pinned the same digest first
+        }
+    }
+
+    // MARK: - Submissions
+
+    /// References of every submission, sorted.
+    public func submissionReferences() -> [String] {
+        DurableFile.list("\(root)/submissions").filter { !$0.hasPrefix(".") }
+    }
+
+    /// Claims the first free reference `PREFIX-YEAR-NN` by creating its directory (atomic:
+    /// two writers never get the same reference).
+    public func allocateReference(prefix: String, year: Int) throws(ArchiveError) -> String {
+        try DurableFile.makeDirectory("\(root)/submissions")
+        var number = submissionReferences().filter { $0.hasPrefix("\(prefix)-\(year)-") }.count + 1
+        while true {
+            let reference = "\(prefix)-\(year)-\(number < 10 ? "0" : "")\(number)"
+            do {
+                try DurableFile.makeNewDirectory(submissionDirectory(reference))
+                return reference
+            } catch .alreadyExists {
+                number += 1
+            }
+        }
+    }
+
+    /// Writes `submission.xml` into an allocated submission directory.
+    public func createSubmission(_ record: SubmissionRecord) throws(ArchiveError) {
+        let directory = submissionDirectory(record.reference)
+        try DurableFile.makeDirectory("\(directory)/events")
+        try DurableFile.makeDirectory("\(directory)/documents")
+        try DurableFile.create(encode(record.xml, source: "submission.xml"), at: "\(directory)/submission.xml")
+    }
+
+    /// A submission's identity and the SHA-256 of its `submission.xml` (the chain's anchor).
+    public func submission(_ reference: String) throws(ArchiveError) -> (record: SubmissionRecord, sha256: String) {
+        let path = "\(submissionDirectory(reference))/submission.xml"
+        guard Self.isSafeName(reference), DurableFile.exists(path) else { throw .noSuchSubmission(reference: reference) }
+        let (document, bytes) = try readDocument(path, root: "submission")
+        return (try SubmissionRecord(reading: reader(document, path: path)), Self.sha256(bytes))
+    }
+
+    /// One event read from disk, with the SHA-256 of its file.
+    public struct ReadEvent: Sendable {
+        public var event: StoredEvent
+        public var fileSHA256: String
+        public var path: String
+    }
+
+    /// Every event of a submission in order, each validated, with the hash chain checked.
+    ///
+    /// - Throws: `.damaged` naming the first file that is invalid, out of sequence, or whose
+    ///   `previous` does not match the file before it.
+    public func events(_ reference: String, anchor: String) throws(ArchiveError) -> [ReadEvent] {
+        let directory = "\(submissionDirectory(reference))/events"
+        var result: [ReadEvent] = []
+        var previous = anchor
+        for name in DurableFile.list(directory) where !name.hasPrefix(".") {
+            let path = "\(directory)/\(name)"
+            let (document, bytes) = try readDocument(path, root: "event")
+            let event = try StoredEvent(reading: reader(document, path: path))
+            let expectedName = Self.eventFileName(result.count + 1)
+            guard name == expectedName, event.sequence == result.count + 1 else {
+                throw .damaged(path: path, reason: "out of sequence: expected \(expectedName)")
+            }
+            guard event.submission == reference else {
+                throw .damaged(path: path, reason: "belongs to submission \(event.submission)")
+            }
+            guard event.previous == previous else {
+                throw .damaged(path: path, reason: "hash chain broken: previous is not the SHA-256 of the file before")
+            }
+            let sha = Self.sha256(bytes)
+            result.append(ReadEvent(event: event, fileSHA256: sha, path: path))
+            previous = sha
+        }
+        return result
+    }
+
+    /// Appends an event as the next file, never replacing one.
+    ///
+    /// - Throws: `.conflict` if another writer created that event first.
+    /// - Returns: the SHA-256 of the written file.
+    @discardableResult
+    public func appendEvent(_ event: StoredEvent) throws(ArchiveError) -> String {
+        let bytes = try encode(event.xml, source: Self.eventFileName(event.sequence))
+        do {
+            try DurableFile.create(bytes, at: eventPath(event.submission, event.sequence))
+        } catch .alreadyExists {
+            throw .conflict(reference: event.submission, sequence: event.sequence)
+        }
+        return Self.sha256(bytes)
+    }
+
+    /// The recorded head of a submission's chain: (sequence, SHA-256), or nil if never written.
+    public func head(_ reference: String) throws(ArchiveError) -> (sequence: Int, sha256: String)? {
+        let path = "\(submissionDirectory(reference))/head.xml"
+        guard DurableFile.exists(path) else { return nil }
+        let (document, _) = try readDocument(path, root: "head")
+        let reader = reader(document, path: path)
+        return (try reader.integer("sequence"), try reader.text("sha256"))
+    }
+
+    /// Records the chain head after an event was appended.
+    public func writeHead(_ reference: String, sequence: Int, sha256: String) throws(ArchiveError) {
+        let element = ArchiveXML.root(
+            "head", [ArchiveXML.element("sequence", String(sequence)), ArchiveXML.element("sha256", sha256)])
+        try DurableFile.replace(encode(element, source: "head.xml"), at: "\(submissionDirectory(reference))/head.xml")
+    }
+
+    // MARK: - Documents
+
+    /// Stores a document's content and metadata (content first). Idempotent for the content;
+    /// the metadata file is replaced, so callers must only store a document that no event
+    /// cites yet (one left by a crash before its event was written).
+    public func storeDocument(_ content: [UInt8], metadata: DocumentMetadata) throws(ArchiveError) {
+        let directory = documentsDirectory(metadata.submission)
+        try DurableFile.makeDirectory(directory)
+        let contentPath = documentPath(metadata.submission, storedAs: metadata.storedAs)
+        do {
+            try DurableFile.create(content, at: contentPath)
+        } catch .alreadyExists {
+            // Content-addressed: an existing file must hold exactly these bytes.
+            guard Self.sha256(try DurableFile.read(contentPath)) == metadata.sha256 else {
+                throw .damaged(path: contentPath, reason: "exists with different content")
+            }
+        }
+        let bytes = try encode(metadata.xml, source: "\(metadata.sha256).xml")
+        try DurableFile.replace(bytes, at: metadataPath(metadata.submission, metadata.sha256))
+    }
+
+    /// The metadata of one document.
+    public func documentMetadata(_ reference: String, sha256: String) throws(ArchiveError) -> DocumentMetadata {
+        let path = metadataPath(reference, sha256)
+        guard Self.isSafeName(reference), Self.isSHA256(sha256), DurableFile.exists(path) else {
+            throw .noSuchDocument(reference: reference, sha256: sha256)
+        }
+        let (document, _) = try readDocument(path, root: "document")
+        return try DocumentMetadata(reading: reader(document, path: path))
+    }
+
+    /// Names in a submission's documents directory.
+    public func documentFileNames(_ reference: String) -> [String] {
+        DurableFile.list(documentsDirectory(reference))
+    }
+
+    // MARK: - Users
+
+    func userPath(_ name: String) -> String { "\(root)/users/\(name).xml" }
+
+    /// Every user, sorted by name.
+    public func users() throws(ArchiveError) -> [UserRecord] {
+        var users: [UserRecord] = []
+        for file in DurableFile.list("\(root)/users") where file.hasSuffix(".xml") && !file.hasPrefix(".") {
+            users.append(try user(String(file.dropLast(4))))
+        }
+        return users
+    }
+
+    public func user(_ name: String) throws(ArchiveError) -> UserRecord {
+        let path = userPath(name)
+        guard Self.isSafeName(name), DurableFile.exists(path) else { throw .noSuchUser(name: name) }
+        let (document, _) = try readDocument(path, root: "user")
+        return try UserRecord(reading: reader(document, path: path))
+    }
+
+    public func createUser(_ user: UserRecord) throws(ArchiveError) {
+        try DurableFile.makeDirectory("\(root)/users")
+        do {
+            try DurableFile.create(encode(user.xml, source: "\(user.name).xml"), at: userPath(user.name))
+        } catch .alreadyExists {
+            throw .userExists(name: user.name)
+        }
+    }
+
+    /// Changes a user under an exclusive lock, so two concurrent changes never lose one.
+    public func updateUser(_ name: String, _ change: (inout UserRecord) throws(ArchiveError) -> Void)
+        throws(ArchiveError)
+    {
+        let lockPath = "\(root)/users/.lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw .io(path: lockPath, operation: "open", reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX) == 0 else {
+            throw .io(path: lockPath, operation: "flock", reason: String(cString: strerror(errno)))
+        }
+        var record = try user(name)
+        try change(&record)
+        try DurableFile.replace(encode(record.xml, source: "\(name).xml"), at: userPath(name))
+    }
+
+    // MARK: - Helpers
+
+    /// Lower-case hex SHA-256.
+    public static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A name safe to use as one path component: no separators, no leading dot.
+    public static func isSafeName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && !name.hasPrefix(".")
+            && name.unicodeScalars.allSatisfy {
+                ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
+            }
+    }
+
+    public static func isSHA256(_ text: String) -> Bool {
+        text.count == 64 && text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+    }
+}

@@ -1,0 +1,269 @@
+import Workflow
+import XML
+
+/// One thing `verify` found. Problems mean the archive is damaged or was tampered with;
+/// notes are harmless leftovers of interrupted writes.
+public struct VerificationFinding: Sendable, Hashable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable {
+        case problem, note
+    }
+
+    public var severity: Severity
+    public var path: String
+    public var message: String
+
+    public var description: String { "\(severity.rawValue): \(path): \(message)" }
+}
+
+/// Checks a whole archive without trusting anything cached: validates every XML file,
+/// recomputes every hash chain, re-hashes every document and replays every history through
+/// the workflow definition it is pinned to.
+public struct ArchiveVerifier {
+    let store: ArchiveStore
+    let loader: WorkflowLoader
+
+    public init(store: ArchiveStore) throws(ArchiveError) {
+        self.store = store
+        let path = "\(store.root)/\(ArchiveStore.scxmlSchemaFile)"
+        do {
+            loader = WorkflowLoader(scxmlSchema: try XMLSchema(contentsOfFile: path))
+        } catch {
+            throw .damaged(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Every finding, problems and notes, in archive order.
+    ///
+    /// - Parameter progress: called after each submission with (done, total).
+    public func verify(progress: (Int, Int) -> Void = { _, _ in }) -> [VerificationFinding] {
+        var findings = Findings()
+        checkUsersAndWorkflows(&findings)
+        let references = store.submissionReferences()
+        for (index, reference) in references.enumerated() {
+            checkSubmission(reference, &findings)
+            progress(index + 1, references.count)
+        }
+        return findings.list
+    }
+
+    private struct Findings {
+        var list: [VerificationFinding] = []
+        mutating func problem(_ path: String, _ message: String) {
+            list.append(VerificationFinding(severity: .problem, path: path, message: message))
+        }
+        mutating func note(_ path: String, _ message: String) {
+            list.append(VerificationFinding(severity: .note, path: path, message: message))
+        }
+    }
+
+    private func checkUsersAndWorkflows(_ findings: inout Findings) {
+        for name in DurableFile.list("\(store.root)/users") where name.hasSuffix(".xml") {
+            let path = "\(store.root)/users/\(name)"
+            do { _ = try store.readDocument(path, root: "user") } catch { findings.problem(path, "\(error)") }
+        }
+        for path in store.workflowFiles() {
+            checkWorkflow(path, expectedDigest: nil, &findings)
+        }
+        for name in DurableFile.list("\(store.root)/workflows/pinned") where name.hasSuffix(".scxml") {
+            checkWorkflow(
+                "\(store.root)/workflows/pinned/\(name)", expectedDigest: String(name.dropLast(".scxml".count)),
+                &findings)
+        }
+    }
+
+    @discardableResult
+    private func checkWorkflow(_ path: String, expectedDigest: String?, _ findings: inout Findings)
+        -> WorkflowDefinition?
+    {
+        do {
+            let definition = try loader.load(try DurableFile.read(path), source: path)
+            if let expectedDigest, definition.digest != expectedDigest {
+                findings.problem(path, "content does not match its digest name (now \(definition.digest))")
+                return nil
+            }
+            return definition
+        } catch let error as WorkflowDefinitionError {
+            for problem in error.problems { findings.problem(path, "line \(problem.line): \(problem.reason)") }
+        } catch {
+            findings.problem(path, "\(error)")
+        }
+        return nil
+    }
+
+    private func checkSubmission(_ reference: String, _ findings: inout Findings) {
+        let directory = store.submissionDirectory(reference)
+        let identity: (record: SubmissionRecord, sha256: String)
+        do {
+            identity = try store.submission(reference)
+        } catch {
+            findings.problem("\(directory)/submission.xml", "\(error)")
+            return
+        }
+        let events = checkEvents(reference, anchor: identity.sha256, &findings)
+        checkHead(reference, events: events, anchor: identity.sha256, &findings)
+        checkDocuments(reference, cited: events.flatMap(Self.citedDocuments), &findings)
+
+        let pinned = store.pinnedWorkflowPath(digest: identity.record.workflowDigest)
+        guard DurableFile.exists(pinned) else {
+            findings.problem(pinned, "the workflow definition \(reference) is pinned to is missing")
+            return
+        }
+        var scratch = Findings()
+        guard let definition = checkWorkflow(pinned, expectedDigest: identity.record.workflowDigest, &scratch) else {
+            return  // already reported once, under the workflows
+        }
+        do {
+            _ = try WorkflowEngine(definition: definition).replay(events.compactMap(\.event.workflowRecord))
+        } catch {
+            findings.problem("\(directory)/events", "history does not replay: \(error)")
+        }
+    }
+
+    /// Validates each event file and its link to the one before; returns those that read.
+    private func checkEvents(_ reference: String, anchor: String, _ findings: inout Findings)
+        -> [ArchiveStore.ReadEvent]
+    {
+        let directory = "\(store.submissionDirectory(reference))/events"
+        var events: [ArchiveStore.ReadEvent] = []
+        var previousSHA = anchor
+        var previousName = "submission.xml"
+        var expected = 1
+        for name in DurableFile.list(directory) {
+            let path = "\(directory)/\(name)"
+            if name.hasPrefix(DurableFile.temporaryPrefix) {
+                findings.note(path, "temporary file left by an interrupted write (safe to delete)")
+                continue
+            }
+            guard let number = Self.eventNumber(name) else {
+                findings.problem(path, "unexpected file among the events (inserted?)")
+                continue
+            }
+            if number != expected {
+                findings.problem(
+                    path,
+                    number > expected
+                        ? "events \(ArchiveStore.eventFileName(expected)) to \(ArchiveStore.eventFileName(number - 1)) are missing (deleted?)"
+                        : "duplicate event number")
+                expected = number
+            }
+            expected += 1
+            let bytes: [UInt8]
+            let event: StoredEvent
+            do {
+                let read = try store.readDocument(path, root: "event")
+                bytes = read.1
+                event = try StoredEvent(reading: store.reader(read.0, path: path))
+            } catch {
+                findings.problem(path, "\(error)")
+                previousSHA = ""
+                previousName = name
+                continue
+            }
+            if event.sequence != number {
+                findings.problem(path, "records sequence \(event.sequence) but is file number \(number) (reordered?)")
+            }
+            if event.submission != reference {
+                findings.problem(path, "records submission \(event.submission) (moved from another submission?)")
+            }
+            if !previousSHA.isEmpty && event.previous != previousSHA {
+                findings.problem(
+                    path, "hash chain broken: previous does not match the SHA-256 of \(previousName) (edited, "
+                        + "inserted, deleted or reordered event)")
+            }
+            let sha = ArchiveStore.sha256(bytes)
+            events.append(ArchiveStore.ReadEvent(event: event, fileSHA256: sha, path: path))
+            previousSHA = sha
+            previousName = name
+        }
+        return events
+    }
+
+    private func checkHead(
+        _ reference: String, events: [ArchiveStore.ReadEvent], anchor: String, _ findings: inout Findings
+    ) {
+        let path = "\(store.submissionDirectory(reference))/head.xml"
+        let head: (sequence: Int, sha256: String)?
+        do {
+            head = try store.head(reference)
+        } catch {
+            findings.problem(path, "\(error)")
+            return
+        }
+        guard let head else {
+            findings.problem(path, "missing: the chain head was deleted")
+            return
+        }
+        let last = events.last.map { ($0.event.sequence, $0.fileSHA256) } ?? (0, anchor)
+        if head.sequence == last.0 && head.sha256 == last.1 { return }
+        if head.sequence == last.0 - 1 {
+            let before = head.sequence == 0 ? anchor : events[head.sequence - 1].fileSHA256
+            if before == head.sha256 {
+                findings.note(path, "one event behind (a write was interrupted before the head was updated)")
+                return
+            }
+        }
+        if head.sequence > last.0 {
+            findings.problem(
+                path, "records event \(head.sequence) but the last event file is \(last.0) (events deleted)")
+        } else {
+            findings.problem(path, "does not match event \(head.sequence) (the last event was edited or replaced)")
+        }
+    }
+
+    private func checkDocuments(_ reference: String, cited: [PackDocument], _ findings: inout Findings) {
+        let citedDigests = Set(cited.map(\.sha256))
+        var accounted = Set<String>()
+        for sha in citedDigests.sorted() {
+            let metadataPath = store.metadataPath(reference, sha)
+            accounted.insert("\(sha).xml")
+            let metadata: DocumentMetadata
+            do {
+                metadata = try store.documentMetadata(reference, sha256: sha)
+            } catch {
+                findings.problem(metadataPath, "cited by an event but \(error)")
+                continue
+            }
+            accounted.insert(metadata.storedAs)
+            let contentPath = store.documentPath(reference, storedAs: metadata.storedAs)
+            guard metadata.storedAs.hasPrefix(sha + "."), metadata.sha256 == sha else {
+                findings.problem(metadataPath, "names another document's file (\(metadata.storedAs))")
+                continue
+            }
+            do {
+                let content = try DurableFile.read(contentPath)
+                let actual = ArchiveStore.sha256(content)
+                if actual != sha {
+                    findings.problem(contentPath, "content changed: SHA-256 is now \(actual)")
+                } else if content.count != metadata.size {
+                    findings.problem(metadataPath, "records size \(metadata.size), file has \(content.count) bytes")
+                }
+            } catch {
+                findings.problem(contentPath, "document file unreadable or missing: \(error)")
+            }
+        }
+        for name in store.documentFileNames(reference) where !accounted.contains(name) {
+            let path = "\(store.documentsDirectory(reference))/\(name)"
+            if name.hasPrefix(DurableFile.temporaryPrefix) {
+                findings.note(path, "temporary file left by an interrupted write (safe to delete)")
+            } else if let digest = name.split(separator: ".").first, ArchiveStore.isSHA256(String(digest)) {
+                findings.note(path, "not cited by any event (left by an interrupted document add)")
+            } else {
+                findings.problem(path, "unexpected file among the documents")
+            }
+        }
+    }
+
+    private static func citedDocuments(_ read: ArchiveStore.ReadEvent) -> [PackDocument] {
+        switch read.event.body {
+        case .documentAdded(let document): return [document]
+        case .transition(let transition): return transition.documents
+        }
+    }
+
+    private static func eventNumber(_ name: String) -> Int? {
+        guard name.count == 10, name.hasSuffix(".xml") else { return nil }
+        let digits = name.prefix(6)
+        guard digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
+        return Int(digits)
+    }
+}

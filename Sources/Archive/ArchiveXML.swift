@@ -1,0 +1,139 @@
+import Foundation
+import Workflow
+import XML
+
+/// The archive's XML vocabulary, format 1: encoding records into element trees and reading
+/// them back. Every file is validated against `schema/docket-archive-1.xsd` on write and read.
+enum ArchiveXML {
+    static let namespace = XMLNamespace(uri: "urn:docket:archive:1")
+    static let format = "1"
+
+    static func element(_ name: String, _ text: String) -> XMLElement {
+        XMLElement(name, namespace: namespace, text: text)
+    }
+
+    static func root(_ name: String, _ children: [XMLElement]) -> XMLElement {
+        XMLElement(
+            name, namespace: namespace, attributes: [XMLAttribute("format", value: format)], elements: children)
+    }
+
+    static func actor(_ name: String, _ stamp: ActorStamp) -> XMLElement {
+        var attributes = [XMLAttribute("user", value: stamp.user)]
+        if let role = stamp.role { attributes.append(XMLAttribute("role", value: role.rawValue)) }
+        if let onBehalfOf = stamp.onBehalfOf { attributes.append(XMLAttribute("on-behalf-of", value: onBehalfOf)) }
+        attributes.append(XMLAttribute("system-user", value: stamp.systemUser))
+        return XMLElement(name, namespace: namespace, attributes: attributes)
+    }
+
+    static func pack(_ name: String, _ document: PackDocument) -> XMLElement {
+        XMLElement(
+            name, namespace: namespace,
+            attributes: [
+                XMLAttribute("kind", value: document.kind.rawValue), XMLAttribute("name", value: document.name),
+                XMLAttribute("sha256", value: document.sha256),
+            ])
+    }
+
+    static func party(_ name: String, _ party: Party) -> XMLElement {
+        var children: [XMLElement] = []
+        if let person = party.person { children.append(element("person", person)) }
+        if let organisation = party.organisation { children.append(element("organisation", organisation)) }
+        return XMLElement(name, namespace: namespace, elements: children)
+    }
+
+    static func workflowPin(_ name: String, digest: String) -> XMLElement {
+        XMLElement(
+            "workflow", namespace: namespace,
+            attributes: [XMLAttribute("name", value: name), XMLAttribute("digest", value: digest)])
+    }
+
+    // MARK: - Instants
+
+    private static let instantStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let wholeSecondStyle = Date.ISO8601FormatStyle()
+
+    /// `2016-09-20T10:15:00.000Z`.
+    static func instant(_ date: Date) -> String {
+        instantStyle.format(date)
+    }
+
+    static func parseInstant(_ text: String) -> Date? {
+        (try? instantStyle.parse(text)) ?? (try? wholeSecondStyle.parse(text))
+    }
+}
+
+/// Reads the children of one archive element, turning absences into `ArchiveError.damaged`.
+struct ElementReader {
+    let node: XMLNode
+    let path: String
+
+    func children(_ name: String) -> [XMLNode] {
+        node.childElements.filter { $0.name == name && $0.namespaceURI == ArchiveXML.namespace.uri }
+    }
+
+    func optional(_ name: String) -> String? {
+        children(name).first?.text
+    }
+
+    func text(_ name: String) throws(ArchiveError) -> String {
+        guard let value = optional(name) else { throw .damaged(path: path, reason: "missing <\(name)>") }
+        return value
+    }
+
+    func child(_ name: String) throws(ArchiveError) -> ElementReader {
+        guard let child = children(name).first else { throw .damaged(path: path, reason: "missing <\(name)>") }
+        return ElementReader(node: child, path: path)
+    }
+
+    func attribute(_ name: String) throws(ArchiveError) -> String {
+        guard let value = node.attribute(name) else {
+            throw .damaged(path: path, reason: "<\(node.name)> lacks attribute \(name)")
+        }
+        return value
+    }
+
+    func instant(_ name: String) throws(ArchiveError) -> Date {
+        let value = try text(name)
+        guard let date = ArchiveXML.parseInstant(value) else {
+            throw .damaged(path: path, reason: "<\(name)> is not a UTC instant: \(value)")
+        }
+        return date
+    }
+
+    func integer(_ name: String) throws(ArchiveError) -> Int {
+        let value = try text(name)
+        guard let number = Int(value) else { throw .damaged(path: path, reason: "<\(name)> is not a number") }
+        return number
+    }
+
+    func enumeration<Value: RawRepresentable>(_ value: String, as type: Value.Type) throws(ArchiveError) -> Value
+    where Value.RawValue == String {
+        guard let parsed = Value(rawValue: value) else {
+            throw .damaged(path: path, reason: "unknown \(Value.self) '\(value)'")
+        }
+        return parsed
+    }
+
+    func actor(_ name: String) throws(ArchiveError) -> ActorStamp {
+        let element = try child(name)
+        return ActorStamp(
+            user: try element.attribute("user"),
+            role: try element.node.attribute("role").map { (value: String) throws(ArchiveError) in
+                try enumeration(value, as: Role.self)
+            },
+            onBehalfOf: element.node.attribute("on-behalf-of"),
+            systemUser: try element.attribute("system-user"))
+    }
+
+    func pack(_ element: XMLNode) throws(ArchiveError) -> PackDocument {
+        let reader = ElementReader(node: element, path: path)
+        return PackDocument(
+            kind: try enumeration(try reader.attribute("kind"), as: DocumentKind.self),
+            name: try reader.attribute("name"), sha256: try reader.attribute("sha256"))
+    }
+
+    func party(_ element: XMLNode) -> Party {
+        let reader = ElementReader(node: element, path: path)
+        return Party(person: reader.optional("person"), organisation: reader.optional("organisation"))
+    }
+}

@@ -1,0 +1,154 @@
+import Glibc
+
+/// Crash-safe file writes, following the archive's protocol: write a temporary file in the
+/// same directory, fsync it, move it into place, fsync the directory.
+///
+/// A crash at any point leaves either no file or the whole file under its final name, and
+/// at worst a stray `.tmp-*` file (harmless; `verify` reports it).
+public enum DurableFile {
+    /// The prefix of temporary files; never a name the archive uses otherwise.
+    public static let temporaryPrefix = ".tmp-"
+
+    /// Creates `path` with `bytes`, refusing to replace an existing file.
+    ///
+    /// Uses `link(2)`, which fails when the name exists: if two writers race for the same
+    /// name, exactly one wins and the other gets `ArchiveError.alreadyExists`.
+    public static func create(_ bytes: [UInt8], at path: String) throws(ArchiveError) {
+        let temporary = try writeTemporary(bytes, besides: path)
+        defer { unlink(temporary) }
+        if link(temporary, path) != 0 {
+            let code = errno
+            if code == EEXIST { throw .alreadyExists(path: path) }
+            throw .io(path: path, operation: "link", reason: String(cString: strerror(code)))
+        }
+        try syncDirectory(of: path)
+    }
+
+    /// Writes `bytes` to `path`, atomically replacing any file there (for mutable records
+    /// such as users; never for archived documents or events).
+    public static func replace(_ bytes: [UInt8], at path: String) throws(ArchiveError) {
+        let temporary = try writeTemporary(bytes, besides: path)
+        if rename(temporary, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .io(path: path, operation: "rename", reason: reason)
+        }
+        try syncDirectory(of: path)
+    }
+
+    /// Creates a directory (and its parents); succeeds if it exists. Returns whether it was new.
+    @discardableResult
+    public static func makeDirectory(_ path: String) throws(ArchiveError) -> Bool {
+        if mkdir(path, 0o755) == 0 {
+            try syncDirectory(of: path)
+            return true
+        }
+        let code = errno
+        if code == EEXIST { return false }
+        if code == ENOENT {
+            let parent = directory(of: path)
+            guard parent != path else { throw .io(path: path, operation: "mkdir", reason: "no parent") }
+            try makeDirectory(parent)
+            return try makeDirectory(path)
+        }
+        throw .io(path: path, operation: "mkdir", reason: String(cString: strerror(code)))
+    }
+
+    /// Creates a directory that must not exist yet (atomic allocation of a name).
+    public static func makeNewDirectory(_ path: String) throws(ArchiveError) {
+        if mkdir(path, 0o755) != 0 {
+            let code = errno
+            if code == EEXIST { throw .alreadyExists(path: path) }
+            throw .io(path: path, operation: "mkdir", reason: String(cString: strerror(code)))
+        }
+        try syncDirectory(of: path)
+    }
+
+    /// The whole content of a file.
+    public static func read(_ path: String, limit: Int = 1 << 34) throws(ArchiveError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw .io(path: path, operation: "open", reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, operation: "read", reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+            if bytes.count > limit {
+                throw .invalidInput("\(path) is larger than the \(limit)-byte limit")
+            }
+        }
+    }
+
+    /// Whether something exists at `path`.
+    public static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    /// Names in a directory (no `.`/`..`), sorted; empty if it does not exist.
+    public static func list(_ path: String) -> [String] {
+        guard let handle = opendir(path) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    private static func writeTemporary(_ bytes: [UInt8], besides path: String) throws(ArchiveError) -> String {
+        let directory = directory(of: path)
+        let temporary = "\(directory)/\(temporaryPrefix)\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        guard descriptor >= 0 else {
+            throw .io(path: temporary, operation: "create", reason: String(cString: strerror(errno)))
+        }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                unlink(temporary)
+                throw .io(path: temporary, operation: "write", reason: reason)
+            }
+            written += count
+        }
+        if fsync(descriptor) != 0 {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            unlink(temporary)
+            throw .io(path: temporary, operation: "fsync", reason: reason)
+        }
+        close(descriptor)
+        return temporary
+    }
+
+    private static func syncDirectory(of path: String) throws(ArchiveError) {
+        let directory = directory(of: path)
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw .io(path: directory, operation: "open", reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        if fsync(descriptor) != 0 {
+            throw .io(path: directory, operation: "fsync", reason: String(cString: strerror(errno)))
+        }
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import Workflow
+import XML
+
+extension SubmissionRecord {
+    var xml: XMLElement {
+        var children = [ArchiveXML.element("reference", reference), ArchiveXML.element("title", title)]
+        if let series { children.append(ArchiveXML.element("series", series)) }
+        if let service { children.append(ArchiveXML.element("service", service)) }
+        children += [
+            ArchiveXML.workflowPin(workflowName, digest: workflowDigest),
+            ArchiveXML.element("created", ArchiveXML.instant(created)),
+            ArchiveXML.actor("created-by", createdBy),
+        ]
+        return ArchiveXML.root("submission", children)
+    }
+
+    init(reading reader: ElementReader) throws(ArchiveError) {
+        let workflow = try reader.child("workflow")
+        self.init(
+            reference: try reader.text("reference"), title: try reader.text("title"),
+            series: reader.optional("series"), service: reader.optional("service"),
+            workflowName: try workflow.attribute("name"), workflowDigest: try workflow.attribute("digest"),
+            created: try reader.instant("created"), createdBy: try reader.actor("created-by"))
+    }
+}
+
+extension StoredEvent {
+    var xml: XMLElement {
+        var children = [
+            ArchiveXML.element("sequence", String(sequence)),
+            ArchiveXML.element("submission", submission),
+            ArchiveXML.element("time", ArchiveXML.instant(time)),
+            ArchiveXML.actor("actor", actor),
+            ArchiveXML.element("previous", previous),
+        ]
+        switch body {
+        case .transition(let transition):
+            var parts = [
+                ArchiveXML.element("name", transition.name),
+                ArchiveXML.element("from", transition.from),
+                ArchiveXML.element("to", transition.to),
+                ArchiveXML.workflowPin(transition.workflowName, digest: transition.workflowDigest),
+            ]
+            if let comment = transition.comment { parts.append(ArchiveXML.element("comment", comment)) }
+            for (name, value) in transition.fields.sorted(by: { $0.key < $1.key }) {
+                parts.append(
+                    XMLElement(
+                        "field", namespace: ArchiveXML.namespace, attributes: [XMLAttribute("name", value: name)],
+                        text: value))
+            }
+            parts += transition.documents.map { ArchiveXML.pack("document", $0) }
+            children.append(XMLElement("transition", namespace: ArchiveXML.namespace, elements: parts))
+        case .documentAdded(let document):
+            children.append(ArchiveXML.pack("document-added", document))
+        }
+        return ArchiveXML.root("event", children)
+    }
+
+    init(reading reader: ElementReader) throws(ArchiveError) {
+        let body: Body
+        if let added = reader.children("document-added").first {
+            body = .documentAdded(try reader.pack(added))
+        } else {
+            let transition = try reader.child("transition")
+            let workflow = try transition.child("workflow")
+            var fields: [String: String] = [:]
+            for field in transition.children("field") {
+                fields[try ElementReader(node: field, path: reader.path).attribute("name")] = field.text
+            }
+            var documents: [PackDocument] = []
+            for document in transition.children("document") {
+                documents.append(try reader.pack(document))
+            }
+            body = .transition(
+                TransitionBody(
+                    name: try transition.text("name"), from: try transition.text("from"), to: try transition.text("to"),
+                    workflowName: try workflow.attribute("name"), workflowDigest: try workflow.attribute("digest"),
+                    comment: transition.optional("comment"), fields: fields, documents: documents))
+        }
+        self.init(
+            sequence: try reader.integer("sequence"), submission: try reader.text("submission"),
+            time: try reader.instant("time"), actor: try reader.actor("actor"), previous: try reader.text("previous"),
+            body: body)
+    }
+}
+
+extension DocumentMetadata {
+    var xml: XMLElement {
+        var children = [
+            ArchiveXML.element("identifier", sha256),
+            ArchiveXML.element("submission", submission),
+            ArchiveXML.element("title", title),
+            ArchiveXML.element("kind", kind.rawValue),
+        ]
+        if let date { children.append(ArchiveXML.element("date", date.description)) }
+        if let creator { children.append(ArchiveXML.party("creator", creator)) }
+        children += addressees.map { ArchiveXML.party("addressee", $0) }
+        children.append(ArchiveXML.element("direction", direction.rawValue))
+        if let annex { children.append(ArchiveXML.element("annex", annex)) }
+        children += [
+            ArchiveXML.element("format", format),
+            ArchiveXML.element("size", String(size)),
+            ArchiveXML.element("original-file-name", originalFileName),
+            ArchiveXML.element("stored-as", storedAs),
+        ]
+        if let description { children.append(ArchiveXML.element("description", description)) }
+        children.append(ArchiveXML.element("protective-marking", protectiveMarking))
+        for relation in relations {
+            children.append(
+                XMLElement(
+                    "relation", namespace: ArchiveXML.namespace,
+                    attributes: [
+                        XMLAttribute("type", value: relation.kind.rawValue),
+                        XMLAttribute("target", value: relation.target),
+                    ]))
+        }
+        children += [
+            ArchiveXML.element("added", ArchiveXML.instant(added)),
+            ArchiveXML.actor("added-by", addedBy),
+        ]
+        return ArchiveXML.root("document", children)
+    }
+
+    init(reading reader: ElementReader) throws(ArchiveError) {
+        var relations: [Relation] = []
+        for node in reader.children("relation") {
+            let relation = ElementReader(node: node, path: reader.path)
+            relations.append(
+                Relation(
+                    kind: try reader.enumeration(try relation.attribute("type"), as: Relation.Kind.self),
+                    target: try relation.attribute("target")))
+        }
+        self.init(
+            sha256: try reader.text("identifier"), submission: try reader.text("submission"),
+            title: try reader.text("title"), kind: try reader.enumeration(try reader.text("kind"), as: DocumentKind.self),
+            date: reader.optional("date").flatMap(CalendarDate.init(iso:)),
+            creator: reader.children("creator").first.map(reader.party),
+            addressees: reader.children("addressee").map(reader.party),
+            direction: try reader.enumeration(try reader.text("direction"), as: Direction.self),
+            annex: reader.optional("annex"), format: try reader.text("format"), size: try reader.integer("size"),
+            originalFileName: try reader.text("original-file-name"), storedAs: try reader.text("stored-as"),
+            description: reader.optional("description"), protectiveMarking: try reader.text("protective-marking"),
+            relations: relations, added: try reader.instant("added"), addedBy: try reader.actor("added-by"))
+    }
+}
+
+extension UserRecord {
+    var xml: XMLElement {
+        var children = [ArchiveXML.element("name", name)]
+        if let fullName { children.append(ArchiveXML.element("full-name", fullName)) }
+        children += roles.map { ArchiveXML.element("role", $0.rawValue) }
+        for delegation in delegations {
+            children.append(
+                XMLElement(
+                    "delegation", namespace: ArchiveXML.namespace,
+                    attributes: [
+                        XMLAttribute("from", value: delegation.from),
+                        XMLAttribute("role", value: delegation.role.rawValue),
+                        XMLAttribute("until", value: delegation.until.description),
+                        XMLAttribute("granted", value: ArchiveXML.instant(delegation.granted)),
+                        XMLAttribute("granted-by", value: delegation.grantedBy),
+                    ]))
+        }
+        children += [
+            ArchiveXML.element("created", ArchiveXML.instant(created)),
+            ArchiveXML.element("created-by", createdBy),
+        ]
+        return ArchiveXML.root("user", children)
+    }
+
+    init(reading reader: ElementReader) throws(ArchiveError) {
+        var roles: [Role] = []
+        for node in reader.children("role") {
+            roles.append(try reader.enumeration(node.text, as: Role.self))
+        }
+        var delegations: [Delegation] = []
+        for node in reader.children("delegation") {
+            let delegation = ElementReader(node: node, path: reader.path)
+            guard let until = CalendarDate(iso: try delegation.attribute("until")),
+                let granted = ArchiveXML.parseInstant(try delegation.attribute("granted"))
+            else { throw .damaged(path: reader.path, reason: "a delegation has a bad date") }
+            delegations.append(
+                Delegation(
+                    from: try delegation.attribute("from"),
+                    role: try reader.enumeration(try delegation.attribute("role"), as: Role.self), until: until,
+                    granted: granted, grantedBy: try delegation.attribute("granted-by")))
+        }
+        self.init(
+            name: try reader.text("name"), fullName: reader.optional("full-name"), roles: roles,
+            delegations: delegations, created: try reader.instant("created"), createdBy: try reader.text("created-by"))
+    }
+}

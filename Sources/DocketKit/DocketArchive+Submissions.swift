@@ -1,0 +1,307 @@
+import Archive
+import Foundation
+import Workflow
+
+/// Everything known about one submission, derived from its files.
+public struct SubmissionView: Sendable {
+    public var record: SubmissionRecord
+    public var workflow: WorkflowDefinition
+    /// Derived by replaying the events through the pinned workflow; never stored as truth.
+    public var state: String
+    public var isFinal: Bool
+    /// The number of the last event of any kind (what `--expect-seq` compares with).
+    public var sequence: Int
+    /// When the current state must be left, if it has a deadline.
+    public var deadline: CalendarDate?
+    public var isOverdue: Bool
+    public var documents: [DocumentMetadata]
+    public var events: [StoredEvent]
+    /// The events the asking user may fire now (empty when no user was named).
+    public var allowedNow: [String]
+    /// The pack bound by the sign-off in force, if any.
+    public var signedPack: [PackDocument]?
+}
+
+/// A line of `submission list`.
+public struct SubmissionSummary: Sendable {
+    public var reference: String
+    public var title: String
+    public var workflow: String
+    public var state: String
+    public var deadline: CalendarDate?
+    public var isOverdue: Bool
+    public var lastActivity: Date
+}
+
+/// What a new document is, as an officer describes it.
+public struct DocumentDescription: Sendable {
+    public var kind: DocumentKind
+    public var title: String
+    public var originalFileName: String
+    public var date: CalendarDate?
+    public var creator: Party?
+    public var addressees: [Party]
+    public var annex: String?
+    /// Defaults by kind: submission, cover letter and annex go out; responses and
+    /// correspondence come in; reports and minutes are internal.
+    public var direction: Direction?
+    public var description: String?
+    public var protectiveMarking: String
+    public var relations: [Relation]
+
+    public init(
+        kind: DocumentKind, title: String, originalFileName: String, date: CalendarDate? = nil, creator: Party? = nil,
+        addressees: [Party] = [], annex: String? = nil, direction: Direction? = nil, description: String? = nil,
+        protectiveMarking: String = "OFFICIAL", relations: [Relation] = []
+    ) {
+        self.kind = kind
+        self.title = title
+        self.originalFileName = originalFileName
+        self.date = date
+        self.creator = creator
+        self.addressees = addressees
+        self.annex = annex
+        self.direction = direction
+        self.description = description
+        self.protectiveMarking = protectiveMarking
+        self.relations = relations
+    }
+}
+
+extension DocketArchive {
+    /// Who may add documents to a pack.
+    public static let documentRoles: Set<Role> = [.officer, .clerk]
+    /// Who may start a submission.
+    public static let submissionRoles: Set<Role> = [.officer]
+    /// The largest document accepted (bytes).
+    public static let maximumDocumentSize = 256 * 1024 * 1024
+
+    // MARK: - Creating
+
+    /// Starts a submission on the current definition of `workflowName`, pinning its digest.
+    ///
+    /// - Returns: the new reference, `PREFIX-YEAR-NN` (prefix: the series, else the
+    ///   workflow's initials).
+    public func newSubmission(
+        workflow workflowName: String, title: String, series: String? = nil, service: String? = nil,
+        as user: String
+    ) throws(DocketError) -> String {
+        let grant = try require(Self.submissionRoles, of: user, to: "start a submission")
+        let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !title.isEmpty else { throw .invalidInput("the title must not be empty") }
+        if let series, !ArchiveStore.isSafeName(series) {
+            throw .invalidInput("series '\(series)' must be letters, digits, '-', '_' or '.'")
+        }
+        let (definition, bytes) = try workflow(named: workflowName)
+        let created = now()
+        let prefix = series?.uppercased() ?? Self.initials(of: definition.name)
+        let year = calendar.londonDate(of: created).year
+        return try archive { () throws(ArchiveError) in
+            try store.pinWorkflow(bytes, digest: definition.digest)
+            let reference = try store.allocateReference(prefix: prefix, year: year)
+            let record = SubmissionRecord(
+                reference: reference, title: title, series: series, service: service?.isEmpty == true ? nil : service,
+                workflowName: definition.name, workflowDigest: definition.digest, created: created,
+                createdBy: ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser))
+            try store.createSubmission(record)
+            let anchor = try store.submission(reference).sha256
+            try store.writeHead(reference, sequence: 0, sha256: anchor)
+            return reference
+        }
+    }
+
+    static func initials(of name: String) -> String {
+        name.split(separator: "-").compactMap(\.first).map { String($0).uppercased() }.joined()
+    }
+
+    // MARK: - Documents
+
+    /// Archives a document in a submission's pack: the file, its metadata, then the event.
+    ///
+    /// - Returns: the stored metadata (its `sha256` identifies the document).
+    /// - Throws: for a role that may not add documents, an empty or oversized file, a document
+    ///   already in the pack, or a conflict with another writer.
+    @discardableResult
+    public func addDocument(
+        to reference: String, content: [UInt8], description: DocumentDescription, as user: String
+    ) throws(DocketError) -> DocumentMetadata {
+        let grant = try require(Self.documentRoles, of: user, to: "add documents")
+        guard !content.isEmpty else { throw .invalidInput("the file is empty; nothing to archive") }
+        guard content.count <= Self.maximumDocumentSize else {
+            throw .invalidInput("the file is \(content.count) bytes, over the \(Self.maximumDocumentSize)-byte limit")
+        }
+        let title = description.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !title.isEmpty else { throw .invalidInput("the document title must not be empty") }
+        for relation in description.relations where !ArchiveStore.isSHA256(relation.target) {
+            throw .invalidInput("relation target '\(relation.target)' is not a SHA-256")
+        }
+        let current = try readSubmission(reference)
+        let sha = ArchiveStore.sha256(content)
+        if current.pack.contains(where: { $0.sha256 == sha }) {
+            throw .invalidInput("this file (\(sha)) is already in \(reference)'s pack")
+        }
+        let stamp = ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser)
+        let added = now()
+        let metadata = DocumentMetadata(
+            sha256: sha, submission: reference, title: title, kind: description.kind, date: description.date,
+            creator: description.creator, addressees: description.addressees,
+            direction: description.direction ?? Self.defaultDirection(description.kind),
+            annex: description.annex.flatMap { $0.isEmpty ? nil : $0 },
+            format: MediaType.of(fileName: description.originalFileName), size: content.count,
+            originalFileName: Self.baseName(description.originalFileName),
+            storedAs: "\(sha).\(MediaType.storedExtension(of: description.originalFileName))",
+            description: description.description, protectiveMarking: description.protectiveMarking,
+            relations: description.relations, added: added, addedBy: stamp)
+        try archive { () throws(ArchiveError) in
+            try store.storeDocument(content, metadata: metadata)
+            let event = StoredEvent(
+                sequence: current.events.count + 1, submission: reference, time: added, actor: stamp,
+                previous: current.headSHA256, body: .documentAdded(metadata.packEntry))
+            let written = try store.appendEvent(event)
+            try store.writeHead(reference, sequence: event.sequence, sha256: written)
+        }
+        return metadata
+    }
+
+    /// A document's metadata and the path of its (read-only) content file.
+    public func document(_ reference: String, sha256: String) throws(DocketError) -> (
+        metadata: DocumentMetadata, path: String
+    ) {
+        let metadata = try archive { () throws(ArchiveError) in try store.documentMetadata(reference, sha256: sha256) }
+        return (metadata, store.documentPath(reference, storedAs: metadata.storedAs))
+    }
+
+    static func defaultDirection(_ kind: DocumentKind) -> Direction {
+        switch kind {
+        case .submission, .coverLetter, .annex: return .outgoing
+        case .response, .correspondence: return .incoming
+        case .boardReport, .minutes: return .internal
+        }
+    }
+
+    static func baseName(_ path: String) -> String {
+        String(path.split(separator: "/").last ?? Substring(path))
+    }
+
+    // MARK: - Firing events
+
+    /// Fires a workflow event: checks it with the engine against the pinned definition and the
+    /// current pack, then appends it to the chain.
+    ///
+    /// - Parameter expectedSequence: refuse unless the submission's last event has this number
+    ///   (optimistic concurrency for callers that showed the user a state).
+    /// - Returns: the submission as it now stands.
+    @discardableResult
+    public func fire(
+        _ event: String, on reference: String, as user: String, fields: [String: String] = [:],
+        comment: String? = nil, expectedSequence: Int? = nil
+    ) throws(DocketError) -> SubmissionView {
+        let actor = try actor(user)
+        let current = try readSubmission(reference)
+        if let expectedSequence, expectedSequence != current.events.count {
+            throw .archive(.staleSequence(reference: reference, expected: expectedSequence, actual: current.events.count))
+        }
+        let engine = WorkflowEngine(definition: current.definition)
+        let time = now()
+        let request = FireRequest(
+            event: event, actor: actor, fields: fields, comment: comment, time: time, pack: current.pack)
+        let record: EventRecord
+        switch engine.fire(request, after: current.transitions, sequence: current.events.count + 1) {
+        case .success(let decided):
+            record = decided
+        case .failure(.wrongRole(let name, let roles, let held)):
+            if let expired = expiredDelegation(of: user, for: Set(roles)) {
+                throw .delegationExpired(user: user, role: expired.role, from: expired.from, until: expired.until)
+            }
+            throw .rejected(.wrongRole(event: name, allowedRoles: roles, actorRoles: held))
+        case .failure(let rejection):
+            throw .rejected(rejection)
+        }
+        let stored = StoredEvent(
+            sequence: record.sequence, submission: reference, time: time,
+            actor: ActorStamp(user: user, role: record.role, onBehalfOf: record.onBehalfOf, systemUser: systemUser),
+            previous: current.headSHA256,
+            body: .transition(
+                StoredEvent.TransitionBody(
+                    name: record.event, from: record.fromState, to: record.toState,
+                    workflowName: current.definition.name, workflowDigest: current.definition.digest,
+                    comment: record.comment, fields: record.fields, documents: record.documents)))
+        try archive { () throws(ArchiveError) in
+            let written = try store.appendEvent(stored)
+            try store.writeHead(reference, sequence: stored.sequence, sha256: written)
+        }
+        return try submission(reference, for: user)
+    }
+
+    // MARK: - Reading
+
+    /// A submission as it stands, with the events `user` may fire now.
+    public func submission(_ reference: String, for user: String? = nil) throws(DocketError) -> SubmissionView {
+        let current = try readSubmission(reference)
+        let engine = WorkflowEngine(definition: current.definition)
+        let status: WorkflowEngine.Status
+        do {
+            status = try engine.replay(current.transitions)
+        } catch {
+            throw .rejected(error)
+        }
+        var documents: [DocumentMetadata] = []
+        for entry in current.pack {
+            documents.append(
+                try archive { () throws(ArchiveError) in try store.documentMetadata(reference, sha256: entry.sha256) })
+        }
+        let state = current.definition.state(status.state)
+        let entered = status.enteredStateAt?.time ?? current.record.created
+        let deadline = state?.deadlineWorkingDays.map {
+            calendar.adding(workingDays: $0, to: calendar.londonDate(of: entered))
+        }
+        let allowed = try user.map { (name: String) throws(DocketError) in
+            engine.allowedEvents(for: try actor(name), in: status)
+        }
+        return SubmissionView(
+            record: current.record, workflow: current.definition, state: status.state, isFinal: state?.isFinal ?? false,
+            sequence: current.events.count, deadline: deadline,
+            isOverdue: deadline.map { calendar.londonDate(of: now()) > $0 } ?? false, documents: documents,
+            events: current.events.map(\.event), allowedNow: allowed ?? [], signedPack: status.signedPack)
+    }
+
+    /// Every submission, optionally only those in `state`, by reference.
+    public func submissions(inState state: String? = nil) throws(DocketError) -> [SubmissionSummary] {
+        var result: [SubmissionSummary] = []
+        for reference in store.submissionReferences() {
+            let view = try submission(reference)
+            if let state, view.state != state { continue }
+            result.append(
+                SubmissionSummary(
+                    reference: reference, title: view.record.title, workflow: view.record.workflowName,
+                    state: view.state, deadline: view.deadline, isOverdue: view.isOverdue,
+                    lastActivity: view.events.last?.time ?? view.record.created))
+        }
+        return result
+    }
+
+    /// What a write needs to know about a submission: identity, events (chain checked), the
+    /// pinned definition, the transitions and the pack.
+    struct CurrentSubmission {
+        var record: SubmissionRecord
+        var events: [ArchiveStore.ReadEvent]
+        var headSHA256: String
+        var definition: WorkflowDefinition
+        var transitions: [EventRecord]
+        var pack: [PackDocument]
+    }
+
+    func readSubmission(_ reference: String) throws(DocketError) -> CurrentSubmission {
+        let (record, anchor, events) = try archive { () throws(ArchiveError) in
+            let identity = try store.submission(reference)
+            return (identity.record, identity.sha256, try store.events(reference, anchor: identity.sha256))
+        }
+        var pack: [PackDocument] = []
+        for read in events {
+            if case .documentAdded(let document) = read.event.body { pack.append(document) }
+        }
+        return CurrentSubmission(
+            record: record, events: events, headSHA256: events.last?.fileSHA256 ?? anchor,
+            definition: try pinnedWorkflow(record), transitions: events.compactMap(\.event.workflowRecord), pack: pack)
+    }
+}

@@ -1,0 +1,127 @@
+import Archive
+import Foundation
+import Workflow
+import XML
+
+/// Docket's use cases over one archive: users, submissions, documents, events, verification.
+///
+/// Owns the write path and its order — document files first, then the event that cites them,
+/// then the chain head — so that a crash never leaves an event pointing at a missing file.
+/// The CLI and the web app call this and nothing below it.
+public final class DocketArchive: Sendable {
+    public let store: ArchiveStore
+    let loader: WorkflowLoader
+    let clock: @Sendable () -> Date
+    /// The operating-system account running this process, recorded beside the Docket user.
+    public let systemUser: String
+    public let calendar: WorkingCalendar
+
+    /// Opens the archive at `path`.
+    ///
+    /// - Parameters:
+    ///   - clock: the time source (tests pass a fixed one); instants are kept to the millisecond.
+    ///   - systemUser: the operating-system user to record (default: the process's user).
+    public init(
+        opening path: String, clock: @escaping @Sendable () -> Date = { Date() }, systemUser: String? = nil,
+        calendar: WorkingCalendar = WorkingCalendar()
+    ) throws(DocketError) {
+        do {
+            store = try ArchiveStore(opening: path)
+            loader = WorkflowLoader(
+                scxmlSchema: try XMLSchema(contentsOfFile: "\(path)/\(ArchiveStore.scxmlSchemaFile)"))
+        } catch let error as ArchiveError {
+            throw .archive(error)
+        } catch {
+            throw .archive(.damaged(path: "\(path)/\(ArchiveStore.scxmlSchemaFile)", reason: "\(error)"))
+        }
+        self.clock = clock
+        self.systemUser = systemUser ?? Self.processUser()
+        self.calendar = calendar
+    }
+
+    /// Creates an archive at `path` from the distribution's schemas and workflows.
+    ///
+    /// - Throws: if `path` already holds an archive, or a shipped workflow does not load.
+    @discardableResult
+    public static func create(
+        at path: String, from distribution: Distribution, clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws(DocketError) -> DocketArchive {
+        do {
+            _ = try ArchiveStore.create(
+                at: path, schemaDirectory: distribution.schemaDirectory,
+                workflowFiles: distribution.workflowFiles(), now: clock())
+        } catch {
+            throw .archive(error)
+        }
+        let archive = try DocketArchive(opening: path, clock: clock)
+        _ = try archive.workflows()  // refuse to hand out an archive whose workflows do not load
+        return archive
+    }
+
+    /// Now, to the millisecond (what the archive records).
+    func now() -> Date {
+        Date(timeIntervalSince1970: (clock().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    static func processUser() -> String {
+        if let name = getpwuid(geteuid())?.pointee.pw_name { return String(cString: name) }
+        return ProcessInfo.processInfo.environment["USER"] ?? "uid-\(geteuid())"
+    }
+
+    /// Runs an archive operation, wrapping its error.
+    func archive<Value>(_ body: () throws(ArchiveError) -> Value) throws(DocketError) -> Value {
+        do {
+            return try body()
+        } catch {
+            throw .archive(error)
+        }
+    }
+
+    // MARK: - Workflows
+
+    /// The current workflow definitions in the archive's `workflows/`, by name.
+    public func workflows() throws(DocketError) -> [WorkflowDefinition] {
+        try store.workflowFiles().map { (path: String) throws(DocketError) in try loadWorkflow(at: path).definition }
+    }
+
+    /// The current definition called `name`, and its file's bytes.
+    public func workflow(named name: String) throws(DocketError) -> (definition: WorkflowDefinition, bytes: [UInt8]) {
+        for path in store.workflowFiles() {
+            let loaded = try loadWorkflow(at: path)
+            if loaded.definition.name == name { return loaded }
+        }
+        throw .noSuchWorkflow(name: name, available: try workflows().map(\.name))
+    }
+
+    /// Checks a definition file without installing it.
+    public func checkWorkflow(_ bytes: [UInt8], source: String) throws(DocketError) -> WorkflowDefinition {
+        do {
+            return try loader.load(bytes, source: source)
+        } catch {
+            throw .workflow(error)
+        }
+    }
+
+    func loadWorkflow(at path: String) throws(DocketError) -> (definition: WorkflowDefinition, bytes: [UInt8]) {
+        let bytes = try archive { () throws(ArchiveError) in try DurableFile.read(path) }
+        return (try checkWorkflow(bytes, source: path), bytes)
+    }
+
+    /// The definition a submission is pinned to.
+    func pinnedWorkflow(_ record: SubmissionRecord) throws(DocketError) -> WorkflowDefinition {
+        let path = store.pinnedWorkflowPath(digest: record.workflowDigest)
+        let definition = try loadWorkflow(at: path).definition
+        guard definition.digest == record.workflowDigest else {
+            throw .archive(.damaged(path: path, reason: "does not match its digest"))
+        }
+        return definition
+    }
+
+    // MARK: - Verification
+
+    /// Runs every integrity check over the archive (see `ArchiveVerifier`).
+    public func verify(progress: (Int, Int) -> Void = { _, _ in }) throws(DocketError) -> [VerificationFinding] {
+        let verifier = try archive { () throws(ArchiveError) in try ArchiveVerifier(store: store) }
+        return verifier.verify(progress: progress)
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import DocketKit
+import Foundation
+
+/// `--archive DIR`, shared by every command that works on an archive.
+struct ArchiveOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The archive directory (default: $DOCKET_ARCHIVE, else ./archive).", valueName: "DIR"))
+    var archive: String?
+
+    /// The directory chosen by `--archive`, `DOCKET_ARCHIVE` or the default.
+    var path: String {
+        archive ?? ProcessInfo.processInfo.environment["DOCKET_ARCHIVE"] ?? "archive"
+    }
+
+    /// Opens the archive, or explains why not.
+    func open() throws -> DocketArchive {
+        try DocketArchive(opening: path)
+    }
+}
+
+/// `--as USER`: the Docket user who acts, checked for roles like anyone else.
+struct ActingUser: ParsableArguments {
+    @Option(name: .customLong("as"), help: ArgumentHelp("The Docket user who acts.", valueName: "USER"))
+    var user: String
+}
+
+/// `--json`: a stable machine-readable form instead of text.
+struct OutputFormat: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON (stable field names) instead of text.")
+    var json = false
+}
+
+/// Prints an `Encodable` as pretty, key-sorted JSON.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Left-aligned columns for text tables.
+func table(_ rows: [[String]]) -> String {
+    guard let width = rows.map(\.count).max() else { return "" }
+    var widths = [Int](repeating: 0, count: width)
+    for row in rows {
+        for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+    }
+    return rows.map { row in
+        row.enumerated().map { index, cell in
+            index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+        }.joined(separator: "  ")
+    }.joined(separator: "\n")
+}

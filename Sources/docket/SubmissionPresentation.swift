@@ -1,0 +1,142 @@
+import Archive
+import DocketKit
+import Foundation
+import Workflow
+
+/// The stable JSON form of `submission show`.
+struct SubmissionJSON: Encodable {
+    var reference: String
+    var title: String
+    var series: String?
+    var service: String?
+    var workflow: String
+    var workflowDigest: String
+    var state: String
+    var final: Bool
+    var sequence: Int
+    var deadline: String?
+    var overdue: Bool
+    var allowedNow: [String]
+    var documents: [Document]
+    var events: [Event]
+
+    struct Document: Encodable {
+        var sha256: String
+        var kind: String
+        var title: String
+        var annex: String?
+        var date: String?
+        var from: String?
+        var to: [String]
+        var direction: String
+        var format: String
+        var size: Int
+        var originalFileName: String
+    }
+
+    struct Event: Encodable {
+        var sequence: Int
+        var time: Date
+        var actor: String
+        var onBehalfOf: String?
+        var role: String?
+        var systemUser: String
+        var kind: String
+        var event: String?
+        var from: String?
+        var to: String?
+        var comment: String?
+        var fields: [String: String]?
+        var document: String?
+    }
+
+    init(_ view: SubmissionView) {
+        reference = view.record.reference
+        title = view.record.title
+        series = view.record.series
+        service = view.record.service
+        workflow = view.record.workflowName
+        workflowDigest = view.record.workflowDigest
+        state = view.state
+        final = view.isFinal
+        sequence = view.sequence
+        deadline = view.deadline?.description
+        overdue = view.isOverdue
+        allowedNow = view.allowedNow
+        documents = view.documents.map {
+            Document(
+                sha256: $0.sha256, kind: $0.kind.rawValue, title: $0.title, annex: $0.annex,
+                date: $0.date?.description, from: $0.creator?.description, to: $0.addressees.map(\.description),
+                direction: $0.direction.rawValue, format: $0.format, size: $0.size,
+                originalFileName: $0.originalFileName)
+        }
+        events = view.events.map { event in
+            var row = Event(
+                sequence: event.sequence, time: event.time, actor: event.actor.user,
+                onBehalfOf: event.actor.onBehalfOf, role: event.actor.role?.rawValue,
+                systemUser: event.actor.systemUser, kind: "transition")
+            switch event.body {
+            case .transition(let transition):
+                row.event = transition.name
+                row.from = transition.from
+                row.to = transition.to
+                row.comment = transition.comment
+                row.fields = transition.fields
+            case .documentAdded(let document):
+                row.kind = "document-added"
+                row.document = document.sha256
+            }
+            return row
+        }
+    }
+}
+
+/// The text form of `submission show`.
+enum SubmissionText {
+    static func render(_ view: SubmissionView) -> String {
+        var lines = ["\(view.record.reference): \(view.record.title)"]
+        if let service = view.record.service { lines.append("Service:   \(service)") }
+        if let series = view.record.series { lines.append("Series:    \(series)") }
+        lines.append("Workflow:  \(view.record.workflowName) (\(view.record.workflowDigest.prefix(12)))")
+        var state = "State:     \(view.state)"
+        if let deadline = view.deadline {
+            state += "  (deadline \(deadline)\(view.isOverdue ? ", OVERDUE" : ""))"
+        }
+        lines.append(state)
+        if !view.allowedNow.isEmpty { lines.append("You may:   \(view.allowedNow.joined(separator: ", "))") }
+        lines.append("\nDocuments")
+        if view.documents.isEmpty { lines.append("  (none)") }
+        for document in view.documents {
+            let annex = document.annex.map { " [Annex \($0)]" } ?? ""
+            lines.append("  \(document.sha256.prefix(12))  \(document.kind.rawValue)\(annex)  \(document.title)")
+        }
+        lines.append("\nHistory")
+        for event in view.events {
+            let who = event.actor.user + (event.actor.onBehalfOf.map { " for \($0)" } ?? "")
+            let when = londonTime(event.time)
+            switch event.body {
+            case .transition(let transition):
+                var line = "  \(event.sequence). \(when)  \(who)  \(transition.name): \(transition.from) → \(transition.to)"
+                if !transition.fields.isEmpty {
+                    line += "  " + transition.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                        .joined(separator: " ")
+                }
+                lines.append(line)
+                if let comment = transition.comment { lines.append("       “\(comment)”") }
+            case .documentAdded(let document):
+                lines.append(
+                    "  \(event.sequence). \(when)  \(who)  added \(document.kind.rawValue) '\(document.name)'")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// An instant as Europe/London wall-clock time.
+    static func londonTime(_ date: Date) -> String {
+        var style = Date.FormatStyle(date: .numeric, time: .shortened)
+        style.timeZone = TimeZone(identifier: "Europe/London")!
+        return Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "Europe/London")!)
+            .year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
+            .timeSeparator(.colon).format(date).replacingOccurrences(of: "T", with: " ")
+    }
+}
