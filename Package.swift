@@ -61,6 +61,10 @@ let package = Package(
             dependencies: ["Workflow", "XML"]
         ),
         .testTarget(
+            name: "DocketKitTests",
+            dependencies: ["DocketKit", "Archive", "Workflow", "XML"]
+        ),
+        .testTarget(
             name: "DocketCLITests",
             dependencies: ["docket"]
         ),

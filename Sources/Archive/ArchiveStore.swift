@@ -195,7 +195,9 @@ public final class ArchiveStore: Sendable {
     /// A submission's identity and the SHA-256 of its `submission.xml` (the chain's anchor).
     public func submission(_ reference: String) throws(ArchiveError) -> (record: SubmissionRecord, sha256: String) {
         let path = "\(submissionDirectory(reference))/submission.xml"
-        guard Self.isSafeName(reference), DurableFile.exists(path) else { throw .noSuchSubmission(reference: reference) }
+        guard Self.isSafeName(reference), DurableFile.exists(path) else {
+            throw .noSuchSubmission(reference: reference)
+        }
         let (document, bytes) = try readDocument(path, root: "submission")
         return (try SubmissionRecord(reading: reader(document, path: path)), Self.sha256(bytes))
     }
@@ -361,7 +363,8 @@ public final class ArchiveStore: Sendable {
     public static func isSafeName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 64 && !name.hasPrefix(".")
             && name.unicodeScalars.allSatisfy {
-                ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
+                ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0)
+                    || "-_.".unicodeScalars.contains($0)
             }
     }
 

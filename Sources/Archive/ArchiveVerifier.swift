@@ -167,7 +167,8 @@ public struct ArchiveVerifier {
             }
             if !previousSHA.isEmpty && event.previous != previousSHA {
                 findings.problem(
-                    path, "hash chain broken: previous does not match the SHA-256 of \(previousName) (edited, "
+                    path,
+                    "hash chain broken: previous does not match the SHA-256 of \(previousName) (edited, "
                         + "inserted, deleted or reordered event)")
             }
             let sha = ArchiveStore.sha256(bytes)

@@ -133,7 +133,8 @@ extension DocumentMetadata {
         }
         self.init(
             sha256: try reader.text("identifier"), submission: try reader.text("submission"),
-            title: try reader.text("title"), kind: try reader.enumeration(try reader.text("kind"), as: DocumentKind.self),
+            title: try reader.text("title"),
+            kind: try reader.enumeration(try reader.text("kind"), as: DocumentKind.self),
             date: reader.optional("date").flatMap(CalendarDate.init(iso:)),
             creator: reader.children("creator").first.map(reader.party),
             addressees: reader.children("addressee").map(reader.party),

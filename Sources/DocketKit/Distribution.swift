@@ -18,7 +18,9 @@ public struct Distribution: Sendable {
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> Distribution? {
         if let home = environment["DOCKET_HOME"], isDistribution(home) { return Distribution(root: home) }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        for start in [executable.deletingLastPathComponent(), URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] {
+        for start in [
+            executable.deletingLastPathComponent(), URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        ] {
             var directory = start
             while directory.path != "/" {
                 if isDistribution(directory.path) { return Distribution(root: directory.path) }

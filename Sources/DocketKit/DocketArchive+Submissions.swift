@@ -102,7 +102,8 @@ extension DocketArchive {
             let record = SubmissionRecord(
                 reference: reference, title: title, series: series, service: service?.isEmpty == true ? nil : service,
                 workflowName: definition.name, workflowDigest: definition.digest, created: created,
-                createdBy: ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser))
+                createdBy: ActorStamp(
+                    user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser))
             try store.createSubmission(record)
             let anchor = try store.submission(reference).sha256
             try store.writeHead(reference, sequence: 0, sha256: anchor)
@@ -199,7 +200,8 @@ extension DocketArchive {
         let actor = try actor(user)
         let current = try readSubmission(reference)
         if let expectedSequence, expectedSequence != current.events.count {
-            throw .archive(.staleSequence(reference: reference, expected: expectedSequence, actual: current.events.count))
+            throw .archive(
+                .staleSequence(reference: reference, expected: expectedSequence, actual: current.events.count))
         }
         let engine = WorkflowEngine(definition: current.definition)
         let time = now()

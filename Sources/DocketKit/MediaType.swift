@@ -24,7 +24,8 @@ enum MediaType {
         let base = name.split(separator: "/").last.map(String.init) ?? name
         guard let dot = base.lastIndex(of: "."), dot != base.startIndex else { return nil }
         let candidate = base[base.index(after: dot)...].lowercased()
-        let plain = !candidate.isEmpty && candidate.count <= 10
+        let plain =
+            !candidate.isEmpty && candidate.count <= 10
             && candidate.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
         return plain ? candidate : nil
     }

@@ -14,11 +14,13 @@ public enum WorkflowGraph {
                 attributes.append("label=\(quote("\(state.id)\n(\(days) working days)"))")
             }
             if state.id == current { attributes.append("style=\"rounded,filled\", fillcolor=\"#ffe08a\"") }
-            lines.append("  \(quote(state.id))" + (attributes.isEmpty ? "" : " [\(attributes.joined(separator: ", "))]") + ";")
+            lines.append(
+                "  \(quote(state.id))" + (attributes.isEmpty ? "" : " [\(attributes.joined(separator: ", "))]") + ";")
         }
         for state in definition.states {
             for transition in state.transitions {
-                let label = "\(transition.event)\n[\(transition.roles.sorted().map(\.rawValue).joined(separator: ", "))]"
+                let label =
+                    "\(transition.event)\n[\(transition.roles.sorted().map(\.rawValue).joined(separator: ", "))]"
                 lines.append("  \(quote(state.id)) -> \(quote(transition.target)) [label=\(quote(label))];")
             }
         }
@@ -28,7 +30,8 @@ public enum WorkflowGraph {
 
     /// A DOT quoted string.
     static func quote(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        "\""
+            + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 }

@@ -1,5 +1,5 @@
-import ArgumentParser
 import Archive
+import ArgumentParser
 import DocketKit
 import Foundation
 import Workflow
@@ -46,7 +46,8 @@ struct DocumentCommand: ParsableCommand {
             let relations = try relation.map { text -> Relation in
                 let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let kind = Relation.Kind(rawValue: parts[0]) else {
-                    throw ValidationError("--relation must be TYPE:SHA256 (annex-of, reply-to, version-of), not '\(text)'")
+                    throw ValidationError(
+                        "--relation must be TYPE:SHA256 (annex-of, reply-to, version-of), not '\(text)'")
                 }
                 return Relation(kind: kind, target: parts[1])
             }

@@ -1,5 +1,5 @@
-import ArgumentParser
 import Archive
+import ArgumentParser
 import DocketKit
 import Foundation
 import Workflow
@@ -112,9 +112,12 @@ struct SubmissionCommand: ParsableCommand {
                     deadline: $0.deadline?.description, overdue: $0.isOverdue, lastActivity: $0.lastActivity)
             }
             if output.json { return try printJSON(rows) }
-            print(table([["REFERENCE", "STATE", "DEADLINE", "TITLE"]] + rows.map {
-                [$0.reference, $0.state, ($0.deadline ?? "") + ($0.overdue ? " OVERDUE" : ""), $0.title]
-            }))
+            print(
+                table(
+                    [["REFERENCE", "STATE", "DEADLINE", "TITLE"]]
+                        + rows.map {
+                            [$0.reference, $0.state, ($0.deadline ?? "") + ($0.overdue ? " OVERDUE" : ""), $0.title]
+                        }))
         }
     }
 }

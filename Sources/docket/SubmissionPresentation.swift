@@ -116,9 +116,12 @@ enum SubmissionText {
             let when = londonTime(event.time)
             switch event.body {
             case .transition(let transition):
-                var line = "  \(event.sequence). \(when)  \(who)  \(transition.name): \(transition.from) → \(transition.to)"
+                var line =
+                    "  \(event.sequence). \(when)  \(who)  \(transition.name): \(transition.from) → \(transition.to)"
                 if !transition.fields.isEmpty {
-                    line += "  " + transition.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                    line +=
+                        "  "
+                        + transition.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                         .joined(separator: " ")
                 }
                 lines.append(line)

@@ -1,5 +1,5 @@
-import ArgumentParser
 import Archive
+import ArgumentParser
 import DocketKit
 import Foundation
 
@@ -30,7 +30,9 @@ struct VerifyCommand: ParsableCommand {
         let interactive = isatty(STDERR_FILENO) != 0
         let findings = try archive.open().verify { done, total in
             if interactive {
-                print("\rverifying submissions: \(done)/\(total)", terminator: done == total ? "\n" : "", to: &standardError)
+                print(
+                    "\rverifying submissions: \(done)/\(total)", terminator: done == total ? "\n" : "",
+                    to: &standardError)
             }
         }
         if output.json {

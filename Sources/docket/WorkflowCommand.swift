@@ -32,9 +32,15 @@ struct WorkflowCommand: ParsableCommand {
                     events: $0.eventNames.count)
             }
             if output.json { return try printJSON(rows) }
-            print(table([["NAME", "STATES", "EVENTS", "DIGEST", "TITLE"]] + rows.map {
-                [$0.name, String($0.states), String($0.events), String($0.digest.prefix(12)), $0.title ?? ""]
-            }))
+            print(
+                table(
+                    [["NAME", "STATES", "EVENTS", "DIGEST", "TITLE"]]
+                        + rows.map {
+                            [
+                                $0.name, String($0.states), String($0.events), String($0.digest.prefix(12)),
+                                $0.title ?? "",
+                            ]
+                        }))
         }
     }
 
@@ -63,7 +69,8 @@ struct WorkflowCommand: ParsableCommand {
                     Row(
                         from: state.id, event: $0.event, to: $0.target, roles: $0.roles.sorted().map(\.rawValue),
                         documents: $0.requiredDocuments.map(\.rawValue),
-                        fields: $0.requiredFields.map { "\($0.name) (\($0.type.rawValue))" }, comment: $0.commentRequired,
+                        fields: $0.requiredFields.map { "\($0.name) (\($0.type.rawValue))" },
+                        comment: $0.commentRequired,
                         pack: $0.packRule?.rawValue)
                 }
             }
@@ -71,21 +78,33 @@ struct WorkflowCommand: ParsableCommand {
             print("\(definition.name)\(definition.title.map { ": \($0)" } ?? "")")
             print("digest \(definition.digest)\n")
             print("STATES")
-            print(table([["STATE", "KIND", "DEADLINE"]] + definition.states.map {
-                [
-                    $0.id + ($0.id == definition.initialState ? " (initial)" : ""), $0.isFinal ? "final" : "state",
-                    $0.deadlineWorkingDays.map { "\($0) working days" } ?? "",
-                ]
-            }))
+            print(
+                table(
+                    [["STATE", "KIND", "DEADLINE"]]
+                        + definition.states.map {
+                            [
+                                $0.id + ($0.id == definition.initialState ? " (initial)" : ""),
+                                $0.isFinal ? "final" : "state",
+                                $0.deadlineWorkingDays.map { "\($0) working days" } ?? "",
+                            ]
+                        }))
             print("\nTRANSITIONS")
-            print(table([["FROM", "EVENT", "TO", "ROLES", "REQUIRES"]] + rows.map { row in
-                var requires: [String] = []
-                if !row.documents.isEmpty { requires.append("documents: " + row.documents.joined(separator: ", ")) }
-                if !row.fields.isEmpty { requires.append("fields: " + row.fields.joined(separator: ", ")) }
-                if row.comment { requires.append("comment") }
-                if let pack = row.pack { requires.append("pack: \(pack)") }
-                return [row.from, row.event, row.to, row.roles.joined(separator: ", "), requires.joined(separator: "; ")]
-            }))
+            print(
+                table(
+                    [["FROM", "EVENT", "TO", "ROLES", "REQUIRES"]]
+                        + rows.map { row in
+                            var requires: [String] = []
+                            if !row.documents.isEmpty {
+                                requires.append("documents: " + row.documents.joined(separator: ", "))
+                            }
+                            if !row.fields.isEmpty { requires.append("fields: " + row.fields.joined(separator: ", ")) }
+                            if row.comment { requires.append("comment") }
+                            if let pack = row.pack { requires.append("pack: \(pack)") }
+                            return [
+                                row.from, row.event, row.to, row.roles.joined(separator: ", "),
+                                requires.joined(separator: "; "),
+                            ]
+                        }))
         }
     }
 

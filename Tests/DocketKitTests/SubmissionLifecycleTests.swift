@@ -1,0 +1,232 @@
+import Archive
+import DocketKit
+import Foundation
+import Testing
+import Workflow
+
+/// The use cases over a real archive directory: the model case end to end, and each refusal.
+@Suite struct SubmissionLifecycleTests {
+    let archive: TemporaryArchive
+    var docket: DocketArchive { archive.docket }
+
+    init() throws {
+        archive = try TemporaryArchive()
+        try archive.docket.addUser("olivia", roles: [.officer], fullName: "Olivia Officer")
+        try archive.docket.addUser("mayor", roles: [.mayor], fullName: "John Biggs")
+        try archive.docket.addUser("clive", roles: [.clerk])
+        try archive.docket.addUser("ada", roles: [.admin])
+        try archive.docket.addUser("deputy", roles: [.officer])
+    }
+
+    func newSubmission() throws -> String {
+        try docket.newSubmission(
+            workflow: "best-value-submission", title: "Best Value Plan: third six-month update", series: "bvp",
+            service: "Service Head, Corporate Strategy and Equality", as: "olivia")
+    }
+
+    @discardableResult
+    func add(_ kind: DocumentKind, _ text: String, to reference: String, annex: String? = nil) throws
+        -> DocumentMetadata
+    {
+        try docket.addDocument(
+            to: reference, content: Array(text.utf8),
+            description: DocumentDescription(
+                kind: kind, title: text, originalFileName: "\(kind.rawValue).txt", annex: annex),
+            as: "olivia")
+    }
+
+    /// The error a use case throws, or nil if it succeeds. (A `catch` with a pattern on a
+    /// typed-throws call crashes the Swift 6.3.1 compiler, so tests match the value instead.)
+    func failure(_ body: () throws -> some Any) -> DocketError? {
+        do {
+            _ = try body()
+            return nil
+        } catch {
+            return error as? DocketError
+        }
+    }
+
+    @Test func theModelCaseEndToEnd() throws {
+        let reference = try newSubmission()
+        #expect(reference == "BVP-2016-01")  // the series prefix and the London year of the clock
+        try add(.submission, "Third six-month submission", to: reference, annex: "A")
+        try add(.coverLetter, "Cover letter from the Mayor", to: reference)
+        try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
+        archive.advance(days: 1)
+        try docket.fire("sign-off", on: reference, as: "mayor")
+        try docket.fire("dispatch", on: reference, as: "olivia", fields: ["dispatched-on": "2016-09-20"])
+        try add(.response, "Commissioners' response", to: reference)
+        try docket.fire("record-response", on: reference, as: "olivia", fields: ["received-on": "2016-10-05"])
+        try docket.fire("schedule-for-board", on: reference, as: "clive", fields: ["meeting": "BVPB-2016-10-19"])
+        let view = try docket.fire("record-outcome", on: reference, as: "clive", fields: ["outcome": "Noted"])
+
+        #expect(view.state == "considered")
+        #expect(view.isFinal)
+        #expect(view.sequence == 9)  // 3 documents + 6 transitions
+        #expect(view.documents.map(\.kind) == [.submission, .coverLetter, .response])
+        #expect(view.documents[0].direction == .outgoing)
+        #expect(view.documents[2].direction == .incoming)
+        let signOff = view.events[3]
+        #expect(signOff.actor.user == "mayor")
+        #expect(signOff.actor.role == .mayor)
+        guard case .transition(let transition) = signOff.body else {
+            Issue.record("event 4 should be the sign-off")
+            return
+        }
+        #expect(transition.name == "sign-off")
+        #expect(Set(transition.documents.map(\.sha256)) == Set(view.documents.prefix(2).map(\.sha256)))
+        #expect(try docket.verify().isEmpty)
+    }
+
+    @Test func refusalsChangeNothing() throws {
+        let reference = try newSubmission()
+        let before = try docket.submission(reference).sequence
+        #expect(throws: DocketError.self) { try docket.fire("submit-for-sign-off", on: reference, as: "olivia") }
+        #expect(throws: DocketError.self) { try docket.fire("sign-off", on: reference, as: "mayor") }
+        #expect(throws: DocketError.self) { try docket.fire("withdraw", on: reference, as: "clive", comment: "x") }
+        #expect(throws: DocketError.self) { try docket.fire("withdraw", on: reference, as: "nobody", comment: "x") }
+        #expect(try docket.submission(reference).sequence == before)
+        // Admin may withdraw, with a comment, and do nothing else.
+        #expect(throws: DocketError.self) { try docket.fire("withdraw", on: reference, as: "ada") }
+        #expect(try docket.fire("withdraw", on: reference, as: "ada", comment: "Superseded").state == "withdrawn")
+    }
+
+    @Test func dispatchRefusesAPackChangedSinceSignOff() throws {
+        let reference = try newSubmission()
+        try add(.submission, "Submission", to: reference)
+        try add(.coverLetter, "Cover letter", to: reference)
+        try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
+        try docket.fire("sign-off", on: reference, as: "mayor")
+        let late = try add(.annex, "A late annex", to: reference, annex: "C")
+        let refusal = failure {
+            try docket.fire("dispatch", on: reference, as: "olivia", fields: ["dispatched-on": "2016-09-20"])
+        }
+        guard case .rejected(.packChangedSinceSignOff(let change))? = refusal else {
+            Issue.record("dispatch should be refused as the pack changed, not \(String(describing: refusal))")
+            return
+        }
+        #expect(change.added.map(\.sha256) == [late.sha256])
+        // Reopen, sign again, and the new pack goes.
+        try docket.fire("reopen", on: reference, as: "olivia", comment: "Annex C added")
+        try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
+        try docket.fire("sign-off", on: reference, as: "mayor")
+        #expect(
+            try docket.fire("dispatch", on: reference, as: "olivia", fields: ["dispatched-on": "2016-09-20"]).state
+                == "dispatched")
+    }
+
+    @Test func aDeputyActsForTheMayorUntilTheDelegationExpires() throws {
+        let reference = try newSubmission()
+        try add(.submission, "Submission", to: reference)
+        try add(.coverLetter, "Cover letter", to: reference)
+        try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
+        try docket.delegate(from: "mayor", to: "deputy", role: .mayor, until: CalendarDate(iso: "2016-09-30")!)
+        archive.advance(days: 30)  // past the delegation
+        let refusal = failure { try docket.fire("sign-off", on: reference, as: "deputy") }
+        guard case .delegationExpired(let user, let role, let from, _)? = refusal else {
+            Issue.record("an expired delegation must be refused, not \(String(describing: refusal))")
+            return
+        }
+        #expect(user == "deputy" && role == .mayor && from == "mayor")
+        try docket.delegate(from: "mayor", to: "deputy", role: .mayor, until: CalendarDate(iso: "2016-12-31")!)
+        let view = try docket.fire("sign-off", on: reference, as: "deputy")
+        #expect(view.events.last?.actor.user == "deputy")
+        #expect(view.events.last?.actor.onBehalfOf == "mayor")
+        // Delegating a role one does not hold, to oneself, or into the past is refused.
+        #expect(throws: DocketError.self) {
+            try docket.delegate(from: "olivia", to: "deputy", role: .mayor, until: CalendarDate(iso: "2016-12-31")!)
+        }
+        #expect(throws: DocketError.self) {
+            try docket.delegate(from: "mayor", to: "mayor", role: .mayor, until: CalendarDate(iso: "2016-12-31")!)
+        }
+        #expect(throws: DocketError.self) {
+            try docket.delegate(from: "mayor", to: "deputy", role: .mayor, until: CalendarDate(iso: "2016-01-01")!)
+        }
+        #expect(throws: DocketError.self) {
+            try docket.delegate(from: "mayor", to: "ghost", role: .mayor, until: CalendarDate(iso: "2016-12-31")!)
+        }
+    }
+
+    @Test func usersAreCheckedOnTheWayIn() throws {
+        #expect(throws: DocketError.self) { try docket.addUser("Olivia", roles: [.officer]) }
+        #expect(throws: DocketError.self) { try docket.addUser("../etc", roles: [.officer]) }
+        #expect(throws: DocketError.self) { try docket.addUser("nobody", roles: []) }
+        #expect(throws: DocketError.self) { try docket.addUser("olivia", roles: [.clerk]) }
+        #expect(try docket.users().map(\.name) == ["ada", "clive", "deputy", "mayor", "olivia"])
+    }
+
+    @Test func deadlinesCountWorkingDaysFromEnteringTheState() throws {
+        // Tuesday 20 September 2016, 09:00 UTC.
+        let reference = try newSubmission()
+        try add(.submission, "Submission", to: reference)
+        try add(.coverLetter, "Cover letter", to: reference)
+        let view = try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
+        #expect(view.deadline == CalendarDate(iso: "2016-09-27"))  // 5 working days, over a weekend
+        #expect(!view.isOverdue)
+        archive.advance(days: 8)
+        #expect(try docket.submission(reference).isOverdue)
+    }
+
+    @Test func documentsAreContentAddressedAndNeverAddedTwice() throws {
+        let reference = try newSubmission()
+        let first = try add(.submission, "Same words", to: reference)
+        #expect(first.sha256 == ArchiveStore.sha256(Array("Same words".utf8)))
+        #expect(throws: DocketError.self) { try add(.annex, "Same words", to: reference) }
+        #expect(throws: DocketError.self) {
+            try docket.addDocument(
+                to: reference, content: [],
+                description: DocumentDescription(kind: .annex, title: "Empty", originalFileName: "e.txt"), as: "olivia")
+        }
+        #expect(throws: DocketError.self) {
+            try docket.addDocument(
+                to: reference, content: [1],
+                description: DocumentDescription(kind: .annex, title: "By the mayor", originalFileName: "m.txt"),
+                as: "mayor")
+        }
+        let (metadata, path) = try docket.document(reference, sha256: first.sha256)
+        #expect(metadata.title == "Same words")
+        #expect(FileManager.default.contents(atPath: path) == Data("Same words".utf8))
+        #expect(throws: DocketError.self) { try docket.document(reference, sha256: "../../archive") }
+        #expect(throws: DocketError.self) { try docket.document("../x", sha256: first.sha256) }
+    }
+
+    @Test func everyFileWrittenValidatesWithXmllintAlone() throws {
+        let reference = try newSubmission()
+        try add(.submission, "Submission <with> & \"markup\"", to: reference, annex: "A")
+        try add(.coverLetter, "Cover letter", to: reference)
+        try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
+        try docket.fire("return-for-redraft", on: reference, as: "mayor", comment: "Section 2 — tighten ✓")
+        try docket.delegate(from: "mayor", to: "deputy", role: .mayor, until: CalendarDate(iso: "2016-12-31")!)
+        let files = FileManager.default.enumerator(atPath: archive.path)!.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".xml") && !$0.hasPrefix("schema/") }
+        #expect(files.count >= 10)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+        process.arguments = ["--noout", "--schema", "schema/docket-archive-1.xsd"] + files
+        process.currentDirectoryURL = URL(fileURLWithPath: archive.path)
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.components(separatedBy: " validates").count - 1 == files.count)
+    }
+
+    @Test func aSubmissionKeepsTheWorkflowItStartedWith() throws {
+        let reference = try newSubmission()
+        let pinned = try docket.submission(reference).workflow.digest
+        // An administrator edits the current definition: a new deadline.
+        let current = "\(archive.path)/workflows/best-value-submission.scxml"
+        chmod(current, 0o644)
+        let text = try String(contentsOfFile: current, encoding: .utf8)
+            .replacingOccurrences(of: "docket:deadline-working-days=\"5\"", with: "docket:deadline-working-days=\"7\"")
+        try text.write(toFile: current, atomically: true, encoding: .utf8)
+        let reopened = try archive.reopen()
+        #expect(try reopened.workflow(named: "best-value-submission").definition.digest != pinned)
+        #expect(try reopened.submission(reference).workflow.digest == pinned)
+        #expect(try reopened.submission(reference).workflow.state("awaiting-sign-off")?.deadlineWorkingDays == 5)
+        let later = try reopened.newSubmission(workflow: "best-value-submission", title: "Fourth update", as: "olivia")
+        #expect(try reopened.submission(later).workflow.state("awaiting-sign-off")?.deadlineWorkingDays == 7)
+    }
+}
