@@ -38,7 +38,7 @@ struct VerifyCommand: ParsableCommand {
         if output.json {
             try printJSON(findings.map { Row(severity: $0.severity.rawValue, path: $0.path, message: $0.message) })
         } else {
-            findings.forEach { print($0) }
+            for finding in findings { print(finding) }
             let problems = findings.filter { $0.severity == .problem }.count
             print(problems == 0 ? "archive verified: no problems" : "\(problems) problem(s) found")
         }

@@ -130,7 +130,7 @@ struct WorkflowCommand: ParsableCommand {
                     print("\(file): ok (\(definition.name), \(definition.states.count) states)")
                 } catch DocketError.workflow(let error) {
                     failed = true
-                    error.problems.forEach { print($0) }
+                    for problem in error.problems { print(problem) }
                 } catch {
                     failed = true
                     print("\(file):0: \(error.localizedDescription)")

@@ -39,8 +39,8 @@ final class TemporaryArchive: @unchecked Sendable {
 
     deinit {
         // Archived files are read-only; make them writable so the directory can be removed.
-        _ = try? FileManager.default.subpathsOfDirectory(atPath: path).forEach {
-            chmod("\(path)/\($0)", 0o755)
+        for file in (try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? [] {
+            chmod("\(path)/\(file)", 0o755)
         }
         try? FileManager.default.removeItem(atPath: path)
     }
