@@ -163,16 +163,28 @@ public final class ArchiveStore: Sendable {
 
     // MARK: - Submissions
 
-    /// References of every submission, sorted.
+    /// References of every submission, sorted. A directory whose `submission.xml` was never
+    /// written (creation interrupted) is not a submission; `incompleteSubmissionDirectories`
+    /// lists those.
     public func submissionReferences() -> [String] {
-        DurableFile.list("\(root)/submissions").filter { !$0.hasPrefix(".") }
+        DurableFile.list("\(root)/submissions").filter {
+            !$0.hasPrefix(".") && DurableFile.exists("\(submissionDirectory($0))/submission.xml")
+        }
+    }
+
+    /// Submission directories left without `submission.xml` by an interrupted creation.
+    public func incompleteSubmissionDirectories() -> [String] {
+        DurableFile.list("\(root)/submissions").filter {
+            !$0.hasPrefix(".") && !DurableFile.exists("\(submissionDirectory($0))/submission.xml")
+        }
     }
 
     /// Claims the first free reference `PREFIX-YEAR-NN` by creating its directory (atomic:
     /// two writers never get the same reference).
     public func allocateReference(prefix: String, year: Int) throws(ArchiveError) -> String {
         try DurableFile.makeDirectory("\(root)/submissions")
-        var number = submissionReferences().filter { $0.hasPrefix("\(prefix)-\(year)-") }.count + 1
+        // Start after the ones seen; mkdir settles any race or gap.
+        var number = DurableFile.list("\(root)/submissions").filter { $0.hasPrefix("\(prefix)-\(year)-") }.count + 1
         while true {
             let reference = "\(prefix)-\(year)-\(number < 10 ? "0" : "")\(number)"
             do {

@@ -38,6 +38,11 @@ public struct ArchiveVerifier {
     public func verify(progress: (Int, Int) -> Void = { _, _ in }) -> [VerificationFinding] {
         var findings = Findings()
         checkUsersAndWorkflows(&findings)
+        for directory in store.incompleteSubmissionDirectories() {
+            findings.note(
+                store.submissionDirectory(directory),
+                "no submission.xml: a submission's creation was interrupted (safe to delete)")
+        }
         let references = store.submissionReferences()
         for (index, reference) in references.enumerated() {
             checkSubmission(reference, &findings)
@@ -191,7 +196,11 @@ public struct ArchiveVerifier {
             return
         }
         guard let head else {
-            findings.problem(path, "missing: the chain head was deleted")
+            if events.isEmpty {
+                findings.note(path, "missing, with no events yet: the submission's creation was interrupted")
+            } else {
+                findings.problem(path, "missing: the chain head was deleted")
+            }
             return
         }
         let last = events.last.map { ($0.event.sequence, $0.fileSHA256) } ?? (0, anchor)

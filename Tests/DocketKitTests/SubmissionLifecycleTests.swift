@@ -229,4 +229,17 @@ import Workflow
         let later = try reopened.newSubmission(workflow: "best-value-submission", title: "Fourth update", as: "olivia")
         #expect(try reopened.submission(later).workflow.state("awaiting-sign-off")?.deadlineWorkingDays == 7)
     }
+
+    /// A crash between claiming a reference and writing `submission.xml` leaves an empty
+    /// directory: listing still works, the next reference skips it, and verify notes it.
+    @Test func anInterruptedCreationIsHarmless() throws {
+        let first = try newSubmission()
+        try FileManager.default.createDirectory(
+            atPath: "\(archive.path)/submissions/BVP-2016-02", withIntermediateDirectories: false)
+        #expect(try docket.submissions().map(\.reference) == [first])
+        #expect(try newSubmission() == "BVP-2016-03")
+        let findings = try docket.verify()
+        #expect(findings.allSatisfy { $0.severity == .note })
+        #expect(findings.contains { $0.path.hasSuffix("BVP-2016-02") && $0.message.contains("interrupted") })
+    }
 }
