@@ -55,15 +55,21 @@ extension XMLDocument {
                 throw XMLError.xpathFailed(expression: expression, capture.diagnostics)
             }
             defer { xmlXPathFreeContext(context) }
-            context.pointee.error = captureStructuredError
-            context.pointee.userData = Unmanaged.passUnretained(capture).toOpaque()
+            // No per-context `error` handler: libxml2 2.9 hands such a handler an xmlError with
+            // no message (only a code), whereas without one it raises the error, message and
+            // all, through the thread's structured handler, which `capture.run` has installed.
             for (prefix, uri) in namespaces.sorted(by: { $0.key < $1.key })
             where xmlXPathRegisterNs(context, prefix, uri) != 0 {
                 throw XMLError.xpathFailed(
                     expression: expression,
-                    [XMLDiagnostic(severity: .error, line: 0, column: 0, message: "cannot bind prefix '\(prefix)'")])
+                    [
+                        XMLDiagnostic(
+                            severity: .error, source: source, line: 0, column: 0,
+                            message: "cannot bind prefix '\(prefix)'")
+                    ])
             }
-            context.pointee.node = node?.pointer ?? UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: xmlNode.self)
+            context.pointee.node =
+                node?.pointer ?? UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: xmlNode.self)
             guard let object = xmlXPathEvalExpression(expression, context) else {
                 throw XMLError.xpathFailed(expression: expression, capture.diagnostics)
             }
@@ -71,7 +77,11 @@ extension XMLDocument {
             guard let value = convert(object) else {
                 throw XMLError.xpathFailed(
                     expression: expression,
-                    [XMLDiagnostic(severity: .error, line: 0, column: 0, message: "the expression does not select nodes")])
+                    [
+                        XMLDiagnostic(
+                            severity: .error, source: source, line: 0, column: 0,
+                            message: "the expression does not select nodes")
+                    ])
             }
             return value
         }

@@ -162,7 +162,8 @@ private struct TreeBuilder {
     private func checkCharacters(_ text: String, in place: String) throws {
         for scalar in text.unicodeScalars {
             let value = scalar.value
-            let allowed = value == 0x9 || value == 0xA || value == 0xD || (value >= 0x20 && value != 0xFFFE && value != 0xFFFF)
+            let allowed =
+                value == 0x9 || value == 0xA || value == 0xD || (value >= 0x20 && value != 0xFFFE && value != 0xFFFF)
             if !allowed {
                 throw XMLError.notRepresentable(
                     "\(place) contains U+\(String(value, radix: 16, uppercase: true)), which XML 1.0 cannot carry")
