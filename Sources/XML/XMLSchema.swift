@@ -14,7 +14,7 @@ import CLibXML2
 /// Sendable because the compiled schema is never mutated after loading and libxml2 allows
 /// one schema to serve many validation contexts at once (each `validate` makes its own).
 public final class XMLSchema: @unchecked Sendable {
-    private let pointer: xmlSchemaPtr
+    let pointer: xmlSchemaPtr
     /// The path the schema was loaded from, as given.
     public let path: String
 
@@ -61,18 +61,57 @@ public final class XMLSchema: @unchecked Sendable {
     /// when the document is valid. (libxml2 stops checking an element's later children after
     /// a content-model error, so a fix can reveal more.)
     public func problems(in document: XMLDocument) -> [XMLDiagnostic] {
+        guard let validator = XMLValidator(schema: self) else {
+            return [
+                XMLDiagnostic(
+                    severity: .fatal, source: document.source, line: 0, column: 0,
+                    message: "cannot create a validation context")
+            ]
+        }
+        return validator.problems(in: document)
+    }
+
+    /// A validator for one task to reuse across many documents (saves setting up a libxml2
+    /// validation context per document); nil only if libxml2 is out of memory.
+    public func makeValidator() -> XMLValidator? {
+        XMLValidator(schema: self)
+    }
+
+    /// Validates `document`.
+    ///
+    /// - Throws: `XMLError.schemaInvalid` carrying every problem reported.
+    public func validate(_ document: XMLDocument) throws {
+        let problems = problems(in: document)
+        if !problems.isEmpty { throw XMLError.schemaInvalid(problems) }
+    }
+}
+
+/// One libxml2 validation context over a shared `XMLSchema`, reused document after document.
+///
+/// Not `Sendable`: give each task its own (the schema itself can be shared).
+public final class XMLValidator {
+    /// Kept so the compiled schema outlives the context that points into it.
+    public let schema: XMLSchema
+    private let context: xmlSchemaValidCtxtPtr
+
+    init?(schema: XMLSchema) {
+        XMLLibrary.ensureInitialized()
+        guard let context = xmlSchemaNewValidCtxt(schema.pointer) else { return nil }
+        self.schema = schema
+        self.context = context
+    }
+
+    deinit {
+        xmlSchemaFreeValidCtxt(context)
+    }
+
+    /// Every problem libxml2 reports for `document`; empty when it is valid.
+    public func problems(in document: XMLDocument) -> [XMLDiagnostic] {
         let capture = ErrorCapture(source: document.source)
         return capture.run {
-            guard let context = xmlSchemaNewValidCtxt(pointer) else {
-                return [
-                    XMLDiagnostic(
-                        severity: .fatal, source: document.source, line: 0, column: 0,
-                        message: "cannot create a validation context")
-                ]
-            }
-            defer { xmlSchemaFreeValidCtxt(context) }
             xmlSchemaSetValidStructuredErrors(
                 context, captureStructuredError, Unmanaged.passUnretained(capture).toOpaque())
+            defer { xmlSchemaSetValidStructuredErrors(context, nil, nil) }
             let status = xmlSchemaValidateDoc(context, document.pointer)
             if status != 0 && !capture.hasErrors {
                 capture.record(
@@ -82,13 +121,5 @@ public final class XMLSchema: @unchecked Sendable {
             }
             return capture.diagnostics.filter { $0.severity != .warning }
         }
-    }
-
-    /// Validates `document`.
-    ///
-    /// - Throws: `XMLError.schemaInvalid` carrying every problem reported.
-    public func validate(_ document: XMLDocument) throws {
-        let problems = problems(in: document)
-        if !problems.isEmpty { throw XMLError.schemaInvalid(problems) }
     }
 }

@@ -314,3 +314,21 @@ struct SchemaLoadingTests {
         }
     }
 }
+
+/// A reused validator gives each document exactly the diagnostics a fresh one would.
+@Suite struct ReusedValidatorTests {
+    @Test func aReusedValidatorMatchesFreshValidation() throws {
+        let schema = try XMLSchema(contentsOfFile: try Fixtures.path("schema/metadata.xsd"))
+        let validator = try #require(schema.makeValidator())
+        let names = [
+            "valid-submission.xml", "invalid-three-problems.xml", "valid-response.xml", "invalid-missing-title.xml",
+            "valid-submission.xml",
+        ]
+        for name in names {
+            let document = try XMLDocument(contentsOfFile: try Fixtures.path("schema/\(name)"))
+            #expect(validator.problems(in: document) == schema.problems(in: document), "\(name)")
+        }
+        let invalid = try XMLDocument(contentsOfFile: try Fixtures.path("schema/invalid-three-problems.xml"))
+        #expect(validator.problems(in: invalid).count == 3)
+    }
+}
