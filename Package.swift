@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "docket-bench",
             dependencies: [
-                "XML",
+                "XML", "DocketKit", "Workflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/DocketBench"

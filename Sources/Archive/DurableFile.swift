@@ -26,14 +26,18 @@ public enum DurableFile {
 
     /// Writes `bytes` to `path`, atomically replacing any file there (for mutable records
     /// such as users; never for archived documents or events).
-    public static func replace(_ bytes: [UInt8], at path: String) throws(ArchiveError) {
+    ///
+    /// - Parameter syncDirectory: fsync the directory so the new name survives a crash. Pass
+    ///   false only for records whose loss to a crash is harmless and detected (the chain
+    ///   head): the file is still fsynced, so it is either the old one or the whole new one.
+    public static func replace(_ bytes: [UInt8], at path: String, syncDirectory: Bool = true) throws(ArchiveError) {
         let temporary = try writeTemporary(bytes, besides: path)
         if rename(temporary, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw .io(path: path, operation: "rename", reason: reason)
         }
-        try syncDirectory(of: path)
+        if syncDirectory { try Self.syncDirectory(of: path) }
     }
 
     /// Creates a directory (and its parents); succeeds if it exists. Returns whether it was new.

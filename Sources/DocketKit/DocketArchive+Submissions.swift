@@ -22,6 +22,16 @@ public struct SubmissionView: Sendable {
     public var signedPack: [PackDocument]?
 }
 
+/// What `fire` recorded.
+public struct FiredEvent: Sendable {
+    /// The event as written to the archive.
+    public var event: StoredEvent
+    /// The state the submission is now in.
+    public var state: String
+    /// The SHA-256 of the event's file: the chain's new head.
+    public var fileSHA256: String
+}
+
 /// A line of `submission list`.
 public struct SubmissionSummary: Sendable {
     public var reference: String
@@ -191,12 +201,13 @@ extension DocketArchive {
     ///
     /// - Parameter expectedSequence: refuse unless the submission's last event has this number
     ///   (optimistic concurrency for callers that showed the user a state).
-    /// - Returns: the submission as it now stands.
+    /// - Returns: what was recorded and the state it led to. (Call `submission(_:for:)` for
+    ///   the whole view: a write does no reading it does not need.)
     @discardableResult
     public func fire(
         _ event: String, on reference: String, as user: String, fields: [String: String] = [:],
         comment: String? = nil, expectedSequence: Int? = nil
-    ) throws(DocketError) -> SubmissionView {
+    ) throws(DocketError) -> FiredEvent {
         let actor = try actor(user)
         let current = try readSubmission(reference)
         if let expectedSequence, expectedSequence != current.events.count {
@@ -228,18 +239,23 @@ extension DocketArchive {
                     name: record.event, from: record.fromState, to: record.toState,
                     workflowName: current.definition.name, workflowDigest: current.definition.digest,
                     comment: record.comment, fields: record.fields, documents: record.documents)))
-        try archive { () throws(ArchiveError) in
+        let written = try archive { () throws(ArchiveError) -> String in
             let written = try store.appendEvent(stored)
             try store.writeHead(reference, sequence: stored.sequence, sha256: written)
+            return written
         }
-        return try submission(reference, for: user)
+        return FiredEvent(event: stored, state: record.toState, fileSHA256: written)
     }
 
     // MARK: - Reading
 
     /// A submission as it stands, with the events `user` may fire now.
     public func submission(_ reference: String, for user: String? = nil) throws(DocketError) -> SubmissionView {
-        let current = try readSubmission(reference)
+        try makeView(try readSubmission(reference), for: user)
+    }
+
+    func makeView(_ current: CurrentSubmission, for user: String?) throws(DocketError) -> SubmissionView {
+        let reference = current.record.reference
         let engine = WorkflowEngine(definition: current.definition)
         let status: WorkflowEngine.Status
         do {

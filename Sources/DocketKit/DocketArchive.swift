@@ -1,5 +1,6 @@
 import Archive
 import Foundation
+import Synchronization
 import Workflow
 import XML
 
@@ -15,6 +16,8 @@ public final class DocketArchive: Sendable {
     /// The operating-system account running this process, recorded beside the Docket user.
     public let systemUser: String
     public let calendar: WorkingCalendar
+    /// Pinned workflow definitions already loaded, by digest.
+    private let pinnedDefinitions = Mutex<[String: WorkflowDefinition]>([:])
 
     /// Opens the archive at `path`.
     ///
@@ -108,12 +111,17 @@ public final class DocketArchive: Sendable {
     }
 
     /// The definition a submission is pinned to.
+    ///
+    /// Pinned definitions never change (their name is their digest), so each is loaded and
+    /// checked once per process; `verify` still re-checks the files themselves.
     func pinnedWorkflow(_ record: SubmissionRecord) throws(DocketError) -> WorkflowDefinition {
+        if let cached = pinnedDefinitions.withLock({ $0[record.workflowDigest] }) { return cached }
         let path = store.pinnedWorkflowPath(digest: record.workflowDigest)
         let definition = try loadWorkflow(at: path).definition
         guard definition.digest == record.workflowDigest else {
             throw .archive(.damaged(path: path, reason: "does not match its digest"))
         }
+        pinnedDefinitions.withLock { $0[record.workflowDigest] = definition }
         return definition
     }
 
