@@ -297,7 +297,9 @@ public final class ArchiveStore: Sendable {
     /// Stores a document's content and metadata (content first). Idempotent for the content;
     /// the metadata file is replaced, so callers must only store a document that no event
     /// cites yet (one left by a crash before its event was written).
-    public func storeDocument(_ content: [UInt8], metadata: DocumentMetadata) throws(ArchiveError) {
+    /// - Returns: the SHA-256 of the metadata file written, for the event to cite.
+    @discardableResult
+    public func storeDocument(_ content: [UInt8], metadata: DocumentMetadata) throws(ArchiveError) -> String {
         let directory = documentsDirectory(metadata.submission)
         try DurableFile.makeDirectory(directory)
         let contentPath = documentPath(metadata.submission, storedAs: metadata.storedAs)
@@ -311,6 +313,35 @@ public final class ArchiveStore: Sendable {
         }
         let bytes = try encode(metadata.xml, source: "\(metadata.sha256).xml")
         try DurableFile.replace(bytes, at: metadataPath(metadata.submission, metadata.sha256))
+        return Self.sha256(bytes)
+    }
+
+    /// The SHA-256 of a document's metadata file as it is now.
+    public func metadataFileSHA256(_ reference: String, sha256: String) throws(ArchiveError) -> String {
+        Self.sha256(try DurableFile.read(metadataPath(reference, sha256)))
+    }
+
+    /// Takes an exclusive lock on one submission, for writes that must not interleave with
+    /// another process's: adding a document replaces an uncited metadata file, which a racing
+    /// writer must not do after this one has cited it. Fires need no lock: their only write is
+    /// the no-replace link of the next event. The lock ends with `release()` or the process.
+    public func lockSubmission(_ reference: String) throws(ArchiveError) -> SubmissionLock {
+        guard Self.isSafeName(reference), DurableFile.exists("\(submissionDirectory(reference))/submission.xml") else {
+            throw .noSuchSubmission(reference: reference)
+        }
+        let lockPath = "\(submissionDirectory(reference))/.lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw .io(path: lockPath, operation: "open", reason: String(cString: strerror(errno)))
+        }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                throw .io(path: lockPath, operation: "flock", reason: reason)
+            }
+        }
+        return SubmissionLock(descriptor: descriptor)
     }
 
     /// The metadata of one document.
@@ -320,7 +351,13 @@ public final class ArchiveStore: Sendable {
             throw .noSuchDocument(reference: reference, sha256: sha256)
         }
         let (document, _) = try readDocument(path, root: "document")
-        return try DocumentMetadata(reading: reader(document, path: path))
+        let metadata = try DocumentMetadata(reading: reader(document, path: path))
+        // Never follow a stored name out of the documents directory, whatever the file says.
+        guard metadata.sha256 == sha256, Self.isStoredName(metadata.storedAs, of: sha256)
+        else {
+            throw .damaged(path: path, reason: "names another document's file (\(metadata.storedAs))")
+        }
+        return metadata
     }
 
     /// Names in a submission's documents directory.
@@ -398,7 +435,36 @@ public final class ArchiveStore: Sendable {
             }
     }
 
+    /// Whether `name` is `SHA256.ext` for this document (ext: 1–10 of a-z, 0-9): never a path.
+    public static func isStoredName(_ name: String, of sha256: String) -> Bool {
+        guard name.hasPrefix(sha256 + ".") else { return false }
+        let fileExtension = name.dropFirst(sha256.count + 1)
+        return (1...10).contains(fileExtension.count)
+            && fileExtension.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+    }
+
     public static func isSHA256(_ text: String) -> Bool {
         text.count == 64 && text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+    }
+}
+
+/// An exclusive `flock` on one submission (see `ArchiveStore.lockSubmission`).
+public final class SubmissionLock {
+    private var descriptor: Int32
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    /// Releases the lock (also done when the lock is deallocated).
+    public func release() {
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
+        }
+    }
+
+    deinit {
+        release()
     }
 }

@@ -106,7 +106,9 @@ public struct ArchiveVerifier {
         }
         let events = checkEvents(reference, anchor: identity.sha256, &findings)
         checkHead(reference, events: events, anchor: identity.sha256, &findings)
-        checkDocuments(reference, cited: events.flatMap(Self.citedDocuments), &findings)
+        checkDocuments(
+            reference, cited: events.flatMap(Self.citedDocuments), metadataDigests: Self.metadataDigests(events),
+            &findings)
 
         let pinned = store.pinnedWorkflowPath(digest: identity.record.workflowDigest)
         guard DurableFile.exists(pinned) else {
@@ -205,10 +207,17 @@ public struct ArchiveVerifier {
         }
         let last = events.last.map { ($0.event.sequence, $0.fileSHA256) } ?? (0, anchor)
         if head.sequence == last.0 && head.sha256 == last.1 { return }
-        if head.sequence == last.0 - 1 {
-            let before = head.sequence == 0 ? anchor : events[head.sequence - 1].fileSHA256
-            if before == head.sha256 {
-                findings.note(path, "one event behind (a write was interrupted before the head was updated)")
+        // Behind, but pointing exactly at an earlier link of the chain: writes were killed
+        // after linking their event and before updating the head (the next write repairs it).
+        if head.sequence >= 0 && head.sequence < last.0 {
+            let there =
+                head.sequence == 0 ? anchor : events.first { $0.event.sequence == head.sequence }?.fileSHA256
+            if there == head.sha256 {
+                let behind = last.0 - head.sequence
+                findings.note(
+                    path,
+                    "\(behind == 1 ? "one event" : "\(behind) events") behind (a write was interrupted "
+                        + "before the head was updated)")
                 return
             }
         }
@@ -220,7 +229,9 @@ public struct ArchiveVerifier {
         }
     }
 
-    private func checkDocuments(_ reference: String, cited: [PackDocument], _ findings: inout Findings) {
+    private func checkDocuments(
+        _ reference: String, cited: [PackDocument], metadataDigests: [String: String], _ findings: inout Findings
+    ) {
         let citedDigests = Set(cited.map(\.sha256))
         var accounted = Set<String>()
         for sha in citedDigests.sorted() {
@@ -234,6 +245,13 @@ public struct ArchiveVerifier {
                 continue
             }
             accounted.insert(metadata.storedAs)
+            if let recorded = metadataDigests[sha],
+                let actual = try? store.metadataFileSHA256(reference, sha256: sha), actual != recorded
+            {
+                findings.problem(
+                    metadataPath,
+                    "metadata changed since it was archived (its SHA-256 is not the one its event records)")
+            }
             let contentPath = store.documentPath(reference, storedAs: metadata.storedAs)
             guard metadata.storedAs.hasPrefix(sha + "."), metadata.sha256 == sha else {
                 findings.problem(metadataPath, "names another document's file (\(metadata.storedAs))")
@@ -263,9 +281,20 @@ public struct ArchiveVerifier {
         }
     }
 
+    /// Document SHA-256 → the metadata file's SHA-256 recorded when it was added.
+    private static func metadataDigests(_ events: [ArchiveStore.ReadEvent]) -> [String: String] {
+        var digests: [String: String] = [:]
+        for read in events {
+            if case .documentAdded(let document, let metadata?) = read.event.body {
+                digests[document.sha256] = metadata
+            }
+        }
+        return digests
+    }
+
     private static func citedDocuments(_ read: ArchiveStore.ReadEvent) -> [PackDocument] {
         switch read.event.body {
-        case .documentAdded(let document): return [document]
+        case .documentAdded(let document, _): return [document]
         case .transition(let transition): return transition.documents
         }
     }

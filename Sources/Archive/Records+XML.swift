@@ -51,8 +51,12 @@ extension StoredEvent {
             }
             parts += transition.documents.map { ArchiveXML.pack("document", $0) }
             children.append(XMLElement("transition", namespace: ArchiveXML.namespace, elements: parts))
-        case .documentAdded(let document):
-            children.append(ArchiveXML.pack("document-added", document))
+        case .documentAdded(let document, let metadataSHA256):
+            var element = ArchiveXML.pack("document-added", document)
+            if let metadataSHA256 {
+                element.attributes.append(XMLAttribute("metadata-sha256", value: metadataSHA256))
+            }
+            children.append(element)
         }
         return ArchiveXML.root("event", children)
     }
@@ -60,7 +64,7 @@ extension StoredEvent {
     init(reading reader: ElementReader) throws(ArchiveError) {
         let body: Body
         if let added = reader.children("document-added").first {
-            body = .documentAdded(try reader.pack(added))
+            body = .documentAdded(try reader.pack(added), metadataSHA256: added.attribute("metadata-sha256"))
         } else {
             let transition = try reader.child("transition")
             let workflow = try transition.child("workflow")

@@ -165,8 +165,9 @@ public struct StoredEvent: Sendable, Hashable {
     public enum Body: Sendable, Hashable {
         /// A workflow transition.
         case transition(TransitionBody)
-        /// A document joined the pack.
-        case documentAdded(PackDocument)
+        /// A document joined the pack; the event also fixes the SHA-256 of its metadata file,
+        /// so the metadata is as tamper-evident as the content (nil in files that predate it).
+        case documentAdded(PackDocument, metadataSHA256: String?)
     }
 
     public struct TransitionBody: Sendable, Hashable {

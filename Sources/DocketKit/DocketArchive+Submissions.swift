@@ -146,8 +146,12 @@ extension DocketArchive {
         for relation in description.relations where !ArchiveStore.isSHA256(relation.target) {
             throw .invalidInput("relation target '\(relation.target)' is not a SHA-256")
         }
-        let current = try readSubmission(reference)
         let sha = ArchiveStore.sha256(content)
+        // Under the submission's lock: two adds never interleave between reading the pack
+        // and citing the metadata they wrote.
+        let lock = try archive { () throws(ArchiveError) in try store.lockSubmission(reference) }
+        defer { lock.release() }
+        let current = try readSubmission(reference)
         if current.pack.contains(where: { $0.sha256 == sha }) {
             throw .invalidInput("this file (\(sha)) is already in \(reference)'s pack")
         }
@@ -164,10 +168,10 @@ extension DocketArchive {
             description: description.description, protectiveMarking: description.protectiveMarking,
             relations: description.relations, added: added, addedBy: stamp)
         try archive { () throws(ArchiveError) in
-            try store.storeDocument(content, metadata: metadata)
+            let metadataSHA256 = try store.storeDocument(content, metadata: metadata)
             let event = StoredEvent(
                 sequence: current.events.count + 1, submission: reference, time: added, actor: stamp,
-                previous: current.headSHA256, body: .documentAdded(metadata.packEntry))
+                previous: current.headSHA256, body: .documentAdded(metadata.packEntry, metadataSHA256: metadataSHA256))
             let written = try store.appendEvent(event)
             try store.writeHead(reference, sequence: event.sequence, sha256: written)
         }
@@ -316,7 +320,7 @@ extension DocketArchive {
         }
         var pack: [PackDocument] = []
         for read in events {
-            if case .documentAdded(let document) = read.event.body { pack.append(document) }
+            if case .documentAdded(let document, _) = read.event.body { pack.append(document) }
         }
         return CurrentSubmission(
             record: record, events: events, headSHA256: events.last?.fileSHA256 ?? anchor,

@@ -82,7 +82,7 @@ struct SubmissionJSON: Encodable {
                 row.to = transition.to
                 row.comment = transition.comment
                 row.fields = transition.fields
-            case .documentAdded(let document):
+            case .documentAdded(let document, _):
                 row.kind = "document-added"
                 row.document = document.sha256
             }
@@ -126,7 +126,7 @@ enum SubmissionText {
                 }
                 lines.append(line)
                 if let comment = transition.comment { lines.append("       “\(comment)”") }
-            case .documentAdded(let document):
+            case .documentAdded(let document, _):
                 lines.append(
                     "  \(event.sequence). \(when)  \(who)  added \(document.kind.rawValue) '\(document.name)'")
             }
