@@ -24,6 +24,14 @@ struct CommandRunner {
         fatalError("the docket executable was not built beside \(testBinary.path)")
     }()
 
+    /// Removes a scratch directory, first making archived (read-only) files writable.
+    static func removeTree(_ directory: URL) {
+        for file in (try? FileManager.default.subpathsOfDirectory(atPath: directory.path)) ?? [] {
+            chmod(directory.appendingPathComponent(file).path, 0o755)
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
     static func docket(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable

@@ -3,7 +3,7 @@ import Testing
 
 /// The whole default workflow walked from the command line, with each kind of refusal shown
 /// to a user with the wrong role, state, pack or fields — as the README's walk-through does.
-@Suite struct WalkThroughTests {
+@Suite final class WalkThroughTests {
     let directory: URL
     var archive: String { directory.appendingPathComponent("archive").path }
 
@@ -18,6 +18,10 @@ import Testing
         ] {
             try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
+    }
+
+    deinit {
+        CommandRunner.removeTree(directory)
     }
 
     /// Runs `docket` on the test's archive.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `docket xml validate`, `--version` and `--help`, run as a real process.
-@Suite struct XMLValidateCommandTests {
+@Suite final class XMLValidateCommandTests {
     /// A scratch directory with a small schema and instance files.
     let directory: URL
 
@@ -52,6 +52,10 @@ import Testing
             <!DOCTYPE letter [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
             <letter xmlns="urn:test:letter" id="l2"><title>&secret;</title><sent>2016-09-20</sent></letter>
             """)
+    }
+
+    deinit {
+        CommandRunner.removeTree(directory)
     }
 
     private func write(_ name: String, _ text: String) throws {
