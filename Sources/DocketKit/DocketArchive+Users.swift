@@ -78,12 +78,7 @@ extension DocketArchive {
 
     /// Refuses unless `user` holds (or holds by delegation) one of `roles`.
     func require(_ roles: Set<Role>, of user: String, to action: String) throws(DocketError) -> Actor.Grant {
-        let actor = try actor(user)
-        if let grant = actor.grants.first(where: { roles.contains($0.role) && $0.onBehalfOf == nil })
-            ?? actor.grants.first(where: { roles.contains($0.role) })
-        {
-            return grant
-        }
+        if let grant = try actor(user).grant(for: roles) { return grant }
         if let expired = expiredDelegation(of: user, for: roles) {
             throw .delegationExpired(user: user, role: expired.role, from: expired.from, until: expired.until)
         }

@@ -26,8 +26,8 @@ public struct Actor: Sendable, Hashable {
         self.init(user: user, grants: roles.sorted().map { Grant(role: $0) })
     }
 
-    /// The grant to use for a transition open to `roles`: an own role before a delegated one.
-    func grant(for roles: Set<Role>) -> Grant? {
+    /// The grant to use for an action open to `roles`: an own role before a delegated one.
+    public func grant(for roles: Set<Role>) -> Grant? {
         grants.first { roles.contains($0.role) && $0.onBehalfOf == nil }
             ?? grants.first { roles.contains($0.role) }
     }

@@ -32,7 +32,7 @@ final class ErrorCapture {
     }
 
     /// Records a libxml2 structured error, keeping its line and column.
-    func record(_ error: xmlError, fallbackColumn: Int = 0) {
+    func record(_ error: xmlError) {
         let severity: XMLDiagnostic.Severity
         switch error.level {
         case XML_ERR_WARNING: severity = .warning
@@ -48,7 +48,7 @@ final class ErrorCapture {
         record(
             XMLDiagnostic(
                 severity: severity, source: source, line: Int(error.line),
-                column: column == 0 ? fallbackColumn : column, message: message))
+                column: column, message: message))
     }
 
     /// Whether anything at error level or above was reported.

@@ -136,9 +136,7 @@ enum SubmissionText {
 
     /// An instant as Europe/London wall-clock time.
     static func londonTime(_ date: Date) -> String {
-        var style = Date.FormatStyle(date: .numeric, time: .shortened)
-        style.timeZone = TimeZone(identifier: "Europe/London")!
-        return Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "Europe/London")!)
+        Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "Europe/London")!)
             .year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
             .timeSeparator(.colon).format(date).replacingOccurrences(of: "T", with: " ")
     }
