@@ -12,6 +12,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // The system libxml2, seen through a small shim header (see PITFALLS: ICU clash, xmlFree).
@@ -32,8 +35,23 @@ let package = Package(
             name: "Archive",
             dependencies: ["XML", "Workflow", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // Use cases: open an archive, users, submissions, documents, fire events, verify.
-        .target(name: "DocketKit", dependencies: ["Archive", "Workflow", "XML"]),
+        // Plain text out of archived documents (text, HTML, XML, DOCX, ODT, PDF) for the index.
+        .target(
+            name: "TextExtraction",
+            dependencies: ["XML", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        // The search index: a SQLite (FTS5) cache of what the archive holds, always rebuildable.
+        .target(name: "Index", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Use cases: open an archive, users, submissions, documents, fire events, verify,
+        // search, import and export.
+        .target(
+            name: "DocketKit",
+            dependencies: [
+                "Archive", "Workflow", "XML", "Index", "TextExtraction",
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The command-line tool: argument parsing only, the work is done by the library modules.
         .executableTarget(
             name: "docket",
@@ -61,8 +79,16 @@ let package = Package(
             dependencies: ["Workflow", "XML"]
         ),
         .testTarget(
+            name: "TextExtractionTests",
+            dependencies: ["TextExtraction", "XML", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .testTarget(
+            name: "IndexTests",
+            dependencies: ["Index", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
             name: "DocketKitTests",
-            dependencies: ["DocketKit", "Archive", "Workflow", "XML"]
+            dependencies: ["DocketKit", "Archive", "Workflow", "XML", "Index"]
         ),
         .testTarget(
             name: "DocketCLITests",

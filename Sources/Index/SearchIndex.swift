@@ -1,0 +1,2 @@
+/// Placeholder so the target builds; the index lands in this module.
+enum IndexPlaceholder {}

@@ -1,0 +1,2 @@
+/// Placeholder so the target builds; the extractor lands in this module.
+enum TextExtractionPlaceholder {}
