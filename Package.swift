@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "docket",
             dependencies: [
-                "DocketKit", "Archive", "Workflow", "XML",
+                "DocketKit", "Archive", "Workflow", "XML", "Index",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

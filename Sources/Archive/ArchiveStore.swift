@@ -67,7 +67,12 @@ public final class ArchiveStore: Sendable {
             if !DurableFile.exists(target) { try DurableFile.create(try DurableFile.read(file), at: target) }
         }
         // archive.xml last: until it exists, the directory is not an archive.
-        let marker = ArchiveXML.root("archive", [ArchiveXML.element("created", ArchiveXML.instant(now))])
+        let marker = ArchiveXML.root(
+            "archive",
+            [
+                ArchiveXML.element("created", ArchiveXML.instant(now)),
+                ArchiveXML.element("identifier", UUID().uuidString.lowercased()),
+            ])
         let schema: XMLSchema
         do {
             schema = try XMLSchema(contentsOfFile: "\(root)/\(schemaFile)")

@@ -106,7 +106,7 @@ extension DocketArchive {
         let created = now()
         let prefix = series?.uppercased() ?? Self.initials(of: definition.name)
         let year = calendar.londonDate(of: created).year
-        return try archive { () throws(ArchiveError) in
+        let reference = try archive { () throws(ArchiveError) in
             try store.pinWorkflow(bytes, digest: definition.digest)
             let reference = try store.allocateReference(prefix: prefix, year: year)
             let record = SubmissionRecord(
@@ -119,6 +119,8 @@ extension DocketArchive {
             try store.writeHead(reference, sequence: 0, sha256: anchor)
             return reference
         }
+        refreshIndex(for: reference)
+        return reference
     }
 
     static func initials(of name: String) -> String {
@@ -175,6 +177,7 @@ extension DocketArchive {
             let written = try store.appendEvent(event)
             try store.writeHead(reference, sequence: event.sequence, sha256: written)
         }
+        refreshIndex(for: reference)
         return metadata
     }
 
@@ -248,6 +251,7 @@ extension DocketArchive {
             try store.writeHead(reference, sequence: stored.sequence, sha256: written)
             return written
         }
+        refreshIndex(for: reference)
         return FiredEvent(event: stored, state: record.toState, fileSHA256: written)
     }
 

@@ -1,6 +1,8 @@
 import Archive
 import Foundation
+import Index
 import Synchronization
+import TextExtraction
 import Workflow
 import XML
 
@@ -18,6 +20,10 @@ public final class DocketArchive: Sendable {
     public let calendar: WorkingCalendar
     /// Pinned workflow definitions already loaded, by digest.
     private let pinnedDefinitions = Mutex<[String: WorkflowDefinition]>([:])
+    /// The search index, once something asked for it (see `DocketArchive+Index`).
+    let openedIndex = Mutex<SearchIndex?>(nil)
+    /// Reads text out of documents for the index.
+    let textExtractor: TextExtractor
 
     /// Opens the archive at `path`.
     ///
@@ -26,7 +32,7 @@ public final class DocketArchive: Sendable {
     ///   - systemUser: the operating-system user to record (default: the process's user).
     public init(
         opening path: String, clock: @escaping @Sendable () -> Date = { Date() }, systemUser: String? = nil,
-        calendar: WorkingCalendar = WorkingCalendar()
+        calendar: WorkingCalendar = WorkingCalendar(), textExtractor: TextExtractor = TextExtractor()
     ) throws(DocketError) {
         do {
             store = try ArchiveStore(opening: path)
@@ -40,6 +46,7 @@ public final class DocketArchive: Sendable {
         self.clock = clock
         self.systemUser = systemUser ?? Self.processUser()
         self.calendar = calendar
+        self.textExtractor = textExtractor
     }
 
     /// Creates an archive at `path` from the distribution's schemas and workflows.

@@ -1,4 +1,5 @@
 import Archive
+import Index
 import Workflow
 
 /// Why a Docket use case refused or failed. Every case reads as a sentence a user can act on.
@@ -16,6 +17,8 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
     /// Input that cannot be accepted, with the reason.
     case invalidInput(String)
     case noSuchWorkflow(name: String, available: [String])
+    /// The search index refused a query or failed (never a reason to refuse archiving).
+    case index(IndexError)
 
     public var description: String {
         switch self {
@@ -30,6 +33,7 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
         case .invalidInput(let message): return message
         case .noSuchWorkflow(let name, let available):
             return "no workflow \(name); available: \(available.joined(separator: ", "))"
+        case .index(let error): return "\(error)"
         }
     }
 }

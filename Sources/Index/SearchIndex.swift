@@ -1,2 +1,220 @@
-/// Placeholder so the target builds; the index lands in this module.
-enum IndexPlaceholder {}
+import Foundation
+import GRDB
+
+/// The index: a SQLite file (FTS5) caching what an archive holds, so that listing and finding
+/// correspondence does not mean reading every XML file.
+///
+/// It is never the truth. Everything in it was put there from the archive, and DocketKit can
+/// rebuild it from the archive alone; a damaged or out-of-date index file is thrown away.
+/// Many processes may read it while one writes (SQLite WAL).
+public final class SearchIndex: Sendable {
+    /// Where the file lives.
+    public let path: String
+    let database: any DatabaseWriter
+
+    /// Opens (creating if needed) the index at `path` and brings its tables up to date.
+    ///
+    /// - Throws: `IndexError.unusable` when the file is not an index this Docket can use
+    ///   (not SQLite, damaged, written by a newer Docket). Callers rebuild it.
+    public init(path: String) throws(IndexError) {
+        self.path = path
+        do {
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            // A writer in another process (a CLI command while the web app runs) waits, it does not fail.
+            configuration.busyMode = .timeout(10)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = IndexSchema.migrator
+            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw IndexError.unusable(path: path, reason: "written by a newer version of Docket")
+            }
+            try migrator.migrate(pool)
+            try pool.read { db in
+                // A file that opens but whose FTS table is damaged shows here, not in the middle of a search.
+                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM document_text WHERE rowid = 0")
+            }
+            database = pool
+        } catch let error as IndexError {
+            throw error
+        } catch {
+            throw .unusable(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// Builds a new index at `path` (which must not exist) for a full rebuild: no journal and no
+    /// syncing, since an interrupted build is simply thrown away. Call `finish()` when done.
+    public init(buildingAt path: String) throws(IndexError) {
+        self.path = path
+        do {
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+            }
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try IndexSchema.migrator.migrate(queue)
+            database = queue
+        } catch {
+            throw .unusable(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// Merges the FTS index's segments (faster searches after a bulk build) and closes the file.
+    public func finish() throws(IndexError) {
+        try write { db in
+            try db.execute(sql: "INSERT INTO document_text(document_text) VALUES ('optimize')")
+        }
+        try close()
+    }
+
+    /// Closes the database; the object must not be used afterwards.
+    public func close() throws(IndexError) {
+        do {
+            if let pool = database as? DatabasePool {
+                try pool.close()
+            } else if let queue = database as? DatabaseQueue {
+                try queue.close()
+            }
+        } catch {
+            throw .failed(Self.describe(error))
+        }
+    }
+
+    // MARK: - Bookkeeping
+
+    /// A value kept in the index's `meta` table (e.g. which archive it belongs to).
+    public func meta(_ key: String) throws(IndexError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    }
+
+    /// Sets a value in the `meta` table.
+    public func setMeta(_ key: String, _ value: String) throws(IndexError) {
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: [key, value])
+        }
+    }
+
+    /// The fingerprint recorded for every submission the index knows, readable or not.
+    public func fingerprints() throws(IndexError) -> [String: String] {
+        try read { db in
+            var result: [String: String] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql:
+                    "SELECT reference, fingerprint FROM submission UNION ALL SELECT reference, fingerprint FROM unreadable"
+            )
+            while let row = try rows.next() { result[row[0]] = row[1] }
+            return result
+        }
+    }
+
+    /// SHA-256s of the documents the index holds for a submission, with the reason their text
+    /// was not extracted (nil when it was).
+    public func indexedDocuments(of reference: String) throws(IndexError) -> [String: String?] {
+        try read { db in
+            var result: [String: String?] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT d.sha256, d.text_note FROM document d JOIN submission s ON s.id = d.submission_id
+                    WHERE s.reference = ?
+                    """, arguments: [reference])
+            while let row = try rows.next() { result[row[0]] = .some(row[1]) }
+            return result
+        }
+    }
+
+    /// Submissions the index could not read at the last sync, with the reason.
+    public func unreadableSubmissions() throws(IndexError) -> [(reference: String, reason: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT reference, reason FROM unreadable ORDER BY reference").map {
+                (reference: $0[0], reason: $0[1])
+            }
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Puts each submission in the index as given, replacing what it held for them, in one
+    /// transaction. Documents keep their ids (and their text when `text` is nil).
+    public func replace(_ submissions: [IndexedSubmission]) throws(IndexError) {
+        try write { db in
+            for submission in submissions { try IndexWriter(db: db).replace(submission) }
+        }
+    }
+
+    /// Records that a submission could not be read (and drops what the index held for it).
+    public func markUnreadable(_ reference: String, reason: String, fingerprint: String) throws(IndexError) {
+        try write { db in
+            try IndexWriter(db: db).remove(reference)
+            try db.execute(
+                sql: """
+                    INSERT INTO unreadable(reference, reason, fingerprint) VALUES (?, ?, ?)
+                    ON CONFLICT(reference) DO UPDATE SET reason = excluded.reason, fingerprint = excluded.fingerprint
+                    """, arguments: [reference, reason, fingerprint])
+        }
+    }
+
+    /// Forgets submissions that are no longer in the archive.
+    public func remove(_ references: [String]) throws(IndexError) {
+        try write { db in
+            for reference in references {
+                try IndexWriter(db: db).remove(reference)
+                try db.execute(sql: "DELETE FROM unreadable WHERE reference = ?", arguments: [reference])
+            }
+        }
+    }
+
+    // MARK: - Plumbing
+
+    func read<Value>(_ body: (Database) throws -> Value) throws(IndexError) -> Value {
+        do {
+            return try database.read(body)
+        } catch let error as IndexError {
+            throw error
+        } catch {
+            throw .failed(Self.describe(error))
+        }
+    }
+
+    func write<Value>(_ body: (Database) throws -> Value) throws(IndexError) -> Value {
+        do {
+            return try database.write(body)
+        } catch let error as IndexError {
+            throw error
+        } catch {
+            throw .failed(Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "SQLite error \(error.resultCode)" }
+        return "\(error)"
+    }
+}
+
+/// What can go wrong with the index. Never a reason to refuse archiving: the archive is the truth.
+public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file cannot serve as this Docket's index; rebuild it.
+    case unusable(path: String, reason: String)
+    /// A search query that cannot be understood, with what is wrong and where.
+    case badQuery(String)
+    /// A search filter that cannot be used (e.g. a date that is not YYYY-MM-DD).
+    case badFilter(String)
+    /// SQLite failed (disk full, I/O error).
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .unusable(let path, let reason): "the index \(path) cannot be used (\(reason))"
+        case .badQuery(let message): "bad search query: \(message)"
+        case .badFilter(let message): "bad search filter: \(message)"
+        case .failed(let message): "the index failed: \(message)"
+        }
+    }
+}

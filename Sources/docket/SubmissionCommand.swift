@@ -81,9 +81,23 @@ struct SubmissionCommand: ParsableCommand {
         @OptionGroup var output: OutputFormat
         @Argument(help: "The submission's reference.") var reference: String
         @Option(name: .customLong("as"), help: "Show the events this user may fire now.") var user: String?
+        @Flag(
+            name: .long,
+            help: """
+                List everything linked to the submission instead: its documents and all \
+                correspondence that replies to, annexes or versions any of them, in date order.
+                """)
+        var thread = false
 
         func run() throws {
-            let view = try archive.open().submission(reference, for: user)
+            let docket = try archive.open()
+            if thread {
+                let entries = try docket.thread(of: reference)
+                if output.json { return try printJSON(entries.map(SearchJSON.Hit.init)) }
+                print(ThreadText.render(entries, of: reference))
+                return
+            }
+            let view = try docket.submission(reference, for: user)
             if output.json { return try printJSON(SubmissionJSON(view)) }
             print(SubmissionText.render(view))
         }

@@ -1,6 +1,7 @@
 import Archive
 import DocketKit
 import Foundation
+import Index
 import Workflow
 
 /// The stable JSON form of `submission show`.
@@ -139,5 +140,24 @@ enum SubmissionText {
         Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "Europe/London")!)
             .year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
             .timeSeparator(.colon).format(date).replacingOccurrences(of: "T", with: " ")
+    }
+}
+
+/// The text form of `submission show --thread`.
+enum ThreadText {
+    static func render(_ entries: [DocumentHit], of reference: String) -> String {
+        guard !entries.isEmpty else { return "\(reference): no documents yet" }
+        let titles = Dictionary(entries.map { ($0.sha256, $0.title) }, uniquingKeysWith: { first, _ in first })
+        var rows = [["DATE", "KIND", "SUBMISSION", "TITLE", "FROM", "LINK"]]
+        for entry in entries {
+            let link = entry.relations.first.map { relation in
+                "\(relation.kind) \(titles[relation.target] ?? String(relation.target.prefix(12)))"
+            }
+            rows.append([
+                entry.date ?? "undated", entry.kind, entry.reference,
+                entry.annex.map { "Annex \($0): \(entry.title)" } ?? entry.title, entry.creator ?? "", link ?? "",
+            ])
+        }
+        return table(rows)
     }
 }

@@ -1,0 +1,349 @@
+import Archive
+import Foundation
+import Index
+import TextExtraction
+import Workflow
+
+/// What a sync of the index with the archive did.
+public struct IndexSyncReport: Sendable, Hashable {
+    /// Submissions read from the archive because they were new or had changed.
+    public var updated: Int = 0
+    /// Submissions found unchanged (by fingerprint) and not read.
+    public var unchanged: Int = 0
+    /// Submissions no longer in the archive, dropped from the index.
+    public var removed: Int = 0
+    /// Submissions that could not be read (see `docket verify`), with the reason.
+    public var unreadable: [String: String] = [:]
+    /// Whether the index was thrown away and built again (missing, damaged, another archive's).
+    public var rebuilt = false
+}
+
+/// A phase of index work, for progress displays.
+public enum IndexProgress: Sendable {
+    /// Checking which submissions changed: done of total.
+    case checking(Int, Int)
+    /// Reading changed submissions into the index: done of total.
+    case reading(Int, Int)
+}
+
+extension DocketArchive {
+    /// The index, opened and brought up to date with the archive.
+    ///
+    /// The first call in a process opens `index.sqlite` (building it if it is missing or
+    /// unusable) and re-reads every submission whose fingerprint changed — written by another
+    /// process, edited behind Docket's back, or restored from a backup. Later calls reuse it;
+    /// this process's own writes update it as they happen.
+    @discardableResult
+    public func index(progress: @Sendable (IndexProgress) -> Void = { _ in }) throws(DocketError) -> SearchIndex {
+        if let index = openedIndex.withLock({ $0 }) { return index }
+        let (index, _) = try openAndSyncIndex(progress: progress)
+        return index
+    }
+
+    /// Brings the index up to date with the archive and says what that took.
+    public func syncIndex(progress: @Sendable (IndexProgress) -> Void = { _ in }) throws(DocketError) -> IndexSyncReport
+    {
+        if let index = openedIndex.withLock({ $0 }) { return try sync(index, progress: progress) }
+        return try openAndSyncIndex(progress: progress).1
+    }
+
+    /// Throws the index away and builds it again from the archive alone.
+    ///
+    /// The new index is built beside the old one and moved into place when complete, so an
+    /// interrupted rebuild leaves the old index (or none) and never a half-built one.
+    public func reindex(progress: @Sendable (IndexProgress) -> Void = { _ in }) throws(DocketError) -> IndexSyncReport {
+        let path = store.indexPath
+        openedIndex.withLock { opened in
+            try? opened?.close()
+            opened = nil
+        }
+        let buildPath = "\(path).rebuild-\(getpid())"
+        Self.removeIndexFiles(at: buildPath)
+        var report: IndexSyncReport
+        do {
+            let building = try SearchIndex(buildingAt: buildPath)
+            try building.setMeta("archive", try archiveIdentity())
+            report = try sync(building, progress: progress)
+            try building.finish()
+        } catch let error as DocketError {
+            Self.removeIndexFiles(at: buildPath)
+            throw error
+        } catch {
+            Self.removeIndexFiles(at: buildPath)
+            throw .index(error as? IndexError ?? .failed("\(error)"))
+        }
+        // A stale write-ahead log beside the old file must not be replayed into the new one.
+        Self.removeIndexFiles(at: path)
+        guard rename(buildPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            Self.removeIndexFiles(at: buildPath)
+            throw .index(.failed("could not move the rebuilt index into place: \(reason)"))
+        }
+        report.rebuilt = true
+        return report
+    }
+
+    // MARK: - Opening and syncing
+
+    private func openAndSyncIndex(
+        progress: @Sendable (IndexProgress) -> Void
+    ) throws(DocketError) -> (SearchIndex, IndexSyncReport) {
+        let path = store.indexPath
+        let identity = try archiveIdentity()
+        var rebuilt = false
+        var index: SearchIndex
+        do {
+            index = try SearchIndex(path: path)
+            let owner = try index.meta("archive")
+            if owner != identity {
+                // Another archive's index (copied in with a restore, say), or one whose owner was
+                // never recorded but which holds rows: start again.
+                let holdsRows = try !index.fingerprints().isEmpty
+                if owner != nil || holdsRows {
+                    try index.close()
+                    Self.removeIndexFiles(at: path)
+                    index = try SearchIndex(path: path)
+                    rebuilt = true
+                }
+                try index.setMeta("archive", identity)
+            }
+        } catch {
+            // A cache that cannot be used is rebuilt, never repaired: the archive has everything.
+            Self.removeIndexFiles(at: path)
+            do {
+                index = try SearchIndex(path: path)
+                try index.setMeta("archive", identity)
+            } catch {
+                throw .index(error)
+            }
+            rebuilt = true
+        }
+        var report = try sync(index, progress: progress)
+        report.rebuilt = report.rebuilt || rebuilt
+        let shared = openedIndex.withLock { opened in
+            if let opened { return opened }  // another task won the race; use its handle
+            opened = index
+            return index
+        }
+        if shared !== index { try? index.close() }
+        return (shared, report)
+    }
+
+    /// Compares every submission's fingerprint with the index's and re-reads those that differ.
+    func sync(_ index: SearchIndex, progress: @Sendable (IndexProgress) -> Void) throws(DocketError) -> IndexSyncReport
+    {
+        var report = IndexSyncReport()
+        let known = try indexCall { () throws(IndexError) in try index.fingerprints() }
+        let names = store.submissionDirectoryNames()
+        var changed: [(reference: String, fingerprint: String)] = []
+        var present = Set<String>()
+        let now = Date()
+        for (offset, name) in names.enumerated() {
+            if offset % 4096 == 0 { progress(.checking(offset, names.count)) }
+            guard let fingerprint = store.fingerprint(name, now: now) else { continue }  // an interrupted creation
+            present.insert(name)
+            if let old = known[name], old == fingerprint, !old.hasPrefix("unsettled:") {
+                report.unchanged += 1
+            } else {
+                changed.append((name, fingerprint))
+            }
+        }
+        progress(.checking(names.count, names.count))
+        let gone = known.keys.filter { !present.contains($0) }
+        if !gone.isEmpty {
+            try indexCall { () throws(IndexError) in try index.remove(gone.sorted()) }
+            report.removed = gone.count
+        }
+        // Oldest first, so that document ids (FTS rowids) grow with time across a rebuild.
+        changed.sort { $0.reference < $1.reference }
+        let batchSize = 64
+        var done = 0
+        for start in stride(from: 0, to: changed.count, by: batchSize) {
+            progress(.reading(done, changed.count))
+            let batch = Array(changed[start..<min(start + batchSize, changed.count)])
+            let results = readForIndex(batch, index: index)
+            var ready: [IndexedSubmission] = []
+            for (item, result) in zip(batch, results) {
+                switch result {
+                case .success(let submission): ready.append(submission)
+                case .failure(let error):
+                    report.unreadable[item.reference] = "\(error)"
+                    try indexCall { () throws(IndexError) in
+                        try index.markUnreadable(item.reference, reason: "\(error)", fingerprint: item.fingerprint)
+                    }
+                }
+            }
+            try indexCall { () throws(IndexError) in try index.replace(ready) }
+            report.updated += ready.count
+            done += batch.count
+        }
+        progress(.reading(changed.count, changed.count))
+        return report
+    }
+
+    /// Reads a batch of submissions for the index on every core: reading XML, replaying and
+    /// extracting text are independent per submission; SQLite writes stay on one thread.
+    private func readForIndex(
+        _ batch: [(reference: String, fingerprint: String)], index: SearchIndex
+    ) -> [Result<IndexedSubmission, DocketError>] {
+        let results = ResultSlots<Result<IndexedSubmission, DocketError>>(count: batch.count)
+        DispatchQueue.concurrentPerform(iterations: batch.count) { position in
+            let item = batch[position]
+            results.set(
+                position,
+                Result { () throws(DocketError) -> IndexedSubmission in
+                    let known = try indexCall { () throws(IndexError) in
+                        try index.indexedDocuments(of: item.reference)
+                    }
+                    return try indexedSubmission(item.reference, fingerprint: item.fingerprint, known: known)
+                })
+        }
+        return results.values
+    }
+
+    /// Updates the index for one submission this process just wrote, if the index is open.
+    /// The archive write has already succeeded: an index failure here is left for the next sync.
+    func refreshIndex(for reference: String) {
+        guard let index = openedIndex.withLock({ $0 }), let fingerprint = store.fingerprint(reference) else { return }
+        do {
+            let known = try indexCall { () throws(IndexError) in try index.indexedDocuments(of: reference) }
+            let submission = try indexedSubmission(reference, fingerprint: fingerprint, known: known)
+            try indexCall { () throws(IndexError) in try index.replace([submission]) }
+        } catch {
+            // The next open re-reads it: its fingerprint in the index is the old one.
+        }
+    }
+
+    // MARK: - From archive records to index rows
+
+    /// Everything the index holds about one submission, read from the archive.
+    ///
+    /// - Parameter known: documents the index already has (their text is kept, not re-read,
+    ///   unless it could not be extracted last time).
+    func indexedSubmission(
+        _ reference: String, fingerprint: String, known: [String: String?]
+    ) throws(DocketError) -> IndexedSubmission {
+        let current = try readSubmission(reference)
+        let view = try makeView(current, for: nil)
+        var documents: [IndexedDocument] = []
+        for metadata in view.documents {
+            var text: DocumentText?
+            if let note = known[metadata.sha256], note == nil {
+                text = nil  // extracted before; content is immutable
+            } else {
+                let extracted = textExtractor.extract(
+                    contentsOf: store.documentPath(reference, storedAs: metadata.storedAs),
+                    mediaType: metadata.format)
+                switch extracted.outcome {
+                case .extracted: text = DocumentText(body: extracted.text)
+                case .notExtracted(let reason): text = DocumentText(body: "", notExtractedReason: reason)
+                }
+            }
+            documents.append(
+                IndexedDocument(
+                    sha256: metadata.sha256, title: metadata.title, kind: metadata.kind.rawValue,
+                    date: metadata.date?.description, creator: metadata.creator?.description,
+                    addressees: metadata.addressees.map(\.description), direction: metadata.direction.rawValue,
+                    annex: metadata.annex, mediaType: metadata.format, size: metadata.size,
+                    originalFileName: metadata.originalFileName, storedAs: metadata.storedAs,
+                    description: metadata.description, added: metadata.added, addedBy: metadata.addedBy.user,
+                    relations: metadata.relations.map { IndexedRelation(kind: $0.kind.rawValue, target: $0.target) },
+                    text: text))
+        }
+        let events = view.events.enumerated().map { offset, event in
+            let file = current.events[offset].fileSHA256
+            switch event.body {
+            case .transition(let transition):
+                return IndexedEvent(
+                    sequence: event.sequence, name: transition.name, fromState: transition.from,
+                    toState: transition.to, time: event.time, user: event.actor.user,
+                    role: event.actor.role?.rawValue, onBehalfOf: event.actor.onBehalfOf,
+                    comment: transition.comment, fileSHA256: file)
+            case .documentAdded:
+                return IndexedEvent(
+                    sequence: event.sequence, name: "document-added", fromState: nil, toState: nil, time: event.time,
+                    user: event.actor.user, role: event.actor.role?.rawValue, onBehalfOf: event.actor.onBehalfOf,
+                    comment: nil, fileSHA256: file)
+            }
+        }
+        return IndexedSubmission(
+            reference: reference, title: view.record.title, series: view.record.series,
+            service: view.record.service, workflow: view.record.workflowName, state: view.state,
+            isFinal: view.isFinal, sequence: view.sequence, created: view.record.created,
+            lastActivity: view.events.last?.time ?? view.record.created, deadline: view.deadline?.description,
+            imported: false, fingerprint: fingerprint, events: events, documents: documents)
+    }
+
+    // MARK: - Plumbing
+
+    /// Identifies the archive an index belongs to: the SHA-256 of its `archive.xml`, written
+    /// once when the archive was created.
+    func archiveIdentity() throws(DocketError) -> String {
+        try archive { () throws(ArchiveError) in ArchiveStore.sha256(try DurableFile.read("\(store.root)/archive.xml"))
+        }
+    }
+
+    func indexCall<Value>(_ body: () throws(IndexError) -> Value) throws(DocketError) -> Value {
+        do {
+            return try body()
+        } catch {
+            throw .index(error)
+        }
+    }
+
+    static func removeIndexFiles(at path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+    }
+}
+
+/// Fixed slots that concurrent iterations each fill once.
+final class ResultSlots<Value>: @unchecked Sendable {
+    // Safe without a lock: each slot is written by exactly one iteration, and read only after
+    // concurrentPerform has returned (which orders the writes before the reads). A raw buffer,
+    // not an Array property, so that concurrent writes are not overlapping accesses to one value.
+    private let slots: UnsafeMutableBufferPointer<Value?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ value: Value) { slots[index] = value }
+
+    var values: [Value] { slots.map { $0! } }
+}
+
+// MARK: - Finding things
+
+extension DocketArchive {
+    /// Searches the archive's documents (the index is brought up to date first).
+    public func search(
+        _ request: SearchRequest, progress: @Sendable (IndexProgress) -> Void = { _ in }
+    ) throws(DocketError) -> SearchResults {
+        let index = try index(progress: progress)
+        return try indexCall { () throws(IndexError) in try index.search(request) }
+    }
+
+    /// Everything linked to a submission, in date order: its own documents and, transitively,
+    /// every document anywhere that replies to, annexes or versions one of them.
+    ///
+    /// - Throws: `.archive(.noSuchSubmission)` for an unknown reference.
+    public func thread(
+        of reference: String, progress: @Sendable (IndexProgress) -> Void = { _ in }
+    ) throws(DocketError) -> [DocumentHit] {
+        _ = try archive { () throws(ArchiveError) in try store.submission(reference) }
+        let index = try index(progress: progress)
+        return try indexCall { () throws(IndexError) in try index.thread(of: reference) }
+    }
+
+    /// Documents whose text could not be extracted (so only their metadata is searchable).
+    public func documentsWithoutText() throws(DocketError) -> [DocumentHit] {
+        let index = try index()
+        return try indexCall { () throws(IndexError) in try index.documentsWithoutText() }
+    }
+}

@@ -1,0 +1,105 @@
+import GRDB
+
+/// The index's tables, as named migrations. The index is a cache: a migration that cannot run
+/// (or an index written by a newer Docket) is answered by rebuilding it from the archive.
+enum IndexSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-submissions-events-documents") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE submission (
+                        id INTEGER PRIMARY KEY,
+                        reference TEXT NOT NULL UNIQUE,
+                        title TEXT NOT NULL,
+                        series TEXT,
+                        service TEXT,
+                        workflow TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        is_final INTEGER NOT NULL CHECK (is_final IN (0, 1)),
+                        sequence INTEGER NOT NULL CHECK (sequence >= 0),
+                        created REAL NOT NULL,
+                        last_activity REAL NOT NULL,
+                        deadline TEXT,
+                        imported INTEGER NOT NULL CHECK (imported IN (0, 1)),
+                        fingerprint TEXT NOT NULL
+                    );
+                    CREATE INDEX submission_state ON submission(state);
+                    CREATE INDEX submission_series ON submission(series);
+                    CREATE INDEX submission_deadline ON submission(deadline) WHERE deadline IS NOT NULL;
+
+                    CREATE TABLE event (
+                        submission_id INTEGER NOT NULL REFERENCES submission(id) ON DELETE CASCADE,
+                        sequence INTEGER NOT NULL,
+                        name TEXT NOT NULL,
+                        from_state TEXT,
+                        to_state TEXT,
+                        time REAL NOT NULL,
+                        user TEXT NOT NULL,
+                        role TEXT,
+                        on_behalf_of TEXT,
+                        comment TEXT,
+                        file_sha256 TEXT NOT NULL,
+                        PRIMARY KEY (submission_id, sequence)
+                    ) WITHOUT ROWID;
+
+                    -- Document ids are FTS rowids. They grow as documents are added, so a higher id
+                    -- is a more recently indexed document: broad queries rank the newest matches.
+                    CREATE TABLE document (
+                        id INTEGER PRIMARY KEY,
+                        submission_id INTEGER NOT NULL REFERENCES submission(id) ON DELETE CASCADE,
+                        sha256 TEXT NOT NULL,
+                        title TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        date TEXT,
+                        creator TEXT,
+                        addressees TEXT NOT NULL,
+                        direction TEXT NOT NULL,
+                        annex TEXT,
+                        media_type TEXT NOT NULL,
+                        size INTEGER NOT NULL CHECK (size >= 0),
+                        original_file_name TEXT NOT NULL,
+                        stored_as TEXT NOT NULL,
+                        description TEXT,
+                        added REAL NOT NULL,
+                        added_by TEXT NOT NULL,
+                        text_note TEXT,
+                        UNIQUE (submission_id, sha256)
+                    );
+                    CREATE INDEX document_sha256 ON document(sha256);
+                    CREATE INDEX document_kind_date ON document(kind, date);
+                    CREATE INDEX document_date ON document(date);
+
+                    CREATE TABLE relation (
+                        document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+                        kind TEXT NOT NULL,
+                        target_sha256 TEXT NOT NULL,
+                        PRIMARY KEY (document_id, kind, target_sha256)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX relation_target ON relation(target_sha256);
+
+                    -- Submissions the last sync could not read (a damaged chain, an invalid file).
+                    CREATE TABLE unreadable (
+                        reference TEXT PRIMARY KEY NOT NULL,
+                        reason TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL
+                    ) WITHOUT ROWID;
+
+                    -- The searchable text, rowid = document.id. Porter stemming so "councils"
+                    -- finds "council"; diacritics folded so "Regeneration" and "régénération" meet.
+                    CREATE VIRTUAL TABLE document_text USING fts5(
+                        title, body, parties, context,
+                        tokenize = 'porter unicode61 remove_diacritics 2'
+                    );
+                    -- Title and parties weigh more than body text in BM25.
+                    INSERT INTO document_text(document_text, rank) VALUES ('rank', 'bm25(4.0, 1.0, 2.0, 1.5)');
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+
+/// Writes one submission's rows inside a transaction the caller holds.
+struct IndexWriter {
+    let db: Database
+
+    func replace(_ submission: IndexedSubmission) throws {
+        let id = try upsertSubmission(submission)
+        try db.execute(sql: "DELETE FROM unreadable WHERE reference = ?", arguments: [submission.reference])
+        try db.execute(sql: "DELETE FROM event WHERE submission_id = ?", arguments: [id])
+        let insertEvent = try db.cachedStatement(
+            sql: """
+                INSERT INTO event(submission_id, sequence, name, from_state, to_state, time, user, role,
+                                  on_behalf_of, comment, file_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for event in submission.events {
+            try insertEvent.execute(arguments: [
+                id, event.sequence, event.name, event.fromState, event.toState, event.time.timeIntervalSince1970,
+                event.user, event.role, event.onBehalfOf, event.comment, event.fileSHA256,
+            ])
+        }
+        var existing: [String: Int64] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT sha256, id FROM document WHERE submission_id = ?", arguments: [id])
+        {
+            existing[row[0]] = row[1]
+        }
+        let context = Self.context(of: submission)
+        for document in submission.documents {
+            if let documentID = existing.removeValue(forKey: document.sha256) {
+                try updateDocument(documentID, document, context: context)
+            } else {
+                try insertDocument(document, submissionID: id, context: context)
+            }
+        }
+        for (_, documentID) in existing { try deleteDocument(documentID) }
+    }
+
+    func remove(_ reference: String) throws {
+        guard
+            let id = try Int64.fetchOne(
+                db, sql: "SELECT id FROM submission WHERE reference = ?", arguments: [reference])
+        else { return }
+        for documentID in try Int64.fetchAll(
+            db, sql: "SELECT id FROM document WHERE submission_id = ?", arguments: [id])
+        {
+            try db.execute(sql: "DELETE FROM document_text WHERE rowid = ?", arguments: [documentID])
+        }
+        try db.execute(sql: "DELETE FROM submission WHERE id = ?", arguments: [id])
+    }
+
+    /// Words that should find a document besides its own text: its submission's reference,
+    /// title and series, and its file name. (Not the service: "governance" would then match
+    /// every document the governance team files.)
+    static func context(of submission: IndexedSubmission) -> String {
+        [submission.reference, submission.title, submission.series].compactMap { $0 }.joined(separator: " \u{2014} ")
+    }
+
+    private func upsertSubmission(_ submission: IndexedSubmission) throws -> Int64 {
+        let arguments: StatementArguments = [
+            submission.title, submission.series, submission.service, submission.workflow, submission.state,
+            submission.isFinal, submission.sequence, submission.created.timeIntervalSince1970,
+            submission.lastActivity.timeIntervalSince1970, submission.deadline, submission.imported,
+            submission.fingerprint, submission.reference,
+        ]
+        if let id = try Int64.fetchOne(
+            db, sql: "SELECT id FROM submission WHERE reference = ?", arguments: [submission.reference])
+        {
+            try db.cachedStatement(
+                sql: """
+                    UPDATE submission SET title = ?, series = ?, service = ?, workflow = ?, state = ?, is_final = ?,
+                        sequence = ?, created = ?, last_activity = ?, deadline = ?, imported = ?, fingerprint = ?
+                    WHERE reference = ?
+                    """
+            ).execute(arguments: arguments)
+            return id
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO submission(title, series, service, workflow, state, is_final, sequence, created,
+                                       last_activity, deadline, imported, fingerprint, reference)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: arguments)
+        return db.lastInsertedRowID
+    }
+
+    private func metadataArguments(_ document: IndexedDocument) -> [(any DatabaseValueConvertible)?] {
+        [
+            document.title, document.kind, document.date, document.creator,
+            document.addressees.joined(separator: "\n"), document.direction, document.annex, document.mediaType,
+            document.size, document.originalFileName, document.storedAs, document.description,
+            document.added.timeIntervalSince1970, document.addedBy,
+        ]
+    }
+
+    private func insertDocument(_ document: IndexedDocument, submissionID: Int64, context: String) throws {
+        let text = document.text ?? DocumentText(body: "", notExtractedReason: "text not yet extracted")
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO document(title, kind, date, creator, addressees, direction, annex, media_type, size,
+                                     original_file_name, stored_as, description, added, added_by,
+                                     submission_id, sha256, text_note)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: StatementArguments(
+                metadataArguments(document) + [submissionID, document.sha256, text.notExtractedReason]))
+        let id = db.lastInsertedRowID
+        try insertRelations(document, id: id)
+        try insertText(document, id: id, body: text.body, context: context)
+    }
+
+    private func updateDocument(_ id: Int64, _ document: IndexedDocument, context: String) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE document SET title = ?, kind = ?, date = ?, creator = ?, addressees = ?, direction = ?,
+                    annex = ?, media_type = ?, size = ?, original_file_name = ?, stored_as = ?, description = ?,
+                    added = ?, added_by = ?
+                WHERE id = ?
+                """
+        ).execute(arguments: StatementArguments(metadataArguments(document) + [id]))
+        try db.execute(sql: "DELETE FROM relation WHERE document_id = ?", arguments: [id])
+        try insertRelations(document, id: id)
+        let body: String
+        if let text = document.text {
+            body = text.body
+            try db.execute(
+                sql: "UPDATE document SET text_note = ? WHERE id = ?", arguments: [text.notExtractedReason, id])
+        } else {
+            body = try String.fetchOne(db, sql: "SELECT body FROM document_text WHERE rowid = ?", arguments: [id]) ?? ""
+        }
+        try db.execute(sql: "DELETE FROM document_text WHERE rowid = ?", arguments: [id])
+        try insertText(document, id: id, body: body, context: context)
+    }
+
+    private func deleteDocument(_ id: Int64) throws {
+        try db.execute(sql: "DELETE FROM document_text WHERE rowid = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [id])
+    }
+
+    private func insertRelations(_ document: IndexedDocument, id: Int64) throws {
+        let statement = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO relation(document_id, kind, target_sha256) VALUES (?, ?, ?)")
+        for relation in document.relations {
+            try statement.execute(arguments: [id, relation.kind, relation.target])
+        }
+    }
+
+    private func insertText(_ document: IndexedDocument, id: Int64, body: String, context: String) throws {
+        let contextWithFile = [context, document.annex.map { "Annex \($0)" }, document.originalFileName]
+            .compactMap { $0 }.joined(separator: " \u{2014} ")
+        try db.cachedStatement(
+            sql: "INSERT INTO document_text(rowid, title, body, parties, context) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [id, document.title, body, document.parties.joined(separator: "; "), contextWithFile])
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import GRDB
+
+/// What to look for: an optional query and any filters. Filters alone list the newest matches.
+public struct SearchRequest: Sendable, Hashable {
+    public var query: SearchQuery?
+    /// Document kinds to keep (any of them); empty keeps all.
+    public var kinds: [String]
+    /// Words that must appear, as a phrase, among a document's creator and addressees.
+    public var party: String?
+    public var series: String?
+    /// The submission's current state.
+    public var state: String?
+    /// Inclusive range of the document's date, `YYYY-MM-DD`.
+    public var from: String?
+    public var to: String?
+    public var limit: Int
+    public var offset: Int
+
+    public init(
+        query: SearchQuery? = nil, kinds: [String] = [], party: String? = nil, series: String? = nil,
+        state: String? = nil, from: String? = nil, to: String? = nil, limit: Int = 20, offset: Int = 0
+    ) {
+        self.query = query
+        self.kinds = kinds
+        self.party = party
+        self.series = series
+        self.state = state
+        self.from = from
+        self.to = to
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// A document found by a search or listed in a thread.
+public struct DocumentHit: Sendable, Hashable {
+    public var reference: String
+    public var submissionTitle: String
+    public var submissionState: String
+    public var sha256: String
+    public var title: String
+    public var kind: String
+    public var date: String?
+    public var added: Date
+    public var creator: String?
+    public var addressees: [String]
+    public var annex: String?
+    public var mediaType: String
+    public var originalFileName: String
+    /// Why its text is not searchable, if it is not.
+    public var textNote: String?
+    /// A passage around the matches, each match between `SearchIndex.highlightStart` and
+    /// `highlightEnd`; the opening of the text when there was no query.
+    public var snippet: String
+    /// Links from this document to others: (kind, target SHA-256).
+    public var relations: [IndexedRelation]
+}
+
+/// The answer to a search.
+public struct SearchResults: Sendable {
+    public var hits: [DocumentHit]
+    /// Whether more results follow this page.
+    public var hasMore: Bool
+    /// Set when the query matched too many documents to rank them all within a search's time
+    /// budget: ranking (BM25) was then done among this many of the newest matches.
+    public var rankedAmongNewest: Int?
+}
+
+extension SearchIndex {
+    /// Marks the start of a match in a snippet (a control character, never in indexed text).
+    public static let highlightStart = "\u{2}"
+    /// Marks the end of a match in a snippet.
+    public static let highlightEnd = "\u{3}"
+
+    /// How many of the newest matches a broad query ranks by BM25. Ranking every match of a word
+    /// that most letters contain ("council") costs a second at a million documents; ranking the
+    /// newest few thousand costs milliseconds and is what someone searching records wants first.
+    public static let rankingWindow = 2_000
+
+    /// Finds documents.
+    ///
+    /// - Throws: `IndexError.badFilter` for an impossible filter (a malformed date, a limit out
+    ///   of range); SQLite's own errors never reach the caller as raw text.
+    public func search(_ request: SearchRequest) throws(IndexError) -> SearchResults {
+        guard (1...1_000).contains(request.limit) else { throw .badFilter("limit must be between 1 and 1000") }
+        guard request.offset >= 0 else { throw .badFilter("offset must not be negative") }
+        for (name, date) in [("from", request.from), ("to", request.to)] {
+            if let date, !Self.isISODate(date) {
+                throw .badFilter("--\(name) must be a date YYYY-MM-DD, not '\(date)'")
+            }
+        }
+        var filter = Filter(request)
+        let partyMatch = request.party.map { party -> String? in SearchQuery.columnPhrase("parties", party) } ?? nil
+        if request.party != nil, partyMatch == nil {
+            throw .badFilter("--party needs at least one word")
+        }
+        let match = [request.query.map { "(\($0.expression))" }, partyMatch].compactMap { $0 }
+            .joined(separator: " AND ")
+        return try read { db in
+            if match.isEmpty {
+                return try listNewest(db, filter: filter, request: request)
+            }
+            filter.prepend("document_text MATCH ?", match)
+            return try rankedSearch(db, filter: filter, request: request, ranked: request.query != nil)
+        }
+    }
+
+    /// Everything linked to a submission: its own documents, then — transitively — every
+    /// document anywhere that replies to, annexes or versions one of them; by date.
+    public func thread(of reference: String) throws(IndexError) -> [DocumentHit] {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    WITH RECURSIVE linked(id) AS (
+                        SELECT d.id FROM document d JOIN submission s ON s.id = d.submission_id WHERE s.reference = ?
+                        UNION
+                        SELECT r.document_id FROM linked
+                        JOIN document target ON target.id = linked.id
+                        JOIN relation r ON r.target_sha256 = target.sha256
+                    )
+                    SELECT \(Self.hitColumns), '' FROM linked
+                    JOIN document d ON d.id = linked.id JOIN submission s ON s.id = d.submission_id
+                    ORDER BY coalesce(d.date, date(d.added, 'unixepoch')), d.added, d.id
+                    """, arguments: [reference])
+            return try rows.map { try Self.hit($0, db) }
+        }
+    }
+
+    // MARK: - Queries
+
+    struct Filter {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        var needsJoin = false
+
+        init(_ request: SearchRequest) {
+            if !request.kinds.isEmpty {
+                add("d.kind IN (\(request.kinds.map { _ in "?" }.joined(separator: ", ")))", request.kinds)
+            }
+            if let series = request.series { add("s.series = ?", [series]) }
+            if let state = request.state { add("s.state = ?", [state]) }
+            if let from = request.from { add("d.date >= ?", [from]) }
+            if let to = request.to { add("d.date <= ?", [to]) }
+        }
+
+        mutating func add(_ condition: String, _ values: [any DatabaseValueConvertible]) {
+            conditions.append(condition)
+            arguments.append(contentsOf: values)
+            needsJoin = true
+        }
+
+        mutating func prepend(_ condition: String, _ value: any DatabaseValueConvertible) {
+            conditions.insert(condition, at: 0)
+            arguments.insert(value, at: 0)
+        }
+
+        var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
+    }
+
+    static let hitColumns = """
+        s.reference, s.title, s.state, d.sha256, d.title, d.kind, d.date, d.added, d.creator, d.addressees, d.annex,
+        d.media_type, d.original_file_name, d.text_note, d.id
+        """
+
+    private func rankedSearch(_ db: Database, filter: Filter, request: SearchRequest, ranked: Bool) throws
+        -> SearchResults
+    {
+        let joins = "JOIN document d ON d.id = document_text.rowid JOIN submission s ON s.id = d.submission_id"
+        var filter = filter
+        var window: Int?
+        if ranked {
+            // Is this a broad query? Step back rankingWindow matches from the newest: cheap, since
+            // FTS5 walks its doclists in rowid order without scoring anything.
+            let probe = """
+                SELECT document_text.rowid FROM document_text \(filter.needsJoin ? joins : "") \(filter.whereClause)
+                ORDER BY document_text.rowid DESC LIMIT 1 OFFSET ?
+                """
+            if let floor = try Int64.fetchOne(
+                db, sql: probe, arguments: StatementArguments(filter.arguments + [Self.rankingWindow - 1]))
+            {
+                filter.conditions.append("document_text.rowid >= ?")
+                filter.arguments.append(floor)
+                window = Self.rankingWindow
+            }
+        }
+        let order = ranked ? "rank" : "document_text.rowid DESC"
+        let sql = """
+            SELECT \(Self.hitColumns), snippet(document_text, -1, char(2), char(3), '…', 14)
+            FROM document_text \(joins) \(filter.whereClause)
+            ORDER BY \(order) LIMIT ? OFFSET ?
+            """
+        let rows = try Row.fetchAll(
+            db, sql: sql, arguments: StatementArguments(filter.arguments + [request.limit + 1, request.offset]))
+        let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }
+        return SearchResults(hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: window)
+    }
+
+    private func listNewest(_ db: Database, filter: Filter, request: SearchRequest) throws -> SearchResults {
+        let sql = """
+            SELECT \(Self.hitColumns),
+                   coalesce((SELECT substr(t.body, 1, 160) FROM document_text t WHERE t.rowid = d.id), '')
+            FROM document d JOIN submission s ON s.id = d.submission_id \(filter.whereClause)
+            ORDER BY d.date DESC NULLS LAST, d.id DESC LIMIT ? OFFSET ?
+            """
+        let rows = try Row.fetchAll(
+            db, sql: sql, arguments: StatementArguments(filter.arguments + [request.limit + 1, request.offset]))
+        let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }
+        return SearchResults(hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: nil)
+    }
+
+    static func hit(_ row: Row, _ db: Database) throws -> DocumentHit {
+        let id: Int64 = row[14]
+        let relations = try Row.fetchAll(
+            db, sql: "SELECT kind, target_sha256 FROM relation WHERE document_id = ? ORDER BY kind, target_sha256",
+            arguments: [id]
+        ).map { IndexedRelation(kind: $0[0], target: $0[1]) }
+        let addressees: String = row[9]
+        let snippet: String = row[15]
+        return DocumentHit(
+            reference: row[0], submissionTitle: row[1], submissionState: row[2], sha256: row[3], title: row[4],
+            kind: row[5], date: row[6], added: Date(timeIntervalSince1970: row[7]), creator: row[8],
+            addressees: addressees.isEmpty ? [] : addressees.components(separatedBy: "\n"), annex: row[10],
+            mediaType: row[11], originalFileName: row[12], textNote: row[13],
+            snippet: snippet.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces),
+            relations: relations)
+    }
+
+    static func isISODate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil
+        else { return false }
+        return (1...12).contains(month) && (1...31).contains(day)
+    }
+}
+
+extension SearchIndex {
+    /// Documents whose text is not in the index, with the reason in `textNote`.
+    public func documentsWithoutText() throws(IndexError) -> [DocumentHit] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.hitColumns), '' FROM document d JOIN submission s ON s.id = d.submission_id
+                    WHERE d.text_note IS NOT NULL ORDER BY s.reference, d.id
+                    """
+            ).map { try Self.hit($0, db) }
+        }
+    }
+}

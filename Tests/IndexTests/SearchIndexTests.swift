@@ -1,0 +1,271 @@
+import Foundation
+import GRDB
+import Index
+import Testing
+
+/// The index on a real SQLite file: writing submissions, searching with filters and ranking,
+/// threads across submissions, and refusing what it cannot use.
+@Suite struct SearchIndexTests {
+    let directory: String
+    let index: SearchIndex
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-index-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        index = try SearchIndex(path: "\(directory)/index.sqlite")
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(atPath: directory) }
+
+    static func document(
+        _ sha: String, _ title: String, kind: String = "correspondence", date: String? = "2016-09-20",
+        creator: String? = "John Biggs (London Borough of Tower Hamlets)", addressees: [String] = [],
+        body: String, relations: [IndexedRelation] = [], note: String? = nil
+    ) -> IndexedDocument {
+        IndexedDocument(
+            sha256: sha, title: title, kind: kind, date: date, creator: creator, addressees: addressees,
+            direction: "outgoing", annex: nil, mediaType: "text/plain", size: body.utf8.count,
+            originalFileName: "\(title).txt", storedAs: "\(sha).txt", description: nil,
+            added: Date(timeIntervalSince1970: 1_474_000_000), addedBy: "olivia", relations: relations,
+            text: DocumentText(body: body, notExtractedReason: note))
+    }
+
+    static func submission(
+        _ reference: String, title: String = "Best Value progress update", series: String? = "bvp",
+        state: String = "drafting", documents: [IndexedDocument], fingerprint: String = "f1"
+    ) -> IndexedSubmission {
+        IndexedSubmission(
+            reference: reference, title: title, series: series, service: "Governance",
+            workflow: "best-value-submission",
+            state: state, isFinal: false, sequence: documents.count,
+            created: Date(timeIntervalSince1970: 1_470_000_000),
+            lastActivity: Date(timeIntervalSince1970: 1_474_000_000), deadline: nil, imported: false,
+            fingerprint: fingerprint,
+            events: [
+                IndexedEvent(
+                    sequence: 1, name: "document-added", fromState: nil, toState: nil,
+                    time: Date(timeIntervalSince1970: 1_474_000_000), user: "olivia", role: "officer",
+                    onBehalfOf: nil, comment: nil, fileSHA256: String(repeating: "a", count: 64))
+            ],
+            documents: documents)
+    }
+
+    func search(_ text: String?, _ configure: (inout SearchRequest) -> Void = { _ in }) throws -> [DocumentHit] {
+        var request = SearchRequest(query: try text.map { try SearchQuery($0) })
+        configure(&request)
+        return try index.search(request).hits
+    }
+
+    @Test func findsWordsPhrasesPrefixesAndHighlights() throws {
+        defer { cleanUp() }
+        try index.replace([
+            Self.submission(
+                "BVP-2016-03", title: "Third update",
+                documents: [
+                    Self.document(
+                        "s1", "Cover letter", kind: "cover-letter",
+                        body: "Dear Secretary of State, the Mayor's office has improved governance."),
+                    Self.document(
+                        "s2", "Commissioners' response", kind: "response", date: "2016-10-05",
+                        creator: "Max Caller (Commissioners)", addressees: ["John Biggs (LBTH)"],
+                        body: "The Commissioners note progress on the best value plan and grants."),
+                ])
+        ])
+        #expect(try search("governance").map(\.sha256) == ["s1"])
+        #expect(try search("\"best value plan\"").map(\.sha256) == ["s2"])
+        #expect(try search("\"value best\"").isEmpty)
+        #expect(try search("commission*").map(\.sha256) == ["s2"])
+        #expect(Set(try search("governance OR grants").map(\.sha256)) == ["s1", "s2"])
+        #expect(try search("progress NOT grants").isEmpty)
+        // Stemming: "improve" finds "improved".
+        #expect(try search("improve").map(\.sha256) == ["s1"])
+        let hit = try #require(try search("grants").first)
+        #expect(hit.snippet.contains("\(SearchIndex.highlightStart)grants\(SearchIndex.highlightEnd)"))
+        #expect(hit.reference == "BVP-2016-03")
+        #expect(hit.creator == "Max Caller (Commissioners)")
+        #expect(hit.addressees == ["John Biggs (LBTH)"])
+        // The submission's reference and title are searchable through every document.
+        #expect(try search("BVP-2016-03").count == 2)
+    }
+
+    @Test func filtersWorkAloneAndWithAQuery() throws {
+        defer { cleanUp() }
+        try index.replace([
+            Self.submission(
+                "BVP-2016-01", state: "closed",
+                documents: [
+                    Self.document("a1", "Update one", kind: "submission", date: "2016-03-01", body: "first update"),
+                    Self.document(
+                        "a2", "Reply one", kind: "response", date: "2016-04-01", creator: "Commissioners",
+                        body: "first reply"),
+                ]),
+            Self.submission(
+                "HR-2016-01", title: "Staffing", series: "hr", state: "drafting",
+                documents: [
+                    Self.document(
+                        "b1", "Staff letter", kind: "correspondence", date: "2016-05-01", body: "update on staff")
+                ]),
+        ])
+        #expect(try search(nil) { $0.kinds = ["response"] }.map(\.sha256) == ["a2"])
+        #expect(try search(nil) { $0.series = "hr" }.map(\.sha256) == ["b1"])
+        #expect(try search(nil) { $0.state = "closed" }.map(\.sha256) == ["a1", "a2"].reversed())
+        #expect(
+            try search(nil) {
+                $0.from = "2016-03-15"
+                $0.to = "2016-04-30"
+            }.map(\.sha256) == ["a2"])
+        #expect(try search(nil) { $0.party = "commissioners" }.map(\.sha256) == ["a2"])
+        #expect(try search("first") { $0.series = "bvp" }.map(\.sha256).sorted() == ["a1", "a2"])
+        #expect(try search("first") { $0.kinds = ["response"] }.map(\.sha256) == ["a2"])
+        #expect(try search("update") { $0.kinds = ["submission", "correspondence"] }.count == 2)
+        // The submission's title finds its documents too ("Staffing" is only HR-2016-01's title).
+        #expect(try search("staffing").map(\.sha256) == ["b1"])
+        // Newest first when there is no query; paging by limit and offset.
+        #expect(try search(nil).map(\.sha256) == ["b1", "a2", "a1"])
+        var request = SearchRequest(limit: 2)
+        #expect(try index.search(request).hasMore)
+        request.offset = 2
+        #expect(try index.search(request).hits.map(\.sha256) == ["a1"])
+    }
+
+    @Test func badFiltersAreNamed() throws {
+        defer { cleanUp() }
+        for (configure, fragment) in [
+            ({ (r: inout SearchRequest) in r.from = "19/10/2016" }, "--from must be a date YYYY-MM-DD"),
+            ({ (r: inout SearchRequest) in r.to = "2016-13-01" }, "--to must be a date"),
+            ({ (r: inout SearchRequest) in r.limit = 0 }, "limit must be between 1 and 1000"),
+            ({ (r: inout SearchRequest) in r.party = "--" }, "--party needs at least one word"),
+        ] {
+            var request = SearchRequest()
+            configure(&request)
+            do {
+                _ = try index.search(request)
+                Issue.record("accepted a bad filter")
+            } catch {
+                #expect(error.description.contains(fragment), "\(error)")
+            }
+        }
+    }
+
+    @Test func replacingASubmissionKeepsDocumentIdsAndTextAndDropsWhatWentAway() throws {
+        defer { cleanUp() }
+        try index.replace([
+            Self.submission(
+                "BVP-2016-03",
+                documents: [
+                    Self.document("s1", "Cover letter", body: "original cover text"),
+                    Self.document("s2", "Annex", body: "annex text"),
+                ])
+        ])
+        var second = Self.document("s1", "Cover letter", body: "")
+        second.text = nil  // "keep what you have"
+        try index.replace([Self.submission("BVP-2016-03", state: "signed-off", documents: [second], fingerprint: "f2")])
+        #expect(try search("original").map(\.sha256) == ["s1"])
+        #expect(try search("annex").isEmpty)
+        #expect(try index.fingerprints() == ["BVP-2016-03": "f2"])
+        #expect(try search(nil).first?.submissionState == "signed-off")
+        try index.remove(["BVP-2016-03"])
+        #expect(try search("original").isEmpty)
+        #expect(try index.fingerprints().isEmpty)
+    }
+
+    @Test func unreadableSubmissionsAreRememberedWithTheirReason() throws {
+        defer { cleanUp() }
+        try index.replace([Self.submission("X-2016-01", documents: [Self.document("x1", "Letter", body: "text")])])
+        try index.markUnreadable("X-2016-01", reason: "hash chain broken", fingerprint: "f9")
+        #expect(try search("text").isEmpty)
+        #expect(try index.unreadableSubmissions().map(\.reason) == ["hash chain broken"])
+        #expect(try index.fingerprints() == ["X-2016-01": "f9"])
+        try index.replace([Self.submission("X-2016-01", documents: [])])
+        #expect(try index.unreadableSubmissions().isEmpty)
+    }
+
+    @Test func threadFollowsRepliesAcrossSubmissionsInDateOrder() throws {
+        defer { cleanUp() }
+        try index.replace([
+            Self.submission(
+                "BVP-2016-03",
+                documents: [
+                    Self.document("sub", "Update", kind: "submission", date: "2016-09-19", body: "update"),
+                    Self.document("cov", "Cover letter", kind: "cover-letter", date: "2016-09-20", body: "cover"),
+                ]),
+            Self.submission(
+                "CORR-2016-07", title: "Commissioners' reply", series: nil,
+                documents: [
+                    Self.document(
+                        "rep", "Response", kind: "response", date: "2016-10-05", body: "reply",
+                        relations: [IndexedRelation(kind: "reply-to", target: "cov")]),
+                    Self.document(
+                        "rep2", "Follow-up", kind: "correspondence", date: "2016-10-12", body: "follow-up",
+                        relations: [IndexedRelation(kind: "reply-to", target: "rep")]),
+                    Self.document("other", "Unrelated", date: "2016-01-01", body: "unrelated"),
+                ]),
+        ])
+        let thread = try index.thread(of: "BVP-2016-03")
+        #expect(thread.map(\.sha256) == ["sub", "cov", "rep", "rep2"])
+        #expect(thread[2].relations == [IndexedRelation(kind: "reply-to", target: "cov")])
+        #expect(try index.thread(of: "NOPE-1").isEmpty)
+    }
+
+    @Test func broadQueriesAreRankedAmongTheNewestMatches() throws {
+        defer { cleanUp() }
+        let count = SearchIndex.rankingWindow + 50
+        var documents: [IndexedDocument] = []
+        for number in 0..<count {
+            // The oldest document is the best match for "governance"; every one contains "council".
+            let body = number == 0 ? "council governance governance governance" : "council letter number \(number)"
+            documents.append(Self.document("d\(number)", "Letter \(number)", body: body))
+        }
+        try index.replace([Self.submission("BIG-2016-01", documents: documents)])
+        let broad = try index.search(SearchRequest(query: try SearchQuery("council")))
+        #expect(broad.rankedAmongNewest == SearchIndex.rankingWindow)
+        #expect(broad.hits.count == 20)
+        let narrow = try index.search(SearchRequest(query: try SearchQuery("governance")))
+        #expect(narrow.rankedAmongNewest == nil)
+        #expect(narrow.hits.map(\.sha256) == ["d0"])
+        // Within the window, BM25 decides: the newest document does not simply come first.
+        let ranked = try index.search(SearchRequest(query: try SearchQuery("council OR \"letter number 2049\"")))
+        #expect(ranked.hits.first?.sha256 == "d2049")
+    }
+
+    @Test func aFileThatIsNotAnIndexIsRefusedAsUnusable() throws {
+        defer { cleanUp() }
+        let path = "\(directory)/garbage.sqlite"
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try SearchIndex(path: path)
+            Issue.record("opened a garbage file")
+        } catch {
+            #expect(error.description.contains("cannot be used"))
+        }
+    }
+
+    @Test func anIndexFromANewerDocketIsRefused() throws {
+        defer { cleanUp() }
+        let path = "\(directory)/newer.sqlite"
+        _ = try SearchIndex(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v99-from-the-future')")
+        }
+        try queue.close()
+        do {
+            _ = try SearchIndex(path: path)
+            Issue.record("opened an index from a newer Docket")
+        } catch {
+            #expect(error.description.contains("newer version of Docket"))
+        }
+    }
+
+    @Test func buildingThenFinishingGivesTheSameSearches() throws {
+        defer { cleanUp() }
+        let path = "\(directory)/built.sqlite"
+        let built = try SearchIndex(buildingAt: path)
+        try built.replace([
+            Self.submission("B-2016-01", documents: [Self.document("z1", "Letter", body: "zebra crossing")])
+        ])
+        try built.finish()
+        let reopened = try SearchIndex(path: path)
+        #expect(try reopened.search(SearchRequest(query: try SearchQuery("zebra"))).hits.map(\.sha256) == ["z1"])
+    }
+}
