@@ -139,6 +139,15 @@ extension DocketArchive {
         to reference: String, content: [UInt8], description: DocumentDescription, as user: String
     ) throws(DocketError) -> DocumentMetadata {
         let grant = try require(Self.documentRoles, of: user, to: "add documents")
+        let stamp = ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser)
+        return try addDocument(to: reference, content: content, description: description, stamp: stamp)
+    }
+
+    /// Archives a document for an actor already authorised (the public entry point checks roles;
+    /// an import authorises its administrator once for every row).
+    func addDocument(
+        to reference: String, content: [UInt8], description: DocumentDescription, stamp: ActorStamp
+    ) throws(DocketError) -> DocumentMetadata {
         guard !content.isEmpty else { throw .invalidInput("the file is empty; nothing to archive") }
         guard content.count <= Self.maximumDocumentSize else {
             throw .invalidInput("the file is \(content.count) bytes, over the \(Self.maximumDocumentSize)-byte limit")
@@ -157,7 +166,6 @@ extension DocketArchive {
         if current.pack.contains(where: { $0.sha256 == sha }) {
             throw .invalidInput("this file (\(sha)) is already in \(reference)'s pack")
         }
-        let stamp = ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser)
         let added = now()
         let metadata = DocumentMetadata(
             sha256: sha, submission: reference, title: title, kind: description.kind, date: description.date,

@@ -10,6 +10,12 @@ public struct WorkflowEngine: Sendable {
         self.definition = definition
     }
 
+    /// The event recorded when a submission is brought in from outside Docket (`docket import`)
+    /// already in some state: it moves the submission from the initial state straight there,
+    /// and attests the pack as it stood. The `docket.` prefix is reserved, so no workflow can
+    /// define an event of that name.
+    public static let importEvent = "docket.import"
+
     /// Where a submission stands after its recorded events.
     public struct Status: Sendable, Hashable {
         public var state: String
@@ -38,6 +44,22 @@ public struct WorkflowEngine: Sendable {
                 throw .historyDoesNotReplay(
                     sequence: record.sequence,
                     reason: "recorded from '\(record.fromState)' but the submission was in '\(status.state)'")
+            }
+            if record.event == Self.importEvent {
+                // Only as the first transition, into a state the workflow has.
+                guard status.sequence == 0, record.fromState == definition.initialState,
+                    definition.state(record.toState) != nil
+                else {
+                    throw .historyDoesNotReplay(
+                        sequence: record.sequence,
+                        reason: "an import must be the first transition, from '\(definition.initialState)' into a "
+                            + "state of the workflow")
+                }
+                status.state = record.toState
+                status.sequence = record.sequence
+                status.enteredStateAt = record
+                status.signedPack = record.documents
+                continue
             }
             guard let transition = definition.transition(from: record.fromState, on: record.event),
                 transition.target == record.toState

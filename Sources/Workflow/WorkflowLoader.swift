@@ -173,6 +173,10 @@ private struct DefinitionReader {
             report(line, "transition '\(events[0])' needs exactly one target (found \(targets.count))")
             return nil
         }
+        guard !events[0].hasPrefix("docket.") else {
+            report(line, "event names starting 'docket.' are reserved for Docket's own events ('\(events[0])')")
+            return nil
+        }
         var roles = Set<Role>()
         for token in tokens(element.attribute("roles", namespace: Self.docket)) {
             if let role = Role(rawValue: token) {

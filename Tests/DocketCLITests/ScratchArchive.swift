@@ -67,7 +67,7 @@ struct ScratchArchive {
             "document", "add", reference, cover, "--kind", "cover-letter", "--title", "Cover letter", "--as", "olivia")
     }
 
-    /// Writes a file beside the archive; returns its path.
+    /// Writes a file beside the archive (creating folders in `name`); returns its path.
     @discardableResult
     func write(_ text: String, to name: String) throws -> String {
         try write(Data(text.utf8), to: name)
@@ -76,6 +76,7 @@ struct ScratchArchive {
     @discardableResult
     func write(_ data: Data, to name: String) throws -> String {
         let file = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: file)
         return file.path
     }
