@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "docket-bench",
             dependencies: [
-                "XML", "DocketKit", "Workflow",
+                "XML", "DocketKit", "Workflow", "Archive", "Index",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/DocketBench"

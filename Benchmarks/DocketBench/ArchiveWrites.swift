@@ -259,7 +259,7 @@ struct ArchiveWrites: ParsableCommand {
 }
 
 /// Collects errors from concurrent workers.
-private final class FailureBox: @unchecked Sendable {
+final class FailureBox: @unchecked Sendable {
     private let lock = NSLock()
     private var errors: [any Error] = []
     func record(_ error: any Error) {

@@ -82,7 +82,12 @@ extension SearchIndex {
     ///
     /// - Throws: `IndexError.badFilter` for an impossible filter (a malformed date, a limit out
     ///   of range); SQLite's own errors never reach the caller as raw text.
-    public func search(_ request: SearchRequest) throws(IndexError) -> SearchResults {
+    ///
+    /// - Parameter statements: called with each SQL statement run, its values written in as SQL
+    ///   literals (the benchmark replays them in `sqlite3` to compare like with like).
+    public func search(
+        _ request: SearchRequest, statements: ((String) -> Void)? = nil
+    ) throws(IndexError) -> SearchResults {
         guard (1...1_000).contains(request.limit) else { throw .badFilter("limit must be between 1 and 1000") }
         guard request.offset >= 0 else { throw .badFilter("offset must not be negative") }
         for (name, date) in [("from", request.from), ("to", request.to)] {
@@ -97,12 +102,13 @@ extension SearchIndex {
         }
         let match = [request.query.map { "(\($0.expression))" }, partyMatch].compactMap { $0 }
             .joined(separator: " AND ")
+        let run = StatementRunner(record: statements)
         return try read { db in
             if match.isEmpty {
-                return try listNewest(db, filter: filter, request: request)
+                return try listNewest(db, filter: filter, request: request, run: run)
             }
             filter.prepend("document_text MATCH ?", match)
-            return try rankedSearch(db, filter: filter, request: request, ranked: request.query != nil)
+            return try rankedSearch(db, filter: filter, request: request, ranked: request.query != nil, run: run)
         }
     }
 
@@ -159,14 +165,49 @@ extension SearchIndex {
         var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
     }
 
+    /// The columns of a `DocumentHit`, the snippet following them. Relations come in the same
+    /// statement (one line "KIND TARGET" each), so a search is one or two statements in all.
     static let hitColumns = """
         s.reference, s.title, s.state, d.sha256, d.title, d.kind, d.date, d.added, d.creator, d.addressees, d.annex,
-        d.media_type, d.original_file_name, d.text_note, d.id
+        d.media_type, d.original_file_name, d.text_note,
+        (SELECT group_concat(r.kind || ' ' || r.target_sha256, char(10))
+         FROM (SELECT kind, target_sha256 FROM relation WHERE document_id = d.id ORDER BY kind, target_sha256) r)
         """
 
-    private func rankedSearch(_ db: Database, filter: Filter, request: SearchRequest, ranked: Bool) throws
-        -> SearchResults
-    {
+    /// Runs the search's statements, telling the caller's recorder about each.
+    struct StatementRunner {
+        let record: ((String) -> Void)?
+
+        func rows(_ db: Database, _ sql: String, _ arguments: [any DatabaseValueConvertible]) throws -> [Row] {
+            if let record { record(Self.inline(sql, arguments)) }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        }
+
+        /// `sql` with each `?` replaced by its value as an SQL literal. (The statements here
+        /// have no `?` inside string literals.)
+        static func inline(_ sql: String, _ arguments: [any DatabaseValueConvertible]) -> String {
+            var result = ""
+            var values = arguments.makeIterator()
+            for character in sql {
+                guard character == "?", let value = values.next() else {
+                    result.append(character)
+                    continue
+                }
+                switch value.databaseValue.storage {
+                case .null: result += "NULL"
+                case .int64(let number): result += String(number)
+                case .double(let number): result += String(number)
+                case .string(let text): result += "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+                case .blob(let data): result += "X'" + data.map { String(format: "%02X", $0) }.joined() + "'"
+                }
+            }
+            return result
+        }
+    }
+
+    private func rankedSearch(
+        _ db: Database, filter: Filter, request: SearchRequest, ranked: Bool, run: StatementRunner
+    ) throws -> SearchResults {
         let joins = "JOIN document d ON d.id = document_text.rowid JOIN submission s ON s.id = d.submission_id"
         var filter = filter
         var window: Int?
@@ -177,9 +218,7 @@ extension SearchIndex {
                 SELECT document_text.rowid FROM document_text \(filter.needsJoin ? joins : "") \(filter.whereClause)
                 ORDER BY document_text.rowid DESC LIMIT 1 OFFSET ?
                 """
-            if let floor = try Int64.fetchOne(
-                db, sql: probe, arguments: StatementArguments(filter.arguments + [Self.rankingWindow - 1]))
-            {
+            if let floor: Int64 = try run.rows(db, probe, filter.arguments + [Self.rankingWindow - 1]).first?[0] {
                 filter.conditions.append("document_text.rowid >= ?")
                 filter.arguments.append(floor)
                 window = Self.rankingWindow
@@ -191,31 +230,31 @@ extension SearchIndex {
             FROM document_text \(joins) \(filter.whereClause)
             ORDER BY \(order) LIMIT ? OFFSET ?
             """
-        let rows = try Row.fetchAll(
-            db, sql: sql, arguments: StatementArguments(filter.arguments + [request.limit + 1, request.offset]))
+        let rows = try run.rows(db, sql, filter.arguments + [request.limit + 1, request.offset])
         let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }
         return SearchResults(hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: window)
     }
 
-    private func listNewest(_ db: Database, filter: Filter, request: SearchRequest) throws -> SearchResults {
+    private func listNewest(
+        _ db: Database, filter: Filter, request: SearchRequest, run: StatementRunner
+    ) throws -> SearchResults {
         let sql = """
             SELECT \(Self.hitColumns),
                    coalesce((SELECT substr(t.body, 1, 160) FROM document_text t WHERE t.rowid = d.id), '')
             FROM document d JOIN submission s ON s.id = d.submission_id \(filter.whereClause)
             ORDER BY d.date DESC NULLS LAST, d.id DESC LIMIT ? OFFSET ?
             """
-        let rows = try Row.fetchAll(
-            db, sql: sql, arguments: StatementArguments(filter.arguments + [request.limit + 1, request.offset]))
+        let rows = try run.rows(db, sql, filter.arguments + [request.limit + 1, request.offset])
         let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }
         return SearchResults(hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: nil)
     }
 
     static func hit(_ row: Row, _ db: Database) throws -> DocumentHit {
-        let id: Int64 = row[14]
-        let relations = try Row.fetchAll(
-            db, sql: "SELECT kind, target_sha256 FROM relation WHERE document_id = ? ORDER BY kind, target_sha256",
-            arguments: [id]
-        ).map { IndexedRelation(kind: $0[0], target: $0[1]) }
+        let relationLines: String? = row[14]
+        let relations = (relationLines ?? "").split(separator: "\n").map { line in
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            return IndexedRelation(kind: parts[0], target: parts.count > 1 ? parts[1] : "")
+        }
         let addressees: String = row[9]
         let snippet: String = row[15]
         return DocumentHit(
