@@ -12,6 +12,12 @@ public struct VerificationFinding: Sendable, Hashable, CustomStringConvertible {
     public var path: String
     public var message: String
 
+    public init(severity: Severity, path: String, message: String) {
+        self.severity = severity
+        self.path = path
+        self.message = message
+    }
+
     public var description: String { "\(severity.rawValue): \(path): \(message)" }
 }
 

@@ -134,9 +134,22 @@ public final class DocketArchive: Sendable {
 
     // MARK: - Verification
 
-    /// Runs every integrity check over the archive (see `ArchiveVerifier`).
+    /// Runs every integrity check over the archive (see `ArchiveVerifier`), then adds a note for
+    /// each document whose text could not be extracted for search (it is archived and found by
+    /// its metadata, but not by its words).
     public func verify(progress: (Int, Int) -> Void = { _, _ in }) throws(DocketError) -> [VerificationFinding] {
         let verifier = try archive { () throws(ArchiveError) in try ArchiveVerifier(store: store) }
-        return verifier.verify(progress: progress)
+        var findings = verifier.verify(progress: progress)
+        // The index is a cache: if it cannot be opened, verify still reports on the archive.
+        if let withoutText = try? documentsWithoutText() {
+            for document in withoutText {
+                findings.append(
+                    VerificationFinding(
+                        severity: .note, path: "submissions/\(document.reference)/documents/\(document.sha256)",
+                        message: "text not extracted for search (\(document.textNote ?? "unknown reason")); "
+                            + "found by its metadata only"))
+            }
+        }
+        return findings
     }
 }

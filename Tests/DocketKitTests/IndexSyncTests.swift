@@ -198,6 +198,13 @@ import Workflow
         #expect(withoutText.map(\.sha256) == [picture.sha256])
         #expect(withoutText.first?.textNote?.isEmpty == false)
         #expect(try docket.search(SearchRequest(party: "commissioners")).hits.map(\.sha256) == [picture.sha256])
+        // verify says so, as a note (not a problem): the document itself is sound.
+        let findings = try docket.verify()
+        #expect(findings.filter { $0.severity == .problem }.isEmpty)
+        #expect(
+            findings.contains {
+                $0.severity == .note && $0.path.hasSuffix(picture.sha256) && $0.message.contains("text not extracted")
+            })
     }
 
     @Test func threadOfAnUnknownSubmissionIsRefused() throws {
