@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <libxml/parser.h>
+#include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 #include <libxml/tree.h>
