@@ -34,6 +34,14 @@ extension ArchiveStore {
         return newest >= now.timeIntervalSince1970 - settle ? "unsettled:" + fingerprint : fingerprint
     }
 
+    /// When `submission.xml` was written (seconds since 1970; 0 if unknown): when the
+    /// submission was created, for archives written by Docket or restored with their times.
+    public func submissionWrittenTime(_ reference: String) -> Double {
+        var info = stat()
+        guard stat("\(submissionDirectory(reference))/submission.xml", &info) == 0 else { return 0 }
+        return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+    }
+
     /// Names in `submissions/` that could be submissions (not dot files), unsorted and unchecked:
     /// the cheap listing an index sync starts from.
     public func submissionDirectoryNames() -> [String] {

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import XML
 
 /// Writes archive files in bulk *without* the durable write path: no fsync, no no-replace
@@ -58,9 +59,18 @@ public struct UnsyncedArchiveWriter: Sendable {
         }
     }
 
+    /// open/write/close and nothing more (FileManager's writes may sync or rename).
     private func put(_ bytes: [UInt8], at path: String) throws(ArchiveError) {
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw .damaged(path: path, reason: "could not be written")
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o444)
+        guard descriptor >= 0 else { throw .damaged(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes {
+                Glibc.write(descriptor, $0.baseAddress! + written, bytes.count - written)
+            }
+            guard result > 0 else { throw .damaged(path: path, reason: String(cString: strerror(errno))) }
+            written += result
         }
     }
 }

@@ -135,7 +135,7 @@ extension DocketArchive {
         var report = IndexSyncReport()
         let known = try indexCall { () throws(IndexError) in try index.fingerprints() }
         let names = store.submissionDirectoryNames()
-        var changed: [(reference: String, fingerprint: String)] = []
+        var changed: [(reference: String, fingerprint: String, isNew: Bool)] = []
         var present = Set<String>()
         let now = Date()
         for (offset, name) in names.enumerated() {
@@ -145,7 +145,7 @@ extension DocketArchive {
             if let old = known[name], old == fingerprint, !old.hasPrefix("unsettled:") {
                 report.unchanged += 1
             } else {
-                changed.append((name, fingerprint))
+                changed.append((name, fingerprint, known[name] == nil))
             }
         }
         progress(.checking(names.count, names.count))
@@ -154,14 +154,35 @@ extension DocketArchive {
             try indexCall { () throws(IndexError) in try index.remove(gone.sorted()) }
             report.removed = gone.count
         }
-        // Oldest first, so that document ids (FTS rowids) grow with time across a rebuild.
-        changed.sort { $0.reference < $1.reference }
+        // Oldest first (by when submission.xml was written), so that document ids — FTS rowids,
+        // which "newest first" follows — grow with time across a rebuild too.
+        let written = Dictionary(
+            changed.map { ($0.reference, store.submissionWrittenTime($0.reference)) },
+            uniquingKeysWith: { first, _ in first })
+        changed.sort { (written[$0.reference] ?? 0, $0.reference) < (written[$1.reference] ?? 0, $1.reference) }
+        // Reading (XML, replay, text extraction; on every core) runs ahead of writing (SQLite,
+        // one connection) by at most two batches, so both proceed at once and memory stays flat.
         let batchSize = 64
+        let batches = stride(from: 0, to: changed.count, by: batchSize).map {
+            Array(changed[$0..<min($0 + batchSize, changed.count)])
+        }
+        let buffer = BoundedBuffer<[Result<IndexedSubmission, DocketError>]>(capacity: 2)
+        let producerDone = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { [self] in
+            for batch in batches {
+                guard buffer.put(readForIndex(batch, index: index)) else { break }  // the writer gave up
+            }
+            buffer.close()
+            producerDone.signal()
+        }
+        defer {
+            buffer.cancel()
+            producerDone.wait()
+        }
         var done = 0
-        for start in stride(from: 0, to: changed.count, by: batchSize) {
+        for batch in batches {
             progress(.reading(done, changed.count))
-            let batch = Array(changed[start..<min(start + batchSize, changed.count)])
-            let results = readForIndex(batch, index: index)
+            guard let results = buffer.take() else { break }
             var ready: [IndexedSubmission] = []
             for (item, result) in zip(batch, results) {
                 switch result {
@@ -184,7 +205,7 @@ extension DocketArchive {
     /// Reads a batch of submissions for the index on every core: reading XML, replaying and
     /// extracting text are independent per submission; SQLite writes stay on one thread.
     private func readForIndex(
-        _ batch: [(reference: String, fingerprint: String)], index: SearchIndex
+        _ batch: [(reference: String, fingerprint: String, isNew: Bool)], index: SearchIndex
     ) -> [Result<IndexedSubmission, DocketError>] {
         let results = ResultSlots<Result<IndexedSubmission, DocketError>>(count: batch.count)
         DispatchQueue.concurrentPerform(iterations: batch.count) { position in
@@ -192,9 +213,12 @@ extension DocketArchive {
             results.set(
                 position,
                 Result { () throws(DocketError) -> IndexedSubmission in
-                    let known = try indexCall { () throws(IndexError) in
-                        try index.indexedDocuments(of: item.reference)
-                    }
+                    // A submission new to the index has no documents there to reuse (and asking
+                    // would wait on the writer's transaction).
+                    let known =
+                        item.isNew
+                        ? [:]
+                        : try indexCall { () throws(IndexError) in try index.indexedDocuments(of: item.reference) }
                     return try indexedSubmission(item.reference, fingerprint: item.fingerprint, known: known)
                 })
         }
@@ -346,5 +370,56 @@ extension DocketArchive {
     public func documentsWithoutText() throws(DocketError) -> [DocumentHit] {
         let index = try index()
         return try indexCall { () throws(IndexError) in try index.documentsWithoutText() }
+    }
+}
+
+/// A queue of at most `capacity` items between one producer thread and one consumer.
+final class BoundedBuffer<Item>: @unchecked Sendable {
+    // Every access to the fields below holds `condition`.
+    private let condition = NSCondition()
+    private var items: [Item] = []
+    private var closed = false
+    private var cancelled = false
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Adds an item, waiting for room. Returns false if the consumer cancelled.
+    func put(_ item: Item) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity && !cancelled { condition.wait() }
+        guard !cancelled else { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// The next item, waiting for one; nil once the producer closed and all were taken.
+    func take() -> Item? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !closed { condition.wait() }
+        guard !items.isEmpty else { return nil }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    /// The producer has no more items.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The consumer stops taking: a waiting producer returns.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        items.removeAll()
+        condition.broadcast()
+        condition.unlock()
     }
 }

@@ -5,7 +5,7 @@ import GRDB
 enum IndexSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-submissions-events-documents") { db in
+        migrator.registerMigration("v1-archive-cache") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE meta (
@@ -92,12 +92,15 @@ enum IndexSchema {
 
                     -- The searchable text, rowid = document.id. Porter stemming so "councils"
                     -- finds "council"; diacritics folded so "Regeneration" and "régénération" meet.
+                    -- `facets` holds one made-up token per filterable fact (kind, series, state,
+                    -- year, month: see SearchFacets), so that filters are FTS5 terms intersected
+                    -- inside the full-text index rather than joins applied to every match.
                     CREATE VIRTUAL TABLE document_text USING fts5(
-                        title, body, parties, context,
+                        title, body, parties, context, facets,
                         tokenize = 'porter unicode61 remove_diacritics 2'
                     );
-                    -- Title and parties weigh more than body text in BM25.
-                    INSERT INTO document_text(document_text, rank) VALUES ('rank', 'bm25(4.0, 1.0, 2.0, 1.5)');
+                    -- Title and parties weigh more than body text in BM25; facets weigh nothing.
+                    INSERT INTO document_text(document_text, rank) VALUES ('rank', 'bm25(4.0, 1.0, 2.0, 1.5, 0.0)');
                     """)
         }
         return migrator

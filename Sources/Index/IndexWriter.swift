@@ -29,10 +29,11 @@ struct IndexWriter {
         }
         let context = Self.context(of: submission)
         for document in submission.documents {
+            let facets = SearchFacets.tokens(of: document, in: submission)
             if let documentID = existing.removeValue(forKey: document.sha256) {
-                try updateDocument(documentID, document, context: context)
+                try updateDocument(documentID, document, context: context, facets: facets)
             } else {
-                try insertDocument(document, submissionID: id, context: context)
+                try insertDocument(document, submissionID: id, context: context, facets: facets)
             }
         }
         for (_, documentID) in existing { try deleteDocument(documentID) }
@@ -96,7 +97,9 @@ struct IndexWriter {
         ]
     }
 
-    private func insertDocument(_ document: IndexedDocument, submissionID: Int64, context: String) throws {
+    private func insertDocument(
+        _ document: IndexedDocument, submissionID: Int64, context: String, facets: String
+    ) throws {
         let text = document.text ?? DocumentText(body: "", notExtractedReason: "text not yet extracted")
         try db.cachedStatement(
             sql: """
@@ -110,10 +113,10 @@ struct IndexWriter {
                 metadataArguments(document) + [submissionID, document.sha256, text.notExtractedReason]))
         let id = db.lastInsertedRowID
         try insertRelations(document, id: id)
-        try insertText(document, id: id, body: text.body, context: context)
+        try insertText(document, id: id, body: text.body, context: context, facets: facets)
     }
 
-    private func updateDocument(_ id: Int64, _ document: IndexedDocument, context: String) throws {
+    private func updateDocument(_ id: Int64, _ document: IndexedDocument, context: String, facets: String) throws {
         try db.cachedStatement(
             sql: """
                 UPDATE document SET title = ?, kind = ?, date = ?, creator = ?, addressees = ?, direction = ?,
@@ -133,7 +136,7 @@ struct IndexWriter {
             body = try String.fetchOne(db, sql: "SELECT body FROM document_text WHERE rowid = ?", arguments: [id]) ?? ""
         }
         try db.execute(sql: "DELETE FROM document_text WHERE rowid = ?", arguments: [id])
-        try insertText(document, id: id, body: body, context: context)
+        try insertText(document, id: id, body: body, context: context, facets: facets)
     }
 
     private func deleteDocument(_ id: Int64) throws {
@@ -149,11 +152,14 @@ struct IndexWriter {
         }
     }
 
-    private func insertText(_ document: IndexedDocument, id: Int64, body: String, context: String) throws {
+    private func insertText(
+        _ document: IndexedDocument, id: Int64, body: String, context: String, facets: String
+    ) throws {
         let contextWithFile = [context, document.annex.map { "Annex \($0)" }, document.originalFileName]
             .compactMap { $0 }.joined(separator: " \u{2014} ")
         try db.cachedStatement(
-            sql: "INSERT INTO document_text(rowid, title, body, parties, context) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [id, document.title, body, document.parties.joined(separator: "; "), contextWithFile])
+            sql: "INSERT INTO document_text(rowid, title, body, parties, context, facets) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(
+            arguments: [id, document.title, body, document.parties.joined(separator: "; "), contextWithFile, facets])
     }
 }

@@ -95,20 +95,42 @@ extension SearchIndex {
                 throw .badFilter("--\(name) must be a date YYYY-MM-DD, not '\(date)'")
             }
         }
-        var filter = Filter(request)
-        let partyMatch = request.party.map { party -> String? in SearchQuery.columnPhrase("parties", party) } ?? nil
-        if request.party != nil, partyMatch == nil {
-            throw .badFilter("--party needs at least one word")
+        var terms: [String] = []
+        if let query = request.query {
+            // The user's words search the text columns only, never the facet tokens.
+            terms.append("{title body parties context} : (\(query.expression))")
         }
-        let match = [request.query.map { "(\($0.expression))" }, partyMatch].compactMap { $0 }
-            .joined(separator: " AND ")
+        if let party = request.party {
+            guard let phrase = SearchQuery.columnPhrase("parties", party) else {
+                throw .badFilter("--party needs at least one word")
+            }
+            terms.append(phrase)
+        }
+        if !request.kinds.isEmpty {
+            terms.append(
+                "facets : (" + request.kinds.map { "\"\(SearchFacets.kind($0))\"" }.joined(separator: " OR ") + ")")
+        }
+        if let series = request.series { terms.append("facets : \"\(SearchFacets.series(series))\"") }
+        if let state = request.state { terms.append("facets : \"\(SearchFacets.state(state))\"") }
         let run = StatementRunner(record: statements)
         return try read { db in
-            if match.isEmpty {
-                return try listNewest(db, filter: filter, request: request, run: run)
+            var exact: [String] = []
+            var exactArguments: [any DatabaseValueConvertible] = []
+            if request.from != nil || request.to != nil {
+                // Open ends become the archive's own earliest and latest dates, keeping the
+                // month terms few.
+                let bounds = try Row.fetchOne(db, sql: "SELECT min(date), max(date) FROM document")
+                let from = request.from ?? bounds?[0] ?? "1900-01-01"
+                let to = request.to ?? bounds?[1] ?? "2199-12-31"
+                if let range = SearchFacets.dateRange(from: from, to: to) { terms.append(range) }
+                exact.append("d.date BETWEEN ? AND ?")
+                exactArguments += [from, to]
             }
-            filter.prepend("document_text MATCH ?", match)
-            return try rankedSearch(db, filter: filter, request: request, ranked: request.query != nil, run: run)
+            guard !terms.isEmpty else { return try listAll(db, request: request, run: run) }
+            let match = terms.joined(separator: " AND ")
+            return try runSearch(
+                db, match: match, exact: exact, exactArguments: exactArguments, request: request,
+                ranked: request.query != nil, run: run)
         }
     }
 
@@ -135,35 +157,6 @@ extension SearchIndex {
     }
 
     // MARK: - Queries
-
-    struct Filter {
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        var needsJoin = false
-
-        init(_ request: SearchRequest) {
-            if !request.kinds.isEmpty {
-                add("d.kind IN (\(request.kinds.map { _ in "?" }.joined(separator: ", ")))", request.kinds)
-            }
-            if let series = request.series { add("s.series = ?", [series]) }
-            if let state = request.state { add("s.state = ?", [state]) }
-            if let from = request.from { add("d.date >= ?", [from]) }
-            if let to = request.to { add("d.date <= ?", [to]) }
-        }
-
-        mutating func add(_ condition: String, _ values: [any DatabaseValueConvertible]) {
-            conditions.append(condition)
-            arguments.append(contentsOf: values)
-            needsJoin = true
-        }
-
-        mutating func prepend(_ condition: String, _ value: any DatabaseValueConvertible) {
-            conditions.insert(condition, at: 0)
-            arguments.insert(value, at: 0)
-        }
-
-        var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
-    }
 
     /// The columns of a `DocumentHit`, the snippet following them. Relations come in the same
     /// statement (one line "KIND TARGET" each), so a search is one or two statements in all.
@@ -205,46 +198,54 @@ extension SearchIndex {
         }
     }
 
-    private func rankedSearch(
-        _ db: Database, filter: Filter, request: SearchRequest, ranked: Bool, run: StatementRunner
+    /// Runs a search whose filters are all in `match` (FTS5) except the exact day bounds.
+    ///
+    /// A ranked search first steps back `rankingWindow` matches from the newest (cheap: FTS5
+    /// walks its doclists in rowid order without scoring); if there are that many, only
+    /// matches from there on are ranked. Unranked (filters alone) lists the newest first.
+    private func runSearch(
+        _ db: Database, match: String, exact: [String], exactArguments: [any DatabaseValueConvertible],
+        request: SearchRequest, ranked: Bool, run: StatementRunner
     ) throws -> SearchResults {
-        let joins = "JOIN document d ON d.id = document_text.rowid JOIN submission s ON s.id = d.submission_id"
-        var filter = filter
+        var conditions = ["document_text MATCH ?"] + exact
+        var arguments: [any DatabaseValueConvertible] = [match] + exactArguments
         var window: Int?
         if ranked {
-            // Is this a broad query? Step back rankingWindow matches from the newest: cheap, since
-            // FTS5 walks its doclists in rowid order without scoring anything.
             let probe = """
-                SELECT document_text.rowid FROM document_text \(filter.needsJoin ? joins : "") \(filter.whereClause)
-                ORDER BY document_text.rowid DESC LIMIT 1 OFFSET ?
+                SELECT rowid FROM document_text WHERE document_text MATCH ?
+                ORDER BY rowid DESC LIMIT 1 OFFSET ?
                 """
-            if let floor: Int64 = try run.rows(db, probe, filter.arguments + [Self.rankingWindow - 1]).first?[0] {
-                filter.conditions.append("document_text.rowid >= ?")
-                filter.arguments.append(floor)
+            if let floor: Int64 = try run.rows(db, probe, [match, Self.rankingWindow - 1]).first?[0] {
+                conditions.append("document_text.rowid >= ?")
+                arguments.append(floor)
                 window = Self.rankingWindow
             }
         }
-        let order = ranked ? "rank" : "document_text.rowid DESC"
+        let passage =
+            ranked
+            ? "snippet(document_text, 1, char(2), char(3), '…', 14)"
+            : "substr(document_text.body, 1, 160)"
         let sql = """
-            SELECT \(Self.hitColumns), snippet(document_text, -1, char(2), char(3), '…', 14)
-            FROM document_text \(joins) \(filter.whereClause)
-            ORDER BY \(order) LIMIT ? OFFSET ?
+            SELECT \(Self.hitColumns), \(passage)
+            FROM document_text JOIN document d ON d.id = document_text.rowid
+            JOIN submission s ON s.id = d.submission_id
+            WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(ranked ? "rank" : "document_text.rowid DESC") LIMIT ? OFFSET ?
             """
-        let rows = try run.rows(db, sql, filter.arguments + [request.limit + 1, request.offset])
+        let rows = try run.rows(db, sql, arguments + [request.limit + 1, request.offset])
         let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }
         return SearchResults(hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: window)
     }
 
-    private func listNewest(
-        _ db: Database, filter: Filter, request: SearchRequest, run: StatementRunner
-    ) throws -> SearchResults {
+    /// No query and no filter: every document, the newest first.
+    private func listAll(_ db: Database, request: SearchRequest, run: StatementRunner) throws -> SearchResults {
         let sql = """
-            SELECT \(Self.hitColumns),
-                   coalesce((SELECT substr(t.body, 1, 160) FROM document_text t WHERE t.rowid = d.id), '')
-            FROM document d JOIN submission s ON s.id = d.submission_id \(filter.whereClause)
-            ORDER BY d.date DESC NULLS LAST, d.id DESC LIMIT ? OFFSET ?
+            SELECT \(Self.hitColumns), substr(document_text.body, 1, 160)
+            FROM document d JOIN submission s ON s.id = d.submission_id
+            JOIN document_text ON document_text.rowid = d.id
+            ORDER BY d.id DESC LIMIT ? OFFSET ?
             """
-        let rows = try run.rows(db, sql, filter.arguments + [request.limit + 1, request.offset])
+        let rows = try run.rows(db, sql, [request.limit + 1, request.offset])
         let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }
         return SearchResults(hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: nil)
     }

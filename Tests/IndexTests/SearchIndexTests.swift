@@ -128,6 +128,40 @@ import Testing
         #expect(try index.search(request).hits.map(\.sha256) == ["a1"])
     }
 
+    @Test func dateFiltersAreExactToTheDayAndFacetTokensAreNotSearchable() throws {
+        defer { cleanUp() }
+        try index.replace([
+            Self.submission(
+                "BVP-2016-02", state: "dispatched",
+                documents: [
+                    Self.document("m14", "Before", kind: "response", date: "2016-03-14", body: "council letter"),
+                    Self.document("m16", "After", kind: "response", date: "2016-03-16", body: "council letter"),
+                    Self.document("y17", "Next year", kind: "annex", date: "2017-01-02", body: "council letter"),
+                    Self.document("nod", "Undated", kind: "annex", date: nil, body: "council letter"),
+                ])
+        ])
+        #expect(try search("council") { $0.from = "2016-03-15" }.map(\.sha256).sorted() == ["m16", "y17"])
+        #expect(
+            try search("council") {
+                $0.from = "2016-03-15"
+                $0.to = "2016-12-31"
+            }.map(\.sha256) == ["m16"])
+        #expect(try search(nil) { $0.to = "2016-03-14" }.map(\.sha256) == ["m14"])
+        #expect(
+            try search(nil) {
+                $0.from = "2016-03-17"
+                $0.to = "2016-03-01"
+            }.isEmpty)
+        #expect(
+            try search(nil) {
+                $0.kinds = ["annex"]
+                $0.state = "dispatched"
+            }.map(\.sha256) == ["nod", "y17"])
+        // The facet tokens behind filters cannot be found by typing them.
+        #expect(try search("zzkresponse").isEmpty)
+        #expect(try search("zzstdispatched").isEmpty)
+    }
+
     @Test func badFiltersAreNamed() throws {
         defer { cleanUp() }
         for (configure, fragment) in [
