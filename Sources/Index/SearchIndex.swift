@@ -10,6 +10,9 @@ import GRDB
 public final class SearchIndex: Sendable {
     /// Where the file lives.
     public let path: String
+    /// Whether this is a new index being built in bulk (see `init(buildingAt:)`): writers then
+    /// group many submissions per transaction.
+    public let isBuilding: Bool
     let database: any DatabaseWriter
 
     /// Opens (creating if needed) the index at `path` and brings its tables up to date.
@@ -18,6 +21,7 @@ public final class SearchIndex: Sendable {
     ///   (not SQLite, damaged, written by a newer Docket). Callers rebuild it.
     public init(path: String) throws(IndexError) {
         self.path = path
+        isBuilding = false
         do {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
@@ -48,6 +52,7 @@ public final class SearchIndex: Sendable {
     /// syncing, since an interrupted build is simply thrown away. Call `finish()` when done.
     public init(buildingAt path: String) throws(IndexError) {
         self.path = path
+        isBuilding = true
         do {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true

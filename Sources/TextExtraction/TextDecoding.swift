@@ -20,18 +20,10 @@ enum TextDecoding {
         return windows1252(bytes)
     }
 
-    /// The text if `bytes` are valid UTF-8, else nil.
+    /// The text if `bytes` are valid UTF-8, else nil (the standard library's validating
+    /// initialiser: vectorised, unlike decoding scalar by scalar).
     static func validUTF8(_ bytes: ArraySlice<UInt8>) -> String? {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        var scalars = String.UnicodeScalarView()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): scalars.append(scalar)
-            case .emptyInput: return String(scalars)
-            case .error: return nil
-            }
-        }
+        String(validating: bytes, as: UTF8.self)
     }
 
     /// The end of the longest prefix of `bytes` that does not stop inside a UTF-8 sequence.

@@ -10,35 +10,64 @@ struct TextNormalizer {
     var maximumCharacters: Int
 
     /// The normalised text, and whether it was cut at the limit.
+    ///
+    /// Works on UTF-8 bytes with an ASCII fast path: Unicode property lookups and appending
+    /// scalar by scalar cost more than everything else in a reindex (measured with perf).
     func normalize(_ raw: String) -> (text: String, truncated: Bool) {
-        var output = String.UnicodeScalarView()
-        var atLineStart = true
+        var output: [UInt8] = []
+        output.reserveCapacity(raw.utf8.count)
         var pendingNewlines = 0
-        var pendingSpace: Unicode.Scalar?
+        var pendingSpace: UInt8?  // " " or "\t"
+        var atLineStart = true
         var previousWasCarriageReturn = false
+
+        func lineBreak() {
+            if !output.isEmpty { pendingNewlines += 1 }
+            pendingSpace = nil
+            atLineStart = true
+        }
+        func space(isTab: Bool) {
+            if !atLineStart { pendingSpace = isTab || pendingSpace == UInt8(ascii: "\t") ? UInt8(ascii: "\t") : 32 }
+        }
+        func flushPending() {
+            if pendingNewlines > 0 {
+                output.append(10)
+                if pendingNewlines > 1 { output.append(10) }
+            } else if let pendingSpace {
+                output.append(pendingSpace)
+            }
+            pendingNewlines = 0
+            pendingSpace = nil
+            atLineStart = false
+        }
+
         for scalar in raw.unicodeScalars {
-            defer { previousWasCarriageReturn = scalar == "\r" }
-            if scalar == "\n" && previousWasCarriageReturn { continue }
-            if Self.isLineBreak(scalar) {
-                if !output.isEmpty { pendingNewlines += 1 }
-                pendingSpace = nil
-                atLineStart = true
-            } else if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control {
-                if !atLineStart { pendingSpace = scalar == "\t" || pendingSpace == "\t" ? "\t" : " " }
-            } else if scalar != "\u{FEFF}" {
-                if pendingNewlines > 0 {
-                    output.append(contentsOf: pendingNewlines > 1 ? ["\n", "\n"] : ["\n"])
-                } else if let space = pendingSpace {
-                    output.append(space)
+            let value = scalar.value
+            defer { previousWasCarriageReturn = value == 13 }
+            if value < 0x80 {
+                switch value {
+                case 10: if !previousWasCarriageReturn { lineBreak() }
+                case 13, 0x0B, 0x0C: lineBreak()
+                case 9: space(isTab: true)
+                case 0..<32, 32, 0x7F: space(isTab: false)
+                default:
+                    flushPending()
+                    output.append(UInt8(value))
                 }
-                pendingNewlines = 0
-                pendingSpace = nil
-                atLineStart = false
-                output.append(scalar)
+                continue
+            }
+            if Self.isLineBreak(scalar) {
+                lineBreak()
+            } else if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control {
+                space(isTab: false)
+            } else if value != 0xFEFF {
+                flushPending()
+                output.append(contentsOf: String(scalar).utf8)
             }
         }
-        let text = String(output)
-        guard maximumCharacters >= 0,
+        let text = String(decoding: output, as: UTF8.self)
+        // A character is at least one byte: only a text with more bytes than the limit can be over it.
+        guard maximumCharacters >= 0, output.count > maximumCharacters,
             let end = text.index(text.startIndex, offsetBy: maximumCharacters, limitedBy: text.endIndex),
             end < text.endIndex
         else { return (text, false) }

@@ -207,6 +207,18 @@ import Workflow
             })
     }
 
+    @Test func aSubmissionStillBeingCreatedIsLeftOutQuietly() throws {
+        let reference = try newSubmission()
+        try add("A letter about trees", to: reference)
+        // What an interrupted (or not yet finished) creation leaves: folders, no submission.xml.
+        try FileManager.default.createDirectory(
+            atPath: "\(archive.path)/submissions/BVP-2016-99/events", withIntermediateDirectories: true)
+        let report = try archive.reopen().syncIndex()
+        #expect(report.unreadable.isEmpty)
+        #expect(report.updated == 1)
+        #expect(try found("trees").count == 1)
+    }
+
     @Test func threadOfAnUnknownSubmissionIsRefused() throws {
         do {
             _ = try docket.thread(of: "NOPE-2016-01")
