@@ -99,6 +99,7 @@ extension DocketArchive {
         let grant = try require(Self.submissionRoles, of: user, to: "start a submission")
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw .invalidInput("the title must not be empty") }
+        guard !title.contains(where: \.isNewline) else { throw .invalidInput("the title must be one line") }
         if let series, !ArchiveStore.isSafeName(series) {
             throw .invalidInput("series '\(series)' must be letters, digits, '-', '_' or '.'")
         }

@@ -21,7 +21,8 @@ struct Docket: AsyncParsableCommand {
         version: "docket \(version) (libxml2 \(XMLLibrary.runtimeVersion))",
         subcommands: [
             InitCommand.self, UserCommand.self, WorkflowCommand.self, SubmissionCommand.self, DocumentCommand.self,
-            VerifyCommand.self, SearchCommand.self, ReindexCommand.self, ImportCommand.self, XMLCommand.self,
+            VerifyCommand.self, SearchCommand.self, ReindexCommand.self, ImportCommand.self, ExportCommand.self,
+            XMLCommand.self,
         ]
     )
 
