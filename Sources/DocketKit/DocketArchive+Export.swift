@@ -1,7 +1,9 @@
 import Archive
 import Crypto
 import Foundation
+import Glibc
 import Workflow
+import XML
 
 /// What `exportBag` wrote.
 public struct BagSummary: Sendable, Hashable {
@@ -9,141 +11,279 @@ public struct BagSummary: Sendable, Hashable {
     public var directory: String
     /// Payload files (under `data/`).
     public var files: Int
-    /// Payload bytes (the `Payload-Oxum` octet count).
+    /// Payload bytes (the octet count of `Payload-Oxum`).
     public var bytes: Int
     /// SHA-256 of the last event file (of `submission.xml` when there is no event).
     public var chainHead: String
     /// Number of events in the chain.
     public var chainLength: Int
+
+    /// `Payload-Oxum`: `BYTES.FILES`.
+    public var payloadOxum: String { "\(bytes).\(files)" }
+}
+
+/// The text rules of BagIt (RFC 8493) that tag files must follow.
+public enum BagIt {
+    /// A path as a manifest line must carry it (RFC 8493 §2.1.3): `%`, CR and LF
+    /// percent-encoded, so that a line break in a name can never start a forged line.
+    public static func manifestPath(_ path: String) -> String {
+        var result = ""
+        for character in path.unicodeScalars {
+            switch character {
+            case "%": result += "%25"
+            case "\r": result += "%0D"
+            case "\n": result += "%0A"
+            default: result.unicodeScalars.append(character)
+            }
+        }
+        return result
+    }
+
+    /// A tag value on one line: `bag-info.txt` allows folded lines, but many BagIt readers
+    /// do not, so line breaks and other control characters become single spaces.
+    public static func tagValue(_ text: String) -> String {
+        var result = ""
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control || scalar.properties.isWhitespace {
+                pendingSpace = !result.isEmpty
+                continue
+            }
+            if pendingSpace { result += " " }
+            pendingSpace = false
+            result.unicodeScalars.append(scalar)
+        }
+        return result
+    }
 }
 
 extension DocketArchive {
-    /// Writes a submission's record as a BagIt bag (RFC 8493) for a records office: its
-    /// documents and their XML metadata, its event files, `submission.xml` and `head.xml`, the
-    /// workflow definition it is pinned to and the archive's schemas, under `data/` in the
-    /// archive's own layout (so `xmllint --schema data/schema/docket-archive-1.xsd` checks it
-    /// without Docket), with SHA-256 manifests and a `bag-info.txt` naming the submission and
-    /// its chain head.
+    /// Writes a submission's record as a BagIt bag (RFC 8493) for a records office.
     ///
-    /// The hash chain is checked and every document re-hashed while it is copied: a damaged
-    /// submission is refused, never packaged. The bag is built beside `directory` and renamed
-    /// into place when complete, so a failure never leaves a partial bag there.
+    /// Under `data/`, in the archive's own layout so that `xmllint --noout --schema
+    /// data/schema/docket-archive-1.xsd data/submissions/REF/events/000001.xml` checks it
+    /// without Docket: the archive's `schema/` directory, the pinned workflow definition,
+    /// `submission.xml`, `head.xml`, every event file and every document with its metadata.
+    /// Beside it `manifest-sha256.txt`, `tagmanifest-sha256.txt`, `bagit.txt` and a
+    /// `bag-info.txt` naming the submission, its state, dates and chain head.
     ///
-    /// - Parameter progress: (files copied, files to copy).
+    /// Nothing damaged is packaged: the hash chain is checked first, and every file is hashed
+    /// while it is copied and compared with what the record says it holds (the events'
+    /// SHA-256s, a document's name, the metadata SHA-256 its event fixed, the chain head in
+    /// `head.xml`). The bag is built in `.NAME.partial-RANDOM` beside `directory`, fsynced, and
+    /// renamed into place only when complete, so `directory` never holds a partial bag.
+    ///
+    /// - Parameters:
+    ///   - directory: where the bag goes; it must not exist, or be an empty directory. Missing
+    ///     parent directories are created.
+    ///   - progress: (payload files copied, payload files to copy), called once per file.
+    /// - Throws: `.bagDirectoryNotEmpty`; `.archive(.noSuchSubmission)`; `.archive(.damaged)`
+    ///   naming the damaged file; `.changedDuringExport` if an event was recorded meanwhile;
+    ///   `.bagNotWritten` if the bag could not be written.
     @discardableResult
     public func exportBag(
         _ reference: String, to directory: String, progress: (Int, Int) -> Void = { _, _ in }
     ) throws(DocketError) -> BagSummary {
-        let target = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
-        if let existing = try? FileManager.default.contentsOfDirectory(atPath: target), !existing.isEmpty {
-            throw .invalidInput("\(target) exists and is not empty; choose a new directory for the bag")
-        }
-        if FileManager.default.fileExists(atPath: target),
-            (try? FileManager.default.contentsOfDirectory(atPath: target)) == nil
-        {
-            throw .invalidInput("\(target) exists and is not a directory")
-        }
-        let current = try readSubmission(reference)  // checks every event and the chain
+        let target = try Self.bagTarget(directory, archiveRoot: store.root)
+        let current = try readSubmission(reference)  // store.submission + store.events: the chain is checked
         let view = try makeView(current, for: nil)
-        let record = current.record
-        let submissionDirectory = store.submissionDirectory(reference)
+        let plan = try bagPlan(current, view: view)
 
-        // What goes in, as (path in the archive, path under data/).
-        var payload: [(source: String, name: String)] = []
-        let schemaRoot = "\(store.root)/schema"
-        for relative in Self.files(under: schemaRoot) {
-            payload.append(("\(schemaRoot)/\(relative)", "schema/\(relative)"))
-        }
-        payload.append(
-            (store.pinnedWorkflowPath(digest: record.workflowDigest), "workflows/pinned/\(record.workflowDigest).scxml")
-        )
-        let base = "submissions/\(reference)"
-        payload.append(("\(submissionDirectory)/submission.xml", "\(base)/submission.xml"))
-        if DurableFile.exists("\(submissionDirectory)/head.xml") {
-            payload.append(("\(submissionDirectory)/head.xml", "\(base)/head.xml"))
-        }
-        for event in current.events {
-            let name = String(event.path.split(separator: "/").last ?? "")
-            payload.append((event.path, "\(base)/events/\(name)"))
-        }
-        var expectedDigests: [String: String] = [:]  // data/ name -> SHA-256 it must have
-        for metadata in view.documents {
-            let content = "\(base)/documents/\(metadata.storedAs)"
-            payload.append((store.documentPath(reference, storedAs: metadata.storedAs), content))
-            expectedDigests[content] = metadata.sha256
-            payload.append(
-                ("\(submissionDirectory)/documents/\(metadata.sha256).xml", "\(base)/documents/\(metadata.sha256).xml"))
-        }
-        for event in current.events {
-            expectedDigests["\(base)/events/\(String(event.path.split(separator: "/").last ?? ""))"] = event.fileSHA256
-        }
-
-        let parent = URL(fileURLWithPath: target).deletingLastPathComponent().path
-        let building =
-            "\(parent)/.\(URL(fileURLWithPath: target).lastPathComponent).partial-\(UUID().uuidString.prefix(8))"
+        let (parent, name) = Self.split(target)
         do {
-            let summary = try writeBag(
-                at: building, payload: payload, expectedDigests: expectedDigests, view: view, current: current,
-                progress: progress)
-            if FileManager.default.fileExists(atPath: target) { rmdir(target) }  // an empty directory given
-            guard rename(building, target) == 0 else {
-                throw DocketError.invalidInput(
-                    "could not move the bag to \(target): \(String(cString: strerror(errno)))")
-            }
+            try DurableFile.makeDirectory(parent)
+        } catch {
+            throw .bagNotWritten(path: target, reason: "\(error)")
+        }
+        let building = "\(parent)/.\(name).partial-\(UInt64.random(in: 0...UInt64.max) % 1_000_000_000_000)"
+        do {
+            try DurableFile.makeNewDirectory(building)
+        } catch {
+            throw .bagNotWritten(path: target, reason: "\(error)")
+        }
+        do throws(DocketError) {
+            let (files, bytes) = try writeBag(
+                at: building, plan: plan, view: view, current: current, progress: progress)
+            try Self.moveIntoPlace(building, to: target)
             return BagSummary(
-                directory: target, files: summary.files, bytes: summary.bytes, chainHead: current.headSHA256,
+                directory: target, files: files, bytes: bytes, chainHead: current.headSHA256,
                 chainLength: current.events.count)
         } catch {
             try? FileManager.default.removeItem(atPath: building)
-            throw error as? DocketError ?? .invalidInput("\(error)")
+            throw error
         }
     }
 
-    private func writeBag(
-        at root: String, payload: [(source: String, name: String)], expectedDigests: [String: String],
-        view: SubmissionView, current: CurrentSubmission, progress: (Int, Int) -> Void
-    ) throws -> (files: Int, bytes: Int) {
+    // MARK: - What goes in
+
+    /// One payload file: where it is in the archive, its path under `data/`, and the SHA-256
+    /// the record says it has (nil for files the record does not fix: schemas, `head.xml`,
+    /// the pinned definition, whose digest is of its canonical form).
+    struct BagItem {
+        var source: String
+        var name: String
+        var expectedSHA256: String?
+        /// The bytes already read and checked (`head.xml`), written as they are rather than
+        /// read again, so that what was checked is what is packaged.
+        var inMemory: [UInt8]?
+    }
+
+    /// The payload, in the order it is copied, checked against the chain as read.
+    func bagPlan(_ current: CurrentSubmission, view: SubmissionView) throws(DocketError) -> [BagItem] {
+        let record = current.record
+        let reference = record.reference
+        let base = "submissions/\(reference)"
+        let submissionDirectory = store.submissionDirectory(reference)
+        var plan: [BagItem] = []
+
+        let schemaRoot = "\(store.root)/schema"
+        for relative in Self.regularFiles(under: schemaRoot) {
+            plan.append(BagItem(source: "\(schemaRoot)/\(relative)", name: "schema/\(relative)"))
+        }
+        plan.append(
+            BagItem(
+                source: store.pinnedWorkflowPath(digest: record.workflowDigest),
+                name: "workflows/pinned/\(record.workflowDigest).scxml"))
+        // The chain's anchor: what the first event names as previous, or the head itself.
+        let anchor = current.events.first?.event.previous ?? current.headSHA256
+        plan.append(
+            BagItem(
+                source: "\(submissionDirectory)/submission.xml", name: "\(base)/submission.xml",
+                expectedSHA256: anchor))
+        if let head = try headItem(current, base: base) { plan.append(head) }
+        var metadataSHA256: [String: String] = [:]
+        for read in current.events {
+            plan.append(
+                BagItem(
+                    source: read.path, name: "\(base)/events/\(Self.split(read.path).name)",
+                    expectedSHA256: read.fileSHA256))
+            if case .documentAdded(let document, let metadata?) = read.event.body {
+                metadataSHA256[document.sha256] = metadata
+            }
+        }
+        var seen: Set<String> = []
+        for metadata in view.documents where seen.insert(metadata.sha256).inserted {
+            plan.append(
+                BagItem(
+                    source: store.documentPath(reference, storedAs: metadata.storedAs),
+                    name: "\(base)/documents/\(metadata.storedAs)", expectedSHA256: metadata.sha256))
+            plan.append(
+                BagItem(
+                    source: "\(submissionDirectory)/documents/\(metadata.sha256).xml",
+                    name: "\(base)/documents/\(metadata.sha256).xml", expectedSHA256: metadataSHA256[metadata.sha256]))
+        }
+        return plan
+    }
+
+    /// `head.xml`, read once and checked against the chain: at the same length, the last event
+    /// file (or `submission.xml`, before any event) must be the one `head.xml` was written for; a head behind the chain is what a killed
+    /// write leaves (a note for `verify`) and is kept as it is; a head ahead of the chain means
+    /// an event was recorded since the chain was read.
+    func headItem(_ current: CurrentSubmission, base: String) throws(DocketError) -> BagItem? {
+        let path = "\(store.submissionDirectory(current.record.reference))/head.xml"
+        guard DurableFile.exists(path) else { return nil }
+        let bytes = try archive { () throws(ArchiveError) in try DurableFile.read(path, limit: 1 << 20) }
+        let sequence: Int
+        let sha256: String
+        do {
+            let document = try XMLDocument(parsing: bytes, source: path)
+            let namespaces = ["d": "urn:docket:archive:1"]
+            sequence = Int(try document.string("string(/d:head/d:sequence)", namespaces: namespaces)) ?? -1
+            sha256 = try document.string("string(/d:head/d:sha256)", namespaces: namespaces)
+        } catch {
+            throw .archive(.damaged(path: path, reason: "\(error)"))
+        }
+        guard sequence >= 0 else { throw .archive(.damaged(path: path, reason: "no <sequence> in the head")) }
+        let length = current.events.count
+        if sequence > length { throw .changedDuringExport(reference: current.record.reference) }
+        if sequence == length, sha256 != current.headSHA256 {
+            // The file head.xml vouches for: the last event, or submission.xml before any.
+            let vouched =
+                current.events.last?.path ?? "\(store.submissionDirectory(current.record.reference))/submission.xml"
+            throw .archive(
+                .damaged(
+                    path: vouched,
+                    reason: "its SHA-256 is \(current.headSHA256) but head.xml records \(sha256): changed after it "
+                        + "was written"))
+        }
+        return BagItem(source: path, name: "\(base)/head.xml", inMemory: bytes)
+    }
+
+    // MARK: - Writing
+
+    /// Copies the payload and writes the tag files into `root`, fsyncing every file and
+    /// directory. Returns the payload's file count and bytes.
+    func writeBag(
+        at root: String, plan: [BagItem], view: SubmissionView, current: CurrentSubmission,
+        progress: (Int, Int) -> Void
+    ) throws(DocketError) -> (files: Int, bytes: Int) {
         var manifest: [(name: String, sha256: String)] = []
         var bytes = 0
-        progress(0, payload.count)
-        for (number, item) in payload.enumerated() {
-            let content = try DurableFile.read(item.source)
-            let digest = ArchiveStore.sha256(content)
-            if let expected = expectedDigests[item.name], expected != digest {
-                throw DocketError.archive(
-                    .damaged(path: item.source, reason: "its SHA-256 is \(digest), the record says \(expected)"))
-            }
+        var directories: Set<String> = [root, "\(root)/data"]
+        try Self.makeBagDirectory("\(root)/data")
+        progress(0, plan.count)
+        for (number, item) in plan.enumerated() {
             let destination = "\(root)/data/\(item.name)"
-            try DurableFile.makeDirectory(URL(fileURLWithPath: destination).deletingLastPathComponent().path)
-            try DurableFile.create(content, at: destination)
-            manifest.append(("data/\(item.name)", digest))
-            bytes += content.count
-            progress(number + 1, payload.count)
+            var directory = Self.split(destination).parent
+            while directories.insert(directory).inserted {
+                directory = Self.split(directory).parent
+            }
+            try Self.makeBagDirectory(Self.split(destination).parent)
+            let copied: (sha256: String, bytes: Int)
+            if let content = item.inMemory {
+                copied = (ArchiveStore.sha256(content), content.count)
+                try Self.writeBagFile(content, to: destination)
+            } else {
+                copied = try Self.copyHashing(item.source, to: destination)
+            }
+            if let expected = item.expectedSHA256, expected != copied.sha256 {
+                throw .archive(
+                    .damaged(
+                        path: item.source,
+                        reason: "its SHA-256 is \(copied.sha256) but the record says \(expected): changed after "
+                            + "it was archived"))
+            }
+            manifest.append(("data/\(item.name)", copied.sha256))
+            bytes += copied.bytes
+            progress(number + 1, plan.count)
         }
-        let bagit = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
-        let manifestText = manifest.sorted { $0.name < $1.name }.map { "\($0.sha256)  \(Self.bagPath($0.name))\n" }
-            .joined()
-        let info = bagInfo(view: view, current: current, bytes: bytes, files: manifest.count)
-        var tags: [(name: String, text: String)] = [
-            ("bagit.txt", bagit), ("bag-info.txt", info), ("manifest-sha256.txt", manifestText),
+        // An event recorded while copying would make the bag an old snapshot beside a newer
+        // head.xml: refuse, so that the bag is always one state of the submission.
+        let eventFiles = DurableFile.list("\(store.submissionDirectory(current.record.reference))/events")
+        if eventFiles.count(where: { !$0.hasPrefix(".") }) != current.events.count {
+            throw .changedDuringExport(reference: current.record.reference)
+        }
+
+        let manifestText = manifest.sorted { $0.name < $1.name }
+            .map { "\($0.sha256)  \(BagIt.manifestPath($0.name))\n" }.joined()
+        let tags = [
+            ("bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"),
+            ("bag-info.txt", bagInfo(view: view, current: current, bytes: bytes, files: manifest.count)),
+            ("manifest-sha256.txt", manifestText),
         ]
-        let tagManifest = tags.map { "\(ArchiveStore.sha256(Array($0.text.utf8)))  \($0.name)\n" }.joined()
-        tags.append(("tagmanifest-sha256.txt", tagManifest))
-        for tag in tags { try DurableFile.create(Array(tag.text.utf8), at: "\(root)/\(tag.name)") }
+        var tagManifest = ""
+        for (name, text) in tags {
+            let content = Array(text.utf8)
+            try Self.writeBagFile(content, to: "\(root)/\(name)")
+            tagManifest += "\(ArchiveStore.sha256(content))  \(name)\n"
+        }
+        try Self.writeBagFile(Array(tagManifest.utf8), to: "\(root)/tagmanifest-sha256.txt")
+        // Deepest first, so each directory's entries are durable before its parent's.
+        for directory in directories.sorted(by: { $0.count > $1.count }) { try Self.syncBagDirectory(directory) }
         return (manifest.count, bytes)
     }
 
-    /// `bag-info.txt`: the standard labels, then Docket's own (one line each).
-    private func bagInfo(view: SubmissionView, current: CurrentSubmission, bytes: Int, files: Int) -> String {
+    /// `bag-info.txt`: the standard labels, then Docket's own, one line each.
+    func bagInfo(view: SubmissionView, current: CurrentSubmission, bytes: Int, files: Int) -> String {
         let record = view.record
-        let style = Date.ISO8601FormatStyle()
+        let instant = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         var lines: [(String, String)] = [
-            ("Bagging-Date", String(style.format(now()).prefix(10))),
+            ("Bagging-Date", String(Date.ISO8601FormatStyle().format(now()).prefix(10))),
             ("Bag-Software-Agent", "Docket (archive format 1)"),
             ("External-Identifier", record.reference),
             ("External-Description", record.title),
             ("Payload-Oxum", "\(bytes).\(files)"),
-            ("Bag-Size", ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)),
+            ("Bag-Size", Self.bagSize(bytes)),
             ("Docket-Reference", record.reference),
             ("Docket-Title", record.title),
         ]
@@ -152,46 +292,222 @@ extension DocketArchive {
         lines += [
             ("Docket-Workflow", "\(record.workflowName) \(record.workflowDigest)"),
             ("Docket-State", view.state),
-            ("Docket-Created", style.format(record.created)),
+            ("Docket-Created", instant.format(record.created)),
         ]
-        if let last = view.events.last { lines.append(("Docket-Last-Event", style.format(last.time))) }
+        if let last = view.events.last { lines.append(("Docket-Last-Event", instant.format(last.time))) }
+        // The dates the workflow recorded (dispatched-on, received-on …), in event order.
         for event in view.events {
             guard case .transition(let transition) = event.body else { continue }
             for (field, value) in transition.fields.sorted(by: { $0.key < $1.key }) where field.hasSuffix("-on") {
-                lines.append(
-                    ("Docket-\(field.split(separator: "-").map { $0.capitalized }.joined(separator: "-"))", value))
+                let label = String(
+                    field.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }
+                        .joined(separator: "-").filter { $0.isLetter || $0.isNumber || $0 == "-" })
+                lines.append(("Docket-\(label)", value))
             }
         }
         lines += [
             ("Docket-Chain-Length", String(current.events.count)),
             ("Docket-Chain-Head", current.headSHA256),
         ]
-        return lines.map { "\($0.0): \(Self.oneLine($0.1))\n" }.joined()
+        return lines.map { "\($0.0): \(BagIt.tagValue($0.1))\n" }.joined()
     }
 
-    /// Every file under `directory` (relative paths, sorted), leaving out dot files.
-    static func files(under directory: String) -> [String] {
+    // MARK: - Files
+
+    /// The bag's directory as given, without trailing slashes, checked to be usable: absent,
+    /// or an empty directory, and not inside the archive (a bag there would look like part
+    /// of the record).
+    static func bagTarget(_ directory: String, archiveRoot: String) throws(DocketError) -> String {
+        var target = directory
+        while target.count > 1, target.hasSuffix("/") { target.removeLast() }
+        guard !target.isEmpty, target != "/", target != ".", target != ".." else {
+            throw .invalidInput("'\(directory)' cannot hold a bag; name a new directory")
+        }
+        var status = stat()
+        if lstat(target, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                throw .bagDirectoryNotEmpty(path: target)
+            }
+            guard DurableFile.list(target).isEmpty else { throw .bagDirectoryNotEmpty(path: target) }
+        }
+        if let archive = realpath(archiveRoot, nil) {
+            defer { free(archive) }
+            var parent = Self.split(target).parent
+            // The nearest existing ancestor decides where the bag would really be.
+            while !DurableFile.exists(parent), parent != Self.split(parent).parent {
+                parent = Self.split(parent).parent
+            }
+            if let resolved = realpath(parent, nil) {
+                defer { free(resolved) }
+                let archivePath = String(cString: archive)
+                let parentPath = String(cString: resolved)
+                if parentPath == archivePath || parentPath.hasPrefix(archivePath + "/") {
+                    throw .invalidInput("\(target) is inside the archive; write the bag somewhere else")
+                }
+            }
+        }
+        return target
+    }
+
+    /// The parent directory of a path and its last component ("." for a bare name).
+    static func split(_ path: String) -> (parent: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let parent = slash == path.startIndex ? "/" : String(path[..<slash])
+        return (parent, String(path[path.index(after: slash)...]))
+    }
+
+    /// Renames the finished bag to `target`; an empty directory there is replaced atomically.
+    static func moveIntoPlace(_ building: String, to target: String) throws(DocketError) {
+        if rename(building, target) != 0 {
+            let code = errno
+            if code == ENOTEMPTY || code == EEXIST || code == ENOTDIR || code == EISDIR {
+                throw .bagDirectoryNotEmpty(path: target)  // filled by someone else meanwhile
+            }
+            throw .bagNotWritten(path: target, reason: "rename: \(String(cString: strerror(code)))")
+        }
+        try syncBagDirectory(split(target).parent)
+    }
+
+    /// Regular files under `directory` (relative paths, sorted), without anything whose name
+    /// starts with "." (locks, temporaries) and without following directory symlinks.
+    static func regularFiles(under directory: String) -> [String] {
         var result: [String] = []
         for name in DurableFile.list(directory) where !name.hasPrefix(".") {
-            var isDirectory: ObjCBool = false
             let path = "\(directory)/\(name)"
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                result += files(under: path).map { "\(name)/\($0)" }
-            } else {
+            var status = stat()
+            guard lstat(path, &status) == 0 else { continue }
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR:
+                result += regularFiles(under: path).map { "\(name)/\($0)" }
+            case S_IFREG:
                 result.append(name)
+            case S_IFLNK:
+                if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG { result.append(name) }
+            default:
+                continue
             }
         }
         return result
     }
 
-    /// A manifest path as RFC 8493 §2.1.3 wants it: CR, LF and % percent-encoded.
-    static func bagPath(_ path: String) -> String {
-        path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\n", with: "%0A")
-            .replacingOccurrences(of: "\r", with: "%0D")
+    /// Copies `source` to the new file `destination` in 1 MiB chunks, hashing as it goes, and
+    /// fsyncs it: a document of any size is read once and never held whole in memory.
+    static func copyHashing(_ source: String, to destination: String) throws(DocketError) -> (
+        sha256: String, bytes: Int
+    ) {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else {
+            throw .archive(.io(path: source, operation: "open", reason: String(cString: strerror(errno))))
+        }
+        defer { close(input) }
+        let output = try createBagFile(destination)
+        var closed = false
+        defer { if !closed { close(output) } }
+        var hasher = SHA256()
+        var total = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .archive(.io(path: source, operation: "read", reason: String(cString: strerror(errno))))
+            }
+            if count == 0 { break }
+            let failure = buffer.withUnsafeBytes { raw in
+                let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
+                hasher.update(bufferPointer: chunk)
+                return writeAll(chunk, to: output)
+            }
+            if let failure { throw .bagNotWritten(path: destination, reason: failure) }
+            total += count
+        }
+        guard fsync(output) == 0 else {
+            throw .bagNotWritten(path: destination, reason: "fsync: \(String(cString: strerror(errno)))")
+        }
+        closed = true
+        guard close(output) == 0 else {
+            throw .bagNotWritten(path: destination, reason: "close: \(String(cString: strerror(errno)))")
+        }
+        return (hexadecimal(hasher.finalize()), total)
     }
 
-    static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    /// Writes a new file of the bag and fsyncs it.
+    static func writeBagFile(_ content: [UInt8], to path: String) throws(DocketError) {
+        let output = try createBagFile(path)
+        defer { close(output) }
+        if let failure = content.withUnsafeBytes({ writeAll($0, to: output) }) {
+            throw .bagNotWritten(path: path, reason: failure)
+        }
+        guard fsync(output) == 0 else {
+            throw .bagNotWritten(path: path, reason: "fsync: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private static func createBagFile(_ path: String) throws(DocketError) -> Int32 {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw .bagNotWritten(path: path, reason: "create: \(String(cString: strerror(errno)))")
+        }
+        return descriptor
+    }
+
+    /// Writes all of `bytes`; returns why not, if it could not (a closure over a buffer cannot
+    /// throw a typed error).
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> String? {
+        var written = 0
+        while written < bytes.count {
+            let count = Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+            if count < 0 {
+                if errno == EINTR { continue }
+                return "write: \(String(cString: strerror(errno)))"
+            }
+            written += count
+        }
+        return nil
+    }
+
+    private static func makeBagDirectory(_ path: String) throws(DocketError) {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        if errno == ENOENT {
+            try makeBagDirectory(split(path).parent)
+            return try makeBagDirectory(path)
+        }
+        throw .bagNotWritten(path: path, reason: "mkdir: \(String(cString: strerror(errno)))")
+    }
+
+    private static func syncBagDirectory(_ path: String) throws(DocketError) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw .bagNotWritten(path: path, reason: "open: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else {
+            throw .bagNotWritten(path: path, reason: "fsync: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private static func hexadecimal(_ digest: SHA256.Digest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in digest {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `Bag-Size`: approximate and for people (`Payload-Oxum` is the exact count), in SI units.
+    static func bagSize(_ bytes: Int) -> String {
+        if bytes < 1000 { return "\(bytes) bytes" }
+        var value = Double(bytes) / 1000
+        for unit in ["KB", "MB", "GB", "TB"] {
+            if value < 1000 || unit == "TB" {
+                let tenths = Int((value * 10).rounded())
+                return "\(tenths / 10).\(tenths % 10) \(unit)"
+            }
+            value /= 1000
+        }
+        return "\(bytes) bytes"
     }
 }

@@ -154,8 +154,9 @@ extension DocketArchive {
             try indexCall { () throws(IndexError) in try index.remove(gone.sorted()) }
             report.removed = gone.count
         }
-        // Oldest first (by when submission.xml was written), so that document ids — FTS rowids,
-        // which "newest first" follows — grow with time across a rebuild too.
+        // Oldest first (by when submission.xml was written): each transaction's new documents
+        // take ids below the last one's, so that ascending ids — the FTS rowids "newest first"
+        // follows — run newest first across a rebuild too.
         let written = Dictionary(
             changed.map { ($0.reference, store.submissionWrittenTime($0.reference)) },
             uniquingKeysWith: { first, _ in first })

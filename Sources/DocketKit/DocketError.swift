@@ -19,6 +19,12 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
     case noSuchWorkflow(name: String, available: [String])
     /// The search index refused a query or failed (never a reason to refuse archiving).
     case index(IndexError)
+    /// `export --bagit` was given a directory that exists and is not empty (or not a directory).
+    case bagDirectoryNotEmpty(path: String)
+    /// The bag could not be written (full disk, permissions …); nothing was left at its place.
+    case bagNotWritten(path: String, reason: String)
+    /// An event was recorded while the submission was being exported.
+    case changedDuringExport(reference: String)
 
     public var description: String {
         switch self {
@@ -34,6 +40,12 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
         case .noSuchWorkflow(let name, let available):
             return "no workflow \(name); available: \(available.joined(separator: ", "))"
         case .index(let error): return "\(error)"
+        case .bagDirectoryNotEmpty(let path):
+            return "\(path) exists and is not empty; name a new directory for the bag (or an empty one)"
+        case .bagNotWritten(let path, let reason):
+            return "could not write the bag \(path): \(reason); nothing was left there"
+        case .changedDuringExport(let reference):
+            return "\(reference) changed while it was being exported (an event was recorded); export it again"
         }
     }
 }

@@ -5,7 +5,7 @@ import GRDB
 enum IndexSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-archive-cache") { db in
+        migrator.registerMigration("v1-archive-cache-newest-lowest") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE meta (
@@ -48,8 +48,8 @@ enum IndexSchema {
                         PRIMARY KEY (submission_id, sequence)
                     ) WITHOUT ROWID;
 
-                    -- Document ids are FTS rowids. They grow as documents are added, so a higher id
-                    -- is a more recently indexed document: broad queries rank the newest matches.
+                    -- Document ids are FTS rowids. They count down as documents are added, so
+                    -- ascending id order is newest first (see IndexWriter for why).
                     CREATE TABLE document (
                         id INTEGER PRIMARY KEY,
                         submission_id INTEGER NOT NULL REFERENCES submission(id) ON DELETE CASCADE,

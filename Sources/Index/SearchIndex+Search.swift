@@ -219,13 +219,14 @@ extension SearchIndex {
         var arguments: [any DatabaseValueConvertible] = [match] + exactArguments
         var window: Int?
         if ranked {
+            // Ascending rowids run newest first (see IndexWriter).
             let probe = """
                 SELECT rowid FROM document_text WHERE document_text MATCH ?
-                ORDER BY rowid DESC LIMIT 1 OFFSET ?
+                ORDER BY rowid LIMIT 1 OFFSET ?
                 """
-            if let floor: Int64 = try run.rows(db, probe, [match, Self.rankingWindow - 1]).first?[0] {
-                conditions.append("document_text.rowid >= ?")
-                arguments.append(floor)
+            if let ceiling: Int64 = try run.rows(db, probe, [match, Self.rankingWindow - 1]).first?[0] {
+                conditions.append("document_text.rowid <= ?")
+                arguments.append(ceiling)
                 window = Self.rankingWindow
             }
         }
@@ -238,7 +239,7 @@ extension SearchIndex {
             FROM document_text JOIN document d ON d.id = document_text.rowid
             JOIN submission s ON s.id = d.submission_id
             WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY \(ranked ? "rank" : "document_text.rowid DESC") LIMIT ? OFFSET ?
+            ORDER BY \(ranked ? "rank" : "document_text.rowid") LIMIT ? OFFSET ?
             """
         let rows = try run.rows(db, sql, arguments + [request.limit + 1, request.offset])
         let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }
@@ -251,7 +252,7 @@ extension SearchIndex {
             SELECT \(Self.hitColumns), trim(replace(substr(document_text.body, 1, 160), char(10), ' '))
             FROM document d JOIN submission s ON s.id = d.submission_id
             JOIN document_text ON document_text.rowid = d.id
-            ORDER BY d.id DESC LIMIT ? OFFSET ?
+            ORDER BY d.id LIMIT ? OFFSET ?
             """
         let rows = try run.rows(db, sql, [request.limit + 1, request.offset])
         let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }

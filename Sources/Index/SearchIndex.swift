@@ -149,7 +149,7 @@ public final class SearchIndex: Sendable {
     /// transaction. Documents keep their ids (and their text when `text` is nil).
     public func replace(_ submissions: [IndexedSubmission]) throws(IndexError) {
         try write { db in
-            for submission in submissions { try IndexWriter(db: db).replace(submission) }
+            try IndexWriter(db: db).replace(submissions)
         }
     }
 

@@ -185,31 +185,3 @@ import Testing
         #expect(again.contains("imported 0 document(s)"), "\(again)")
     }
 }
-
-/// `docket export REF --bagit DIR` through the real binary.
-@Suite struct ExportCommandTests {
-    @Test func exportWritesABagAndRefusesAnOccupiedDirectory() throws {
-        let archive = try ScratchArchive("export")
-        defer { archive.remove() }
-        let reference = try archive.startSubmission()
-        try archive.addSubmissionPack(reference)
-        let bag = archive.directory.appendingPathComponent("bag").path
-        let json = try archive.ok("export", reference, "--bagit", bag, "--json")
-        struct Report: Decodable {
-            var files: Int
-            var chainLength: Int
-            var chainHead: String
-        }
-        let report = try JSONDecoder().decode(Report.self, from: Data(json.utf8))
-        #expect(report.chainLength == 2)
-        #expect(report.files > 5)
-        let info = try String(contentsOfFile: "\(bag)/bag-info.txt", encoding: .utf8)
-        #expect(info.contains("Docket-Chain-Head: \(report.chainHead)"))
-        let again = try archive.run(["export", reference, "--bagit", bag])
-        #expect(again.status == 1)
-        #expect(again.standardError.contains("exists and is not empty"))
-        let unknown = try archive.run(["export", "NOPE-1", "--bagit", bag + "2"])
-        #expect(unknown.status == 1)
-        #expect(!FileManager.default.fileExists(atPath: bag + "2"))
-    }
-}

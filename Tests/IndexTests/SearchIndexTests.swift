@@ -162,6 +162,22 @@ import Testing
         #expect(try search("zzstdispatched").isEmpty)
     }
 
+    @Test func documentsIndexedLaterComeFirstAndKeepTheirPlaceWhenUpdated() throws {
+        defer { cleanUp() }
+        var older = Self.document("old", "Older", body: "council letter")
+        older.added = Date(timeIntervalSince1970: 1_400_000_000)
+        var newer = Self.document("new", "Newer", body: "council letter")
+        newer.added = Date(timeIntervalSince1970: 1_500_000_000)
+        try index.replace([Self.submission("A-2014-01", documents: [older])])
+        try index.replace([Self.submission("B-2017-01", documents: [newer])])
+        #expect(try search(nil).map(\.sha256) == ["new", "old"])
+        #expect(try search(nil) { $0.kinds = ["correspondence"] }.map(\.sha256) == ["new", "old"])
+        // A state change rewrites the older one's rows; it stays older.
+        try index.replace([Self.submission("A-2014-01", state: "signed-off", documents: [older], fingerprint: "f2")])
+        #expect(try search(nil).map(\.sha256) == ["new", "old"])
+        #expect(try search(nil) { $0.state = "signed-off" }.map(\.sha256) == ["old"])
+    }
+
     @Test func badFiltersAreNamed() throws {
         defer { cleanUp() }
         for (configure, fragment) in [
