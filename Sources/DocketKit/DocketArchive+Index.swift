@@ -169,7 +169,10 @@ extension DocketArchive {
         }
         let buffer = BoundedBuffer<[Result<IndexedSubmission, DocketError>]>(capacity: 2)
         let producerDone = DispatchSemaphore(value: 0)
-        Thread.detachNewThread { [self] in
+        // On a dispatch worker, not a thread of its own: a thread that ends runs libxml2's
+        // per-thread clean-up, which corrupted the heap under load (a stress loop of reindexes
+        // crashed in tcache_thread_shutdown about one run in thirty).
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
             for batch in batches {
                 guard buffer.put(readForIndex(batch, index: index)) else { break }  // the writer gave up
             }
