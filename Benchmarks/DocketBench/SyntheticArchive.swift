@@ -38,7 +38,7 @@ struct SyntheticArchive {
                 for number in (block * chunk)..<min(total, (block + 1) * chunk) {
                     var builder = SubmissionBuilder(
                         number: number, total: total, writer: writer, definition: definition,
-                        random: SplitMix(seed: seed &+ UInt64(number) &* 0x9E37_79B9))
+                        random: SplitMix64(seed: seed &+ UInt64(number) &* 0x9E37_79B9))
                     try builder.build()
                 }
                 progress(min(total, (block + 1) * chunk), total)
@@ -62,7 +62,7 @@ private struct SubmissionBuilder {
     let total: Int
     let writer: UnsyncedArchiveWriter
     let definition: WorkflowDefinition
-    var random: SplitMix
+    var random: SplitMix64
 
     static let series = ["bvp", "grants", "hr", "property", "elections", "corr", "audit", "housing"]
     static let services = [
@@ -171,7 +171,7 @@ private struct SubmissionBuilder {
         try writer.writeHead(reference, sequence: sequence, sha256: previous)
     }
 
-    static func titleSubject(_ random: inout SplitMix) -> String {
+    static func titleSubject(_ random: inout SplitMix64) -> String {
         let subjects = [
             "Best Value Plan", "Grants programme", "Governance review", "Electoral registration", "Property disposals",
             "Communications protocol", "Staffing restructure", "Audit findings", "Housing allocations",
@@ -180,7 +180,7 @@ private struct SubmissionBuilder {
     }
 
     /// Word count and file type by kind: letters are a page or two, submissions and annexes longer.
-    static func shape(of kind: DocumentKind, _ random: inout SplitMix) -> (Int, String) {
+    static func shape(of kind: DocumentKind, _ random: inout SplitMix64) -> (Int, String) {
         let words: Int
         switch kind {
         case .submission, .annex, .boardReport: words = 300 + Int(random.next() % 900)
@@ -190,20 +190,7 @@ private struct SubmissionBuilder {
     }
 }
 
-/// SplitMix64, seeded: the same archive every run at the same scale.
-struct SplitMix {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// Uniform in 0..<1.
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

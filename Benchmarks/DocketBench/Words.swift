@@ -34,7 +34,7 @@ enum Words {
         let vowels = ["a", "e", "i", "o", "u", "ai", "ea", "ou"]
         let codas = ["", "n", "r", "s", "t", "l", "m", "nd", "st", "rk"]
         var words: [String] = []
-        var random = SplitMix(seed: 0x5EED_0F_70C0)
+        var random = SplitMix64(seed: 0x5EED_0F_70C0)
         var seen = Set<String>()
         while words.count < 20_000 {
             var word = ""
@@ -59,7 +59,7 @@ enum Words {
         }
     }()
 
-    static func word(_ random: inout SplitMix) -> String {
+    static func word(_ random: inout SplitMix64) -> String {
         let target = random.unit() * cumulative[cumulative.count - 1]
         var low = 0
         var high = cumulative.count - 1
@@ -76,7 +76,7 @@ enum Words {
     ]
 
     /// A letter of about `words` words: salutation, paragraphs of sentences, sign-off.
-    static func letter(kind: DocumentKind, words: Int, random: inout SplitMix) -> String {
+    static func letter(kind: DocumentKind, words: Int, random: inout SplitMix64) -> String {
         var text = kind == .submission || kind == .annex ? "" : "Dear Sir or Madam,\n\n"
         var count = 0
         while count < words {
@@ -96,7 +96,7 @@ enum Words {
         return text
     }
 
-    static func title(kind: DocumentKind, random: inout SplitMix) -> String {
+    static func title(kind: DocumentKind, random: inout SplitMix64) -> String {
         let subject = (0..<3).map { _ in word(&random) }.filter { !functionWords.contains($0) }.joined(separator: " ")
         switch kind {
         case .submission: return "Progress update to the Secretary of State"
