@@ -42,12 +42,18 @@ let package = Package(
         ),
         // The search index: a SQLite (FTS5) cache of what the archive holds, always rebuildable.
         .target(name: "Index", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Documents out: one format-neutral model rendered as HTML (libxml2) and DOCX
+        // (WordprocessingML in a ZIP package), plus iCalendar for meetings and deadlines.
+        .target(
+            name: "Reports",
+            dependencies: ["XML", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         // Use cases: open an archive, users, submissions, documents, fire events, verify,
         // search, import and export.
         .target(
             name: "DocketKit",
             dependencies: [
-                "Archive", "Workflow", "XML", "Index", "TextExtraction",
+                "Archive", "Workflow", "XML", "Index", "TextExtraction", "Reports",
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -69,9 +75,11 @@ let package = Package(
             ],
             path: "Benchmarks/DocketBench"
         ),
+        // What the tests share: finding and running the real tools that check Docket's output.
+        .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(
             name: "XMLTests",
-            dependencies: ["XML"],
+            dependencies: ["XML", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -80,19 +88,25 @@ let package = Package(
         ),
         .testTarget(
             name: "TextExtractionTests",
-            dependencies: ["TextExtraction", "XML", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: [
+                "TextExtraction", "XML", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .testTarget(
             name: "IndexTests",
             dependencies: ["Index", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "XML", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .testTarget(
             name: "DocketKitTests",
-            dependencies: ["DocketKit", "Archive", "Workflow", "XML", "Index"]
+            dependencies: ["DocketKit", "Archive", "Workflow", "XML", "Index", "Reports", "TestSupport"]
         ),
         .testTarget(
             name: "DocketCLITests",
-            dependencies: ["docket"]
+            dependencies: ["docket", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

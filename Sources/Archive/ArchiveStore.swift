@@ -23,9 +23,20 @@ public final class ArchiveStore: Sendable {
     public let root: String
     /// The archive's own schema, loaded from `schema/` inside it.
     let schema: XMLSchema
+    /// The board schema (series, meetings, reports); nil in an archive that predates it
+    /// until `addMissingDistributionFiles` gives it one.
+    let boardSchema: XMLSchema?
 
     public static let schemaFile = "schema/docket-archive-1.xsd"
     public static let scxmlSchemaFile = "schema/scxml/scxml.xsd"
+    public static let boardSchemaFile = "schema/docket-board-1.xsd"
+    /// England and Wales bank holidays, one `date,title,notes` line each.
+    public static let bankHolidaysFile = "calendar/bank-holidays-england-and-wales.csv"
+    /// Files every archive carries from the distribution, copied in when missing (never replaced).
+    static let distributedFiles = [
+        "schema/docket-archive-1.xsd", "schema/docket-board-1.xsd", "schema/scxml/scxml.xsd",
+        "schema/scxml/xml.xsd", "schema/scxml/NOTICE.md", bankHolidaysFile,
+    ]
 
     /// Opens an existing archive.
     ///
@@ -39,6 +50,15 @@ public final class ArchiveStore: Sendable {
         } catch {
             throw .damaged(path: "\(root)/\(Self.schemaFile)", reason: "\(error)")
         }
+        if DurableFile.exists("\(root)/\(Self.boardSchemaFile)") {
+            do {
+                boardSchema = try XMLSchema(contentsOfFile: "\(root)/\(Self.boardSchemaFile)")
+            } catch {
+                throw .damaged(path: "\(root)/\(Self.boardSchemaFile)", reason: "\(error)")
+            }
+        } else {
+            boardSchema = nil
+        }
         _ = try readDocument("\(root)/archive.xml", root: "archive")
     }
 
@@ -46,21 +66,17 @@ public final class ArchiveStore: Sendable {
     /// in the schemas and workflow definitions from `distribution`.
     ///
     /// - Parameters:
-    ///   - schemaDirectory: a directory holding `docket-archive-1.xsd` and `scxml/`.
+    ///   - distributionArchive: the distribution's archive home, holding `schema/` (with
+    ///     `docket-archive-1.xsd`, `docket-board-1.xsd` and `scxml/`) and `calendar/`.
     ///   - workflowFiles: definitions to copy into `workflows/`.
     public static func create(
-        at root: String, schemaDirectory: String, workflowFiles: [String], now: Date
+        at root: String, distributionArchive: String, workflowFiles: [String], now: Date
     ) throws(ArchiveError) -> ArchiveStore {
         if DurableFile.exists("\(root)/archive.xml") { throw .alreadyAnArchive(path: root) }
-        for directory in ["", "/schema", "/schema/scxml", "/workflows", "/workflows/pinned", "/users", "/submissions"] {
+        for directory in ["", "/workflows", "/workflows/pinned", "/users", "/submissions"] {
             try DurableFile.makeDirectory(root + directory)
         }
-        for file in ["docket-archive-1.xsd", "scxml/scxml.xsd", "scxml/xml.xsd", "scxml/NOTICE.md"] {
-            let target = "\(root)/schema/\(file)"
-            if !DurableFile.exists(target) {
-                try DurableFile.create(try DurableFile.read("\(schemaDirectory)/\(file)"), at: target)
-            }
-        }
+        try copyMissingDistributedFiles(to: root, from: distributionArchive)
         for file in workflowFiles {
             let name = String(file.split(separator: "/").last ?? "")
             let target = "\(root)/workflows/\(name)"
@@ -81,6 +97,38 @@ public final class ArchiveStore: Sendable {
         }
         try DurableFile.create(try encode(marker, schema: schema, source: "archive.xml"), at: "\(root)/archive.xml")
         return try ArchiveStore(opening: root)
+    }
+
+    /// Gives an existing archive the files a newer Docket distributes (e.g. the board schema
+    /// and the bank holidays) that it lacks. Never replaces a file the archive has: what it
+    /// was written against stays as it was.
+    ///
+    /// - Returns: the files added, relative to the archive.
+    @discardableResult
+    public static func addMissingDistributionFiles(to root: String, from distributionArchive: String)
+        throws(ArchiveError) -> [String]
+    {
+        guard DurableFile.exists("\(root)/archive.xml") else { throw .notAnArchive(path: root) }
+        return try copyMissingDistributedFiles(to: root, from: distributionArchive)
+    }
+
+    @discardableResult
+    private static func copyMissingDistributedFiles(to root: String, from distributionArchive: String)
+        throws(ArchiveError) -> [String]
+    {
+        var added: [String] = []
+        for file in distributedFiles where !DurableFile.exists("\(root)/\(file)") {
+            let source = "\(distributionArchive)/\(file)"
+            guard DurableFile.exists(source) else { continue }
+            var directory = ""
+            for part in file.split(separator: "/").dropLast() {
+                directory += "/\(part)"
+                try DurableFile.makeDirectory(root + directory)
+            }
+            try DurableFile.create(try DurableFile.read(source), at: "\(root)/\(file)")
+            added.append(file)
+        }
+        return added
     }
 
     // MARK: - Paths

@@ -66,9 +66,11 @@ enum ArchiveXML {
 struct ElementReader {
     let node: XMLNode
     let path: String
+    /// The namespace of the children read (board records live in their own).
+    var namespace: String = ArchiveXML.namespace.uri
 
     func children(_ name: String) -> [XMLNode] {
-        node.childElements.filter { $0.name == name && $0.namespaceURI == ArchiveXML.namespace.uri }
+        node.childElements.filter { $0.name == name && $0.namespaceURI == namespace }
     }
 
     func optional(_ name: String) -> String? {
@@ -82,7 +84,7 @@ struct ElementReader {
 
     func child(_ name: String) throws(ArchiveError) -> ElementReader {
         guard let child = children(name).first else { throw .damaged(path: path, reason: "missing <\(name)>") }
-        return ElementReader(node: child, path: path)
+        return ElementReader(node: child, path: path, namespace: namespace)
     }
 
     func attribute(_ name: String) throws(ArchiveError) -> String {

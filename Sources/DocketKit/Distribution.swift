@@ -6,6 +6,8 @@ public struct Distribution: Sendable {
     /// The directory holding `archive/schema/` and `workflows/`.
     public var root: String
 
+    /// The default archive home: `schema/` and `calendar/`, which every archive copies.
+    public var archiveDirectory: String { "\(root)/archive" }
     public var schemaDirectory: String { "\(root)/archive/schema" }
     public var workflowsDirectory: String { "\(root)/workflows" }
 

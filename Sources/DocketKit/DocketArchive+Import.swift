@@ -15,6 +15,7 @@ extension DocketArchive {
         var orderedReferences: [String] = []
         var submissions: [String: ImportPlan.Submission] = [:]
         var rowsOfReference: [String: [Int]] = [:]
+        let knownSeries = Set(seriesIDs())
         let workflowsByName = Dictionary(
             (try? workflows())?.map { ($0.name, $0) } ?? [], uniquingKeysWith: { first, _ in first })
 
@@ -139,6 +140,12 @@ extension DocketArchive {
                 if let series = submission.series, !ArchiveStore.isSafeName(series) {
                     problems.append(
                         ImportProblem(row: first, column: "series", message: "'\(series)' is not a usable series id"))
+                    invalidReferences.insert(reference)
+                } else if let series = submission.series, !knownSeries.contains(series) {
+                    problems.append(
+                        ImportProblem(
+                            row: first, column: "series",
+                            message: "series '\(series)' is not defined (define it first with 'docket series add')"))
                     invalidReferences.insert(reference)
                 }
                 if let definition = workflowsByName[submission.workflow] {

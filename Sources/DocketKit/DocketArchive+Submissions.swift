@@ -100,8 +100,13 @@ extension DocketArchive {
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw .invalidInput("the title must not be empty") }
         guard !title.contains(where: \.isNewline) else { throw .invalidInput("the title must be one line") }
-        if let series, !ArchiveStore.isSafeName(series) {
-            throw .invalidInput("series '\(series)' must be letters, digits, '-', '_' or '.'")
+        if let series {
+            // A series is an obligation someone defined: its submissions follow its workflow.
+            let defined = try seriesDefinition(series).definition
+            guard defined.workflow == workflowName else {
+                throw .invalidInput(
+                    "series '\(series)' follows the workflow '\(defined.workflow)', not '\(workflowName)'")
+            }
         }
         let (definition, bytes) = try workflow(named: workflowName)
         let created = now()
@@ -246,6 +251,8 @@ extension DocketArchive {
         case .failure(let rejection):
             throw .rejected(rejection)
         }
+        // A field naming a meeting must name one that exists: agendas are built from these.
+        if let meeting = record.fields[Self.meetingField] { try requireMeeting(meeting) }
         let stored = StoredEvent(
             sequence: record.sequence, submission: reference, time: time,
             actor: ActorStamp(user: user, role: record.role, onBehalfOf: record.onBehalfOf, systemUser: systemUser),

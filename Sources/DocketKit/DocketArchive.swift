@@ -30,9 +30,11 @@ public final class DocketArchive: Sendable {
     /// - Parameters:
     ///   - clock: the time source (tests pass a fixed one); instants are kept to the millisecond.
     ///   - systemUser: the operating-system user to record (default: the process's user).
+    ///   - calendar: working days (default: the bank holidays the archive carries in
+    ///     `calendar/`; weekends only if it has none).
     public init(
         opening path: String, clock: @escaping @Sendable () -> Date = { Date() }, systemUser: String? = nil,
-        calendar: WorkingCalendar = WorkingCalendar(), textExtractor: TextExtractor = TextExtractor()
+        calendar: WorkingCalendar? = nil, textExtractor: TextExtractor = TextExtractor()
     ) throws(DocketError) {
         do {
             store = try ArchiveStore(opening: path)
@@ -45,7 +47,14 @@ public final class DocketArchive: Sendable {
         }
         self.clock = clock
         self.systemUser = systemUser ?? Self.processUser()
-        self.calendar = calendar
+        let holidays = "\(path)/\(ArchiveStore.bankHolidaysFile)"
+        if let calendar {
+            self.calendar = calendar
+        } else if FileManager.default.fileExists(atPath: holidays) {
+            self.calendar = try WorkingCalendar(bankHolidaysFile: holidays)
+        } else {
+            self.calendar = WorkingCalendar()
+        }
         self.textExtractor = textExtractor
     }
 
@@ -58,7 +67,7 @@ public final class DocketArchive: Sendable {
     ) throws(DocketError) -> DocketArchive {
         do {
             _ = try ArchiveStore.create(
-                at: path, schemaDirectory: distribution.schemaDirectory,
+                at: path, distributionArchive: distribution.archiveDirectory,
                 workflowFiles: distribution.workflowFiles(), now: clock())
         } catch {
             throw .archive(error)
@@ -66,6 +75,19 @@ public final class DocketArchive: Sendable {
         let archive = try DocketArchive(opening: path, clock: clock)
         _ = try archive.workflows()  // refuse to hand out an archive whose workflows do not load
         return archive
+    }
+
+    /// Gives an archive made by an earlier Docket the distributed files it lacks (board schema,
+    /// bank holidays); never replaces one. Does nothing where `path` is not an archive.
+    public static func addMissingDistributionFiles(to path: String, from distribution: Distribution)
+        throws(DocketError)
+    {
+        guard FileManager.default.fileExists(atPath: "\(path)/archive.xml") else { return }
+        do {
+            try ArchiveStore.addMissingDistributionFiles(to: path, from: distribution.archiveDirectory)
+        } catch {
+            throw .archive(error)
+        }
     }
 
     /// Now, to the millisecond (what the archive records).
@@ -134,12 +156,51 @@ public final class DocketArchive: Sendable {
 
     // MARK: - Verification
 
+    /// Checks every series, meeting and report log: each file valid against the board schema,
+    /// in sequence, filed under its own log, and chained to the file before.
+    func verifyBoardLogs() -> [VerificationFinding] {
+        var findings: [VerificationFinding] = []
+        for kind in BoardLogKind.allCases {
+            let directory = "\(store.root)/\(kind.directory)"
+            for id in DurableFile.list(directory) where !id.hasPrefix(".") {
+                guard ArchiveStore.isSafeName(id) else {
+                    findings.append(
+                        VerificationFinding(
+                            severity: .problem, path: "\(kind.directory)/\(id)",
+                            message: "not a valid \(kind.rawValue) id"))
+                    continue
+                }
+                do {
+                    let entries = try store.boardEntries(kind, id)
+                    if entries.isEmpty {
+                        findings.append(
+                            VerificationFinding(
+                                severity: .note, path: "\(kind.directory)/\(id)",
+                                message: "an empty \(kind.rawValue) directory (an interrupted creation?)"))
+                    }
+                } catch {
+                    var path = "\(kind.directory)/\(id)"
+                    var message = "\(error)"
+                    if case .damaged(let damaged, let reason) = error {
+                        path =
+                            damaged.hasPrefix(store.root + "/")
+                            ? String(damaged.dropFirst(store.root.count + 1)) : damaged
+                        message = reason
+                    }
+                    findings.append(VerificationFinding(severity: .problem, path: path, message: message))
+                }
+            }
+        }
+        return findings
+    }
+
     /// Runs every integrity check over the archive (see `ArchiveVerifier`), then adds a note for
     /// each document whose text could not be extracted for search (it is archived and found by
     /// its metadata, but not by its words).
     public func verify(progress: (Int, Int) -> Void = { _, _ in }) throws(DocketError) -> [VerificationFinding] {
         let verifier = try archive { () throws(ArchiveError) in try ArchiveVerifier(store: store) }
         var findings = verifier.verify(progress: progress)
+        findings += verifyBoardLogs()
         // The index is a cache: if it cannot be opened, verify still reports on the archive.
         if let withoutText = try? documentsWithoutText() {
             for document in withoutText {

@@ -17,6 +17,8 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
     /// Input that cannot be accepted, with the reason.
     case invalidInput(String)
     case noSuchWorkflow(name: String, available: [String])
+    /// No series, meeting (…) has this id.
+    case notFound(kind: String, id: String, known: [String])
     /// The search index refused a query or failed (never a reason to refuse archiving).
     case index(IndexError)
     /// `export --bagit` was given a directory that exists and is not empty (or not a directory).
@@ -37,6 +39,9 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
             let list = roles.map(\.rawValue).joined(separator: " or ")
             return "\(user) may not \(action): that needs the role \(list)"
         case .invalidInput(let message): return message
+        case .notFound(let kind, let id, let known):
+            let list = known.isEmpty ? "there are none yet" : "known: " + known.prefix(20).joined(separator: ", ")
+            return "no \(kind) '\(id)' (\(list))"
         case .noSuchWorkflow(let name, let available):
             return "no workflow \(name); available: \(available.joined(separator: ", "))"
         case .index(let error): return "\(error)"

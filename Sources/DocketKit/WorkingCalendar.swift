@@ -4,12 +4,48 @@ import Workflow
 /// Business dates in England and Wales: the Europe/London calendar date of an instant, and
 /// counting working days (Monday to Friday, less the bank holidays it is given).
 public struct WorkingCalendar: Sendable {
-    /// Bank holidays to skip. (The official list arrives with the Board business work; until
-    /// then callers pass what they know.)
+    /// Bank holidays to skip.
     public var holidays: Set<CalendarDate>
+    /// The first and last year the holiday list covers (nil: no list); counting outside it
+    /// treats every weekday as a working day, which `covers(_:)` lets callers warn about.
+    public var coveredYears: ClosedRange<Int>?
 
-    public init(holidays: Set<CalendarDate> = []) {
+    public init(holidays: Set<CalendarDate> = [], coveredYears: ClosedRange<Int>? = nil) {
         self.holidays = holidays
+        self.coveredYears = coveredYears
+    }
+
+    /// Reads a bank holiday list: CSV lines `date,title,notes` under a header line, as shipped
+    /// in `calendar/bank-holidays-england-and-wales.csv` (from the official GOV.UK list).
+    ///
+    /// - Throws: `DocketError.invalidInput` naming the line that is not `YYYY-MM-DD,…`.
+    public init(bankHolidaysCSV text: String, source: String) throws(DocketError) {
+        var holidays: Set<CalendarDate> = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if index == 0 || trimmed.isEmpty { continue }
+            guard let field = trimmed.split(separator: ",", maxSplits: 1).first,
+                let date = CalendarDate(iso: String(field))
+            else {
+                throw .invalidInput("\(source), line \(index + 1): expected YYYY-MM-DD,title,notes")
+            }
+            holidays.insert(date)
+        }
+        let years = holidays.map(\.year)
+        self.init(holidays: holidays, coveredYears: years.min().flatMap { low in years.max().map { low...$0 } })
+    }
+
+    /// Reads the bank holiday list at `path`.
+    public init(bankHolidaysFile path: String) throws(DocketError) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .invalidInput("cannot read the bank holiday list \(path)")
+        }
+        try self.init(bankHolidaysCSV: String(decoding: data, as: UTF8.self), source: path)
+    }
+
+    /// Whether the holiday list covers `date`'s year.
+    public func covers(_ date: CalendarDate) -> Bool {
+        coveredYears?.contains(date.year) ?? false
     }
 
     private static let london: Calendar = {
@@ -47,8 +83,43 @@ public struct WorkingCalendar: Sendable {
         return current
     }
 
+    /// The date `count` working days before `date` (the day itself does not count): e.g. a
+    /// report due 7 working days before a meeting.
+    public func subtracting(workingDays count: Int, from date: CalendarDate) -> CalendarDate {
+        var current = date
+        var remaining = count
+        while remaining > 0 {
+            current = day(current, offset: -1)
+            if isWorkingDay(current) { remaining -= 1 }
+        }
+        return current
+    }
+
+    /// Working days from `start` to `end` (positive when `end` is later; the start day does
+    /// not count, the end day does).
+    public func workingDays(from start: CalendarDate, to end: CalendarDate) -> Int {
+        var count = 0
+        var current = start
+        while current < end {
+            current = nextDay(current)
+            if isWorkingDay(current) { count += 1 }
+        }
+        while end < current {
+            if isWorkingDay(current) { count -= 1 }
+            current = day(current, offset: -1)
+        }
+        return count
+    }
+
+    /// Today's date in London.
+    public func today(_ now: Date) -> CalendarDate { londonDate(of: now) }
+
     private func nextDay(_ date: CalendarDate) -> CalendarDate {
-        let next = Self.utc.date(byAdding: .day, value: 1, to: midnight(date))!
+        day(date, offset: 1)
+    }
+
+    private func day(_ date: CalendarDate, offset: Int) -> CalendarDate {
+        let next = Self.utc.date(byAdding: .day, value: offset, to: midnight(date))!
         let parts = Self.utc.dateComponents([.year, .month, .day], from: next)
         return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
     }

@@ -22,7 +22,8 @@ struct Docket: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, UserCommand.self, WorkflowCommand.self, SubmissionCommand.self, DocumentCommand.self,
             VerifyCommand.self, SearchCommand.self, ReindexCommand.self, ImportCommand.self, ExportCommand.self,
-            XMLCommand.self,
+            SeriesCommand.self, MeetingCommand.self, ReportCommand.self, AgendaCommand.self, PackCommand.self,
+            CalendarCommand.self, DueCommand.self, DemoCommand.self, XMLCommand.self,
         ]
     )
 

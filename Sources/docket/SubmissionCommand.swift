@@ -99,7 +99,7 @@ struct SubmissionCommand: ParsableCommand {
             }
             let view = try docket.submission(reference, for: user)
             if output.json { return try printJSON(SubmissionJSON(view)) }
-            print(SubmissionText.render(view))
+            print(SubmissionText.render(view, board: try docket.boardSchedule(of: view)))
         }
     }
 

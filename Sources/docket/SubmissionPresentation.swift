@@ -94,7 +94,7 @@ struct SubmissionJSON: Encodable {
 
 /// The text form of `submission show`.
 enum SubmissionText {
-    static func render(_ view: SubmissionView) -> String {
+    static func render(_ view: SubmissionView, board: (meeting: MeetingView, item: AgendaItem?)? = nil) -> String {
         var lines = ["\(view.record.reference): \(view.record.title)"]
         if let service = view.record.service { lines.append("Service:   \(service)") }
         if let series = view.record.series { lines.append("Series:    \(series)") }
@@ -104,6 +104,15 @@ enum SubmissionText {
             state += "  (deadline \(deadline)\(view.isOverdue ? ", OVERDUE" : ""))"
         }
         lines.append(state)
+        if let board {
+            let definition = board.meeting.definition
+            var line = "Board:     \(board.meeting.id), \(definition.board), \(Wording.longDate(definition.date))"
+            if let item = board.item, item.isPublished { line += ", item \(item.number)" }
+            if !view.documents.contains(where: { $0.kind == .boardReport }) {
+                line += "; report due \(board.meeting.reportDeadline)"
+            }
+            lines.append(line)
+        }
         if !view.allowedNow.isEmpty { lines.append("You may:   \(view.allowedNow.joined(separator: ", "))") }
         lines.append("\nDocuments")
         if view.documents.isEmpty { lines.append("  (none)") }

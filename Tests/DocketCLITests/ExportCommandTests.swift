@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `docket export REF --bagit DIR` through the built binary, the bag checked by the Library of
@@ -39,10 +40,10 @@ import Testing
         #expect(outcome.standardError.contains("copying files: \(report.files)/\(report.files)\n"))
         #expect(!outcome.standardError.contains("\r"))
 
-        let validation = try CLITools.run(try CLITools.bagit(), ["--validate", bag])
+        let validation = try CommandLineTools.run(try CommandLineTools.bagit(), ["--validate", bag])
         #expect(validation.status == 0, "bagit.py --validate: \(validation.output)")
-        let head = try CLITools.run(
-            try CLITools.tool("sha256sum"), ["\(archive.eventsDirectory(reference))/000004.xml"])
+        let head = try CommandLineTools.run(
+            try CommandLineTools.tool("sha256sum"), ["\(archive.eventsDirectory(reference))/000004.xml"])
         #expect(report.chainHead == String(head.output.prefix(64)))
         let info = try String(contentsOfFile: "\(bag)/bag-info.txt", encoding: .utf8)
         #expect(info.contains("\nPayload-Oxum: \(report.payloadOxum)\n"))
@@ -50,8 +51,8 @@ import Testing
         #expect(info.contains("\nDocket-State: \(try archive.show(reference).state)\n"), "\(info)")
         #expect(!FileManager.default.fileExists(atPath: "\(bag)/data/submissions/\(reference)/.lock"))
 
-        let xmllint = try CLITools.run(
-            try CLITools.tool("xmllint"),
+        let xmllint = try CommandLineTools.run(
+            try CommandLineTools.tool("xmllint"),
             ["--noout", "--schema", "schema/docket-archive-1.xsd", "submissions/\(reference)/events/000001.xml"],
             in: "\(bag)/data")
         #expect(xmllint.status == 0, "\(xmllint.output)")
@@ -110,53 +111,5 @@ import Testing
         let help = try archive.run(["export", "--help"])
         #expect(help.status == 0)
         #expect(help.standardOutput.contains("BagIt"), "\(help.standardOutput)")
-    }
-}
-
-/// The external tools, found the way a shell finds them.
-private enum CLITools {
-    /// `bagit.py` on PATH or in the scripts directory of the `python3` on PATH; missing, the
-    /// test fails saying how to install it.
-    static func bagit() throws -> String {
-        if let found = onPath("bagit.py") { return found }
-        if let python = onPath("python3") {
-            let scripts = try run(python, ["-c", "import sysconfig; print(sysconfig.get_path('scripts'))"])
-            let candidate = scripts.output.trimmingCharacters(in: .whitespacesAndNewlines) + "/bagit.py"
-            if scripts.status == 0, FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        let missing: String? = nil
-        let message =
-            "bagit.py (the Library of Congress BagIt tool) is not installed: run `pip install bagit` "
-            + "(python3 -m pip install bagit; scripts/test installs it)"
-        return try #require(missing, Comment(rawValue: message))
-    }
-
-    static func tool(_ name: String) throws -> String {
-        try #require(onPath(name), "\(name) is not on PATH (scripts/test installs it)")
-    }
-
-    static func onPath(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") where !directory.isEmpty {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
-
-    static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) throws
-        -> (status: Int32, output: String)
-    {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

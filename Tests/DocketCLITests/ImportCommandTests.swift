@@ -10,6 +10,9 @@ import Testing
         try archive.ok("init")
         try archive.ok("user", "add", "ada", "--role", "admin")
         try archive.ok("user", "add", "olivia", "--role", "officer")
+        try archive.ok(
+            "series", "add", "bvp", "--title", "Best Value Plan updates", "--cadence", "P6M", "--first-due",
+            "2015-09-30", "--workflow", "best-value-submission", "--as", "olivia")
         return archive
     }
 
@@ -57,6 +60,10 @@ import Testing
         #expect(thread.contains("reply-to Cover letter"), "\(thread)")
         // After an import the workflow carries on: the clerk's next step is open to a clerk.
         try archive.ok("user", "add", "clive", "--role", "clerk")
+        #expect(
+            try archive.ok(
+                "meeting", "new", "--board", "Best Value Programme Board", "--date", "2016-10-19", "--as", "clive")
+                == "BVPB-2016-10-19")
         try archive.ok(
             "submission", "fire", "BVP-2016-03", "schedule-for-board", "--field", "meeting=BVPB-2016-10-19", "--as",
             "clive")

@@ -55,6 +55,12 @@ import Testing
         try ok("user", "add", "mayor", "--role", "mayor", "--name", "John Biggs")
         try ok("user", "add", "clive", "--role", "clerk")
         try ok("user", "add", "ada", "--role", "admin")
+        try ok(
+            "series", "add", "BVP", "--title", "Best Value Plan updates", "--cadence", "P6M", "--first-due",
+            "2015-09-30", "--workflow", "best-value-submission", "--as", "olivia")
+        for date in ["2016-10-19", "2016-11-16"] {
+            try ok("meeting", "new", "--board", "Best Value Programme Board", "--date", date, "--as", "clive")
+        }
         let reference = try ok(
             "submission", "new", "--workflow", "best-value-submission", "--title", "Third six-month update",
             "--series", "BVP", "--as", "olivia")
@@ -100,6 +106,9 @@ import Testing
         try refused(
             "only by officer or clerk", "submission", "fire", reference, "schedule-for-board", "--field", "meeting=m1",
             "--as", "ada")
+        try refused(
+            "no meeting 'm1'", "submission", "fire", reference, "schedule-for-board", "--field", "meeting=m1", "--as",
+            "clive")
         try ok(
             "submission", "fire", reference, "schedule-for-board", "--field", "meeting=BVPB-2016-10-19", "--as", "clive"
         )

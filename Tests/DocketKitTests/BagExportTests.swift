@@ -1,6 +1,7 @@
 import Archive
 import DocketKit
 import Foundation
+import TestSupport
 import Testing
 import Workflow
 
@@ -17,6 +18,9 @@ import Workflow
         archive = try TemporaryArchive()
         try archive.docket.addUser("olivia", roles: [.officer])
         try archive.docket.addUser("mayor", roles: [.mayor])
+        try archive.docket.addSeries(
+            "bvp", title: "Best Value Plan updates", cadence: "P6M", firstDue: CalendarDate(iso: "2015-09-30")!,
+            workflow: "best-value-submission", as: "olivia")
         output = FileManager.default.temporaryDirectory.appendingPathComponent("docket-bag-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
     }
@@ -331,50 +335,12 @@ import Workflow
 
 /// The external tools the bag is checked with, found the way a shell would find them.
 enum BagTools {
-    /// `bagit.py`: on PATH, or in the scripts directory of the `python3` on PATH (where
-    /// `pip install` puts it). Missing, the test fails saying how to install it.
-    static func bagit() throws -> String {
-        if let found = onPath("bagit.py") { return found }
-        if let python = onPath("python3") {
-            let scripts = try run(python, ["-c", "import sysconfig; print(sysconfig.get_path('scripts'))"])
-            let candidate = scripts.output.trimmingCharacters(in: .whitespacesAndNewlines) + "/bagit.py"
-            if scripts.status == 0, FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        let missing: String? = nil
-        let message =
-            "bagit.py (the Library of Congress BagIt tool) is not installed: run `pip install bagit` "
-            + "(python3 -m pip install bagit; scripts/test installs it)"
-        return try #require(missing, Comment(rawValue: message))
-    }
-
-    static func tool(_ name: String) throws -> String {
-        try #require(onPath(name), "\(name) is not on PATH (scripts/test installs it)")
-    }
-
-    static func onPath(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") where !directory.isEmpty {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
-
-    /// Runs a program and waits; standard output and error together.
+    static func bagit() throws -> String { try CommandLineTools.bagit() }
+    static func tool(_ name: String) throws -> String { try CommandLineTools.tool(name) }
     static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) throws
         -> (status: Int32, output: String)
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try CommandLineTools.run(executable, arguments, in: directory)
     }
 
     /// The SHA-256 of a file as coreutils computes it.

@@ -14,6 +14,9 @@ import Workflow
     init() throws {
         archive = try TemporaryArchive()
         try docket.addUser("olivia", roles: [.officer], fullName: "Olivia Officer")
+        try docket.addSeries(
+            "bvp", title: "Best Value Plan updates", cadence: "P6M", firstDue: CalendarDate(iso: "2015-09-30")!,
+            workflow: "best-value-submission", as: "olivia")
     }
 
     func newSubmission(_ title: String = "Best Value Plan: third six-month update") throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TextExtraction
 import ZIPFoundation
@@ -19,35 +20,6 @@ extension ExtractedText {
         case .extracted: nil
         case .notExtracted(let reason): reason
         }
-    }
-}
-
-/// A fresh directory under the system temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("docket-textx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// Writes `bytes` to `name` inside the directory and returns the file's path.
-    @discardableResult
-    func write(_ bytes: [UInt8], to name: String) throws -> String {
-        let file = url.appendingPathComponent(name)
-        try Data(bytes).write(to: file)
-        return file.path
-    }
-
-    /// Writes an executable shell script (a stand-in program) and returns its path.
-    func script(_ name: String, _ body: String) throws -> String {
-        let path = try write(Array("#!/bin/sh\n\(body)\n".utf8), to: name)
-        guard chmod(path, 0o755) == 0 else { throw FixtureError(description: "chmod \(path) failed") }
-        return path
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(at: url)
     }
 }
 
@@ -231,4 +203,13 @@ func peakResidentBytes() -> Int {
 enum MediaTypes {
     static let docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     static let odt = "application/vnd.oasis.opendocument.text"
+}
+
+extension TemporaryDirectory {
+    /// Writes an executable shell script (a stand-in program) and returns its path.
+    func script(_ name: String, _ body: String) throws -> String {
+        let path = try write(Array("#!/bin/sh\n\(body)\n".utf8), to: name)
+        guard chmod(path, 0o755) == 0 else { throw FixtureError(description: "chmod \(path) failed") }
+        return path
+    }
 }

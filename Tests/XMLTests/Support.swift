@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import XML
 
@@ -48,30 +49,6 @@ enum Fixtures {
     /// `file://` URL of the fixture-local secret that the XXE fixture tries to read.
     static func secretURL() throws -> String {
         "file://" + (try path("secret/secret.txt"))
-    }
-}
-
-/// A fresh directory under the system temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("docket-xmltests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// Writes `bytes` to `name` inside the directory and returns the file's path.
-    @discardableResult
-    func write(_ bytes: [UInt8], to name: String) throws -> String {
-        let file = url.appendingPathComponent(name)
-        try FileManager.default.createDirectory(
-            at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(bytes).write(to: file)
-        return file.path
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(at: url)
     }
 }
 

@@ -1,0 +1,294 @@
+import Archive
+import Foundation
+import Workflow
+
+/// One line of an agenda.
+public struct AgendaItem: Sendable {
+    /// A standing item every meeting has, or a submission scheduled for it.
+    public enum Kind: Sendable, Hashable { case standing, submission }
+
+    public var kind: Kind
+    /// The item number: fixed once published; provisional (what publishing would give) before.
+    public var number: Int
+    /// Whether `number` is final (the item is on a published agenda).
+    public var isPublished: Bool
+    /// 0 for the agenda, 1, 2 … for the supplementary agenda it was published on; nil if not
+    /// published yet.
+    public var supplement: Int?
+    public var title: String
+    public var reference: String?
+    /// The service or lead officer.
+    public var service: String?
+    /// The paragraph of Schedule 12A to the Local Government Act 1972 that makes its report
+    /// and annexes exempt from publication, if any.
+    public var exemptParagraph: Int?
+    /// Published, then deferred or withdrawn: it keeps its number but will not be taken.
+    public var isWithdrawn: Bool
+}
+
+/// A Board meeting, its agenda and deadlines.
+public struct MeetingView: Sendable {
+    public var id: String
+    public var definition: MeetingDefinition
+    /// In the order the clerk set (standing items first).
+    public var items: [AgendaItem]
+    /// How many agendas were published: 0 none, 1 the agenda, 2 with one supplement …
+    public var publications: Int
+    /// Items scheduled since the last publication, waiting for a (supplementary) agenda.
+    public var unpublishedCount: Int
+    /// Reports for the meeting are due by this date.
+    public var reportDeadline: CalendarDate
+    /// The agenda must be published by this date.
+    public var publicationDeadline: CalendarDate
+    public var created: Date
+    public var createdBy: String
+}
+
+extension DocketArchive {
+    /// The standing items at the head of every agenda.
+    public static let standingItems = [
+        "Apologies for absence", "Declarations of interest", "Minutes of the last meeting",
+    ]
+    /// The name of a workflow field that schedules a submission for a meeting.
+    public static let meetingField = "meeting"
+
+    /// Creates a meeting.
+    ///
+    /// - Returns: its id, the board's initials and the date (`BVPB-2016-10-19`), with `-2`, `-3`
+    ///   … for a second meeting of the same board that day.
+    public func newMeeting(
+        board: String, date: CalendarDate, time: String? = nil, venue: String? = nil,
+        reportDeadlineWorkingDays: Int = 7, publicationWorkingDays: Int = 5, as user: String
+    ) throws(DocketError) -> String {
+        let grant = try require(Self.meetingRoles, of: user, to: "create a meeting")
+        let board = try Self.requireText(board, "the board's name")
+        guard !board.contains(where: \.isNewline) else { throw .invalidInput("the board's name must be one line") }
+        if let time = Self.optionalText(time) {
+            let parts = time.split(separator: ":")
+            guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]),
+                let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute)
+            else { throw .invalidInput("time '\(time)' is not HH:MM (24-hour)") }
+        }
+        guard (0...60).contains(reportDeadlineWorkingDays), (0...60).contains(publicationWorkingDays) else {
+            throw .invalidInput("deadlines are counted in 0 to 60 working days before the meeting")
+        }
+        let stem = Self.boardInitials(board) + "-" + date.description
+        var id = stem
+        var suffix = 1
+        while store.boardLogExists(.meeting, id) {
+            suffix += 1
+            id = "\(stem)-\(suffix)"
+        }
+        let definition = MeetingDefinition(
+            board: board, date: date, time: Self.optionalText(time), venue: Self.optionalText(venue),
+            reportDeadlineWorkingDays: reportDeadlineWorkingDays, publicationWorkingDays: publicationWorkingDays)
+        try appendBoard(.meeting, id, .meetingDefined(definition), user: user, grant: grant, expectingNew: true)
+        return id
+    }
+
+    static func boardInitials(_ board: String) -> String {
+        let small: Set<String> = ["of", "the", "and", "for", "a", "an", "on", "in"]
+        let initials = board.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            .filter { !small.contains($0.lowercased()) }.compactMap(\.first)
+            .map { String($0).uppercased() }.joined()
+        let ascii = initials.unicodeScalars.filter { ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+        return ascii.isEmpty ? "MEETING" : String(String.UnicodeScalarView(ascii.prefix(12)))
+    }
+
+    /// The ids of every meeting, sorted.
+    public func meetingIDs() -> [String] {
+        store.boardLogIDs(.meeting)
+    }
+
+    /// Refuses an id that names no meeting.
+    func requireMeeting(_ id: String) throws(DocketError) {
+        guard ArchiveStore.isSafeName(id), store.boardLogExists(.meeting, id) else {
+            throw .notFound(kind: "meeting", id: id, known: meetingIDs())
+        }
+    }
+
+    /// Sets the order in which the submission items are taken. Before publication the numbers
+    /// follow the order; after it, numbers stay as published and only the order changes.
+    public func orderAgenda(_ id: String, references: [String], as user: String) throws(DocketError) {
+        let grant = try require(Self.meetingRoles, of: user, to: "order an agenda")
+        let view = try meeting(id)
+        let onAgenda = Set(view.items.compactMap(\.reference))
+        guard Set(references).count == references.count else {
+            throw .invalidInput("a reference appears twice in the order")
+        }
+        for reference in references where !onAgenda.contains(reference) {
+            throw .invalidInput(
+                "\(reference) is not on the agenda of \(id) (on it: "
+                    + (onAgenda.isEmpty ? "no submissions" : onAgenda.sorted().joined(separator: ", ")) + ")")
+        }
+        try appendBoard(.meeting, id, .agendaOrder(references), user: user, grant: grant)
+    }
+
+    /// Marks an item exempt under a paragraph of Schedule 12A (1–7), or open again (nil).
+    public func setExempt(_ id: String, reference: String, paragraph: Int?, as user: String) throws(DocketError) {
+        let grant = try require(Self.meetingRoles, of: user, to: "mark agenda items exempt")
+        let view = try meeting(id)
+        guard view.items.contains(where: { $0.reference == reference }) else {
+            throw .invalidInput("\(reference) is not on the agenda of \(id)")
+        }
+        if let paragraph {
+            guard (1...7).contains(paragraph) else {
+                throw .invalidInput(
+                    "Schedule 12A to the Local Government Act 1972 has paragraphs 1 to 7, not \(paragraph)")
+            }
+            try appendBoard(
+                .meeting, id, .itemExempt(reference: reference, paragraph: paragraph), user: user, grant: grant)
+        } else {
+            try appendBoard(.meeting, id, .itemOpen(reference: reference), user: user, grant: grant)
+        }
+    }
+
+    /// Publishes the agenda, or a supplementary agenda for items scheduled since: their numbers
+    /// are fixed from now on. Each newly published submission item's report is then archived
+    /// as a `board-report` document of its submission (HTML and DOCX).
+    ///
+    /// - Returns: the items this publication numbered.
+    @discardableResult
+    public func publishAgenda(_ id: String, as user: String) throws(DocketError) -> [AgendaItem] {
+        let grant = try require(Self.meetingRoles, of: user, to: "publish an agenda")
+        let view = try meeting(id)
+        let fresh = view.items.filter { !$0.isPublished }
+        guard !fresh.isEmpty else {
+            throw .invalidInput("nothing new to publish on \(id): every item already has its number")
+        }
+        let published = fresh.map { PublishedAgendaItem(number: $0.number, reference: $0.reference, title: $0.title) }
+        try appendBoard(
+            .meeting, id, .agendaPublished(supplement: view.publications, items: published), user: user, grant: grant)
+        let stamp = ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser)
+        for item in fresh where item.kind == .submission {
+            if let reference = item.reference { try archiveBoardReport(reference, stamp: stamp) }
+        }
+        return try meeting(id).items.filter { item in fresh.contains { $0.number == item.number } }
+    }
+
+    /// Submissions on a meeting's agenda now: the last transition that named the meeting in its
+    /// `meeting` field, not since undone by a transition back to where it came from (a deferral).
+    func scheduledSubmissions(for id: String) throws(DocketError) -> [(view: SubmissionView, scheduled: Date)] {
+        var result: [(SubmissionView, Date)] = []
+        for reference in store.submissionReferences() {
+            let view = try submission(reference)
+            if let scheduled = Self.scheduling(of: view), scheduled.meeting == id {
+                result.append((view, scheduled.time))
+            }
+        }
+        return result
+    }
+
+    /// Where a submission stands with the Board: the meeting it is scheduled for, its item, and
+    /// the deadlines the meeting sets for it; nil when it is not scheduled.
+    public func boardSchedule(of view: SubmissionView) throws(DocketError) -> (
+        meeting: MeetingView, item: AgendaItem?
+    )? {
+        guard let scheduling = Self.scheduling(of: view) else { return nil }
+        let meeting = try meeting(scheduling.meeting)
+        return (meeting, meeting.items.first { $0.reference == view.record.reference })
+    }
+
+    /// The meeting a submission is scheduled for now, and when it was scheduled.
+    static func scheduling(of view: SubmissionView) -> (meeting: String, time: Date)? {
+        var found: (meeting: String, time: Date, from: String)?
+        for event in view.events {
+            guard case .transition(let transition) = event.body else { continue }
+            if let meeting = transition.fields[meetingField] {
+                found = (meeting, event.time, transition.from)
+            } else if let current = found, transition.to == current.from {
+                found = nil
+            }
+        }
+        return found.map { ($0.meeting, $0.time) }
+    }
+
+    /// A meeting with its agenda as it stands.
+    public func meeting(_ id: String) throws(DocketError) -> MeetingView {
+        try requireMeeting(id)
+        let entries = try boardLog(.meeting, id)
+        guard let first = entries.first, case .meetingDefined(let definition) = first.entry.record else {
+            throw .archive(
+                .damaged(path: store.boardLogDirectory(.meeting, id), reason: "does not start with a meeting"))
+        }
+        var order: [String] = []
+        var exempt: [String: Int] = [:]
+        var published: [PublishedAgendaItem] = []
+        var supplementOf: [Int: Int] = [:]
+        var publications = 0
+        for read in entries.dropFirst() {
+            switch read.entry.record {
+            case .agendaOrder(let references): order = references
+            case .itemExempt(let reference, let paragraph): exempt[reference] = paragraph
+            case .itemOpen(let reference): exempt[reference] = nil
+            case .agendaPublished(let supplement, let items):
+                published += items
+                for item in items { supplementOf[item.number] = supplement }
+                publications = max(publications, supplement + 1)
+            default: break
+            }
+        }
+        let scheduled = try scheduledSubmissions(for: id)
+        var byReference: [String: SubmissionView] = [:]
+        for (view, _) in scheduled { byReference[view.record.reference] = view }
+        func service(_ reference: String?) -> String? {
+            guard let reference, let view = byReference[reference] else { return nil }
+            return view.record.service
+        }
+
+        var items: [AgendaItem] = []
+        let publishedReferences = Set(published.compactMap(\.reference))
+        for item in published {
+            items.append(
+                AgendaItem(
+                    kind: item.reference == nil ? .standing : .submission, number: item.number, isPublished: true,
+                    supplement: supplementOf[item.number], title: item.title, reference: item.reference,
+                    service: service(item.reference), exemptParagraph: item.reference.flatMap { exempt[$0] },
+                    isWithdrawn: item.reference.map { byReference[$0] == nil } ?? false))
+        }
+        // What publishing now would add: the standing items (first time only), then the
+        // submissions not yet numbered, in the clerk's order, then by when they were scheduled.
+        var next = (published.map(\.number).max() ?? 0) + 1
+        if published.isEmpty {
+            for title in Self.standingItems {
+                items.append(
+                    AgendaItem(
+                        kind: .standing, number: next, isPublished: false, supplement: nil, title: title,
+                        reference: nil, service: nil, exemptParagraph: nil, isWithdrawn: false))
+                next += 1
+            }
+        }
+        let waiting = scheduled.filter { !publishedReferences.contains($0.view.record.reference) }
+            .sorted { lhs, rhs in
+                let left = order.firstIndex(of: lhs.view.record.reference) ?? Int.max
+                let right = order.firstIndex(of: rhs.view.record.reference) ?? Int.max
+                return (left, lhs.scheduled, lhs.view.record.reference) < (
+                    right, rhs.scheduled, rhs.view.record.reference
+                )
+            }
+        for (view, _) in waiting {
+            items.append(
+                AgendaItem(
+                    kind: .submission, number: next, isPublished: false, supplement: nil,
+                    title: view.record.title, reference: view.record.reference, service: view.record.service,
+                    exemptParagraph: exempt[view.record.reference], isWithdrawn: false))
+            next += 1
+        }
+        // Published items are taken in the clerk's latest order; their numbers never change.
+        let publishedItems = items.filter(\.isPublished).sorted { lhs, rhs in
+            if lhs.kind != rhs.kind { return lhs.kind == .standing }
+            let left = lhs.reference.flatMap { order.firstIndex(of: $0) } ?? Int.max
+            let right = rhs.reference.flatMap { order.firstIndex(of: $0) } ?? Int.max
+            return (left, lhs.number) < (right, rhs.number)
+        }
+        items = publishedItems + items.filter { !$0.isPublished }
+        return MeetingView(
+            id: id, definition: definition, items: items, publications: publications,
+            unpublishedCount: items.filter { !$0.isPublished }.count,
+            reportDeadline: calendar.subtracting(
+                workingDays: definition.reportDeadlineWorkingDays, from: definition.date),
+            publicationDeadline: calendar.subtracting(
+                workingDays: definition.publicationWorkingDays, from: definition.date),
+            created: first.entry.time, createdBy: first.entry.actor.user)
+    }
+}

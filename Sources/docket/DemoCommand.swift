@@ -1,0 +1,31 @@
+import ArgumentParser
+import DocketKit
+import Foundation
+
+/// `docket demo [--archive DIR]`
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Build a ready-to-explore archive of the model case (Best Value Plan, Board of 19 October 2016).",
+        discussion: """
+            The Best Value Plan series with its first three six-monthly updates, the third dispatched \
+            on 20 September 2016 and answered by the Commissioners, and the Best Value Programme \
+            Board of 19 October 2016 with that item on its published agenda and its report archived; \
+            one user per role. Refuses a directory that already holds an archive.
+            """)
+    @Option(name: .long, help: ArgumentHelp("Where to build it (default: ./demo-archive).", valueName: "DIR"))
+    var archive = "demo-archive"
+
+    func run() throws {
+        guard let distribution = Distribution.locate() else {
+            throw ValidationError("cannot find Docket's distribution (archive/schema, workflows); set DOCKET_HOME")
+        }
+        let summary = try DemoArchive.build(at: archive, from: distribution)
+        print("built the demo archive in \(summary.path)")
+        print("users: " + summary.users.map { "\($0.name) (\($0.role.rawValue))" }.joined(separator: ", "))
+        print("series \(summary.series): " + summary.submissions.joined(separator: ", "))
+        print("meeting: \(summary.meeting)")
+        let third = summary.submissions.last ?? ""
+        print("try: docket report \(third) --archive \(archive) --format docx -o report.docx")
+    }
+}

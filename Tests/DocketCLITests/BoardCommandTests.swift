@@ -1,0 +1,180 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The demo archive through the built binary: its Board report in both formats checked against
+/// the reference report's facts with LibreOffice, pdftotext and python-docx; the agenda, the
+/// public pack and the calendar read back by other programs.
+@Suite(.serialized) struct BoardCommandTests {
+    /// The facts of `reference/board-report-2016-10-19.txt` a generated report must state.
+    static let referenceFacts = [
+        "Best Value Programme Board", "Best Value Plan Update", "Service Head, Corporate Strategy and Equality",
+        "19th October 2016", "INTRODUCTION", "third six-month progress update",
+        "submitted to the Secretary of State on 20th September 2016 (Annex A)",
+        "the response from the Secretary of State’s Commissioners (Annex B)", "FOR THE BOARD TO CONSIDER",
+        "The Board is asked to:", "BACKGROUND", "COMMENTS OF THE CHIEF FINANCE OFFICER", "LEGAL COMMENTS",
+        "17 December 2014, 29 April 2015 and 6 May 2015",
+        "Annex A: Council’s third 6-month submission to the Secretary of State", "Cover letter", "Submission",
+        "Annex B: Commissioners’ response to the Council’s submission",
+    ]
+
+    func demo(_ label: String) throws -> ScratchArchive {
+        let archive = try ScratchArchive(label)
+        let built = try archive.run(["demo", "--archive", archive.path])
+        try #require(built.status == 0, "docket demo: \(built.standardError)")
+        #expect(built.standardOutput.contains("meeting: BVPB-2016-10-19"))
+        return archive
+    }
+
+    /// Collapses runs of spaces and line breaks (pdftotext lays text out in columns).
+    func flattened(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\u{0C}" }).joined(separator: " ")
+    }
+
+    @Test func theDemoReportMatchesTheReferenceInHTMLAndDOCX() throws {
+        let archive = try demo("board-report")
+        defer { archive.remove() }
+        #expect(try archive.ok("series", "show", "BVP").contains("3   BVP-2016-02  2016-09-30  2016-09-20"))
+        #expect(try archive.verify().status == 0)
+
+        let html = archive.directory.appendingPathComponent("report.html").path
+        try archive.ok("report", "BVP-2016-02", "--format", "html", "-o", html)
+        let htmlText = try String(contentsOfFile: html, encoding: .utf8)
+        for fact in Self.referenceFacts {
+            #expect(htmlText.contains(fact.replacingOccurrences(of: "&", with: "&amp;")), "HTML lacks: \(fact)")
+        }
+        for number in ["1.1", "3.1", "3.2", "3.3", "4.1", "5.1", "5.2", "5.3", "5.4"] {
+            #expect(htmlText.contains(">\(number)<"), "HTML lacks paragraph \(number)")
+        }
+
+        let docx = archive.directory.appendingPathComponent("report.docx").path
+        try archive.ok("report", "BVP-2016-02", "--format", "docx", "-o", docx)
+        // LibreOffice opens it and prints it; pdftotext reads the PDF back.
+        let pdf = try ExternalTool.convertToPDF(docx, outputDirectory: archive.directory.path)
+        let printed = flattened(try ExternalTool.pdfText(pdf))
+        // The header table's cells wrap in columns on the page; python-docx reads them below.
+        let tableCells = [
+            "Best Value Plan Update", "Service Head, Corporate Strategy and Equality", "19th October 2016",
+        ]
+        for fact in Self.referenceFacts where !tableCells.contains(fact) {
+            #expect(printed.contains(flattened(fact)), "the PDF lacks: \(fact)\n\(printed)")
+        }
+        for paragraph in ["1.1 This report", "3.1 The third 6-month update", "5.4 In acting"] {
+            #expect(printed.contains(paragraph), "the PDF lacks \(paragraph)")
+        }
+        // python-docx reads the header table and the numbered paragraphs in order.
+        let read = try ExternalTool.pythonWithDocx().run(
+            [
+                "-c",
+                """
+                import sys, docx
+                d = docx.Document(sys.argv[1])
+                t = d.tables[0]
+                print("|".join(c.text for c in t.rows[0].cells))
+                print("|".join(c.text for c in t.rows[1].cells))
+                for p in d.paragraphs:
+                    if p.text[:4] in ("1.1\\t", "3.1\\t", "3.3\\t", "5.4\\t"): print(p.text.split("\\t")[0])
+                print(d.core_properties.title)
+                """, docx,
+            ])
+        #expect(read.status == 0, "python-docx: \(read.standardError)")
+        let lines = read.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.first == "TITLE|SERVICE|ITEM NO|DATE")
+        #expect(
+            lines.dropFirst().first
+                == "Best Value Plan Update|Service Head, Corporate Strategy and Equality|4|19th October 2016")
+        #expect(Array(lines.dropFirst(2).prefix(4)) == ["1.1", "3.1", "3.3", "5.4"])
+        #expect(lines.last == "Best Value Plan Update")
+    }
+
+    @Test func thePublicPackLeavesOutExemptItemsAndTheCalendarParses() throws {
+        let archive = try demo("board-pack")
+        defer { archive.remove() }
+        let full = archive.directory.appendingPathComponent("full.zip").path
+        try archive.ok("pack", "BVPB-2016-10-19", "-o", full)
+        try archive.ok("meeting", "exempt", "BVPB-2016-10-19", "BVP-2016-02", "--paragraph", "3", "--as", "clara")
+        let publicPack = archive.directory.appendingPathComponent("public.zip").path
+        #expect(try archive.ok("pack", "BVPB-2016-10-19", "-o", publicPack, "--public").contains("1 exempt item"))
+        let listing = try ExternalTool.pythonWithDocx().run(
+            [
+                "-c",
+                """
+                import sys, zipfile
+                for name in sys.argv[1:]:
+                    z = zipfile.ZipFile(name); assert z.testzip() is None
+                    print(name.rsplit("/", 1)[1] + ": " + " ".join(z.namelist()))
+                """, full, publicPack,
+            ])
+        #expect(listing.status == 0, "\(listing.standardError)")
+        let lines = listing.standardOutput.split(separator: "\n").map(String.init)
+        let fullNames = lines.first { $0.hasPrefix("full.zip") } ?? ""
+        let publicNames = lines.first { $0.hasPrefix("public.zip") } ?? ""
+        #expect(fullNames.contains("04-BVP-2016-02/report.docx"))
+        #expect(fullNames.contains("04-BVP-2016-02/annex-A-1-bvp-update-3-cover-letter.txt"))
+        #expect(fullNames.contains("04-BVP-2016-02/annex-B-1-bvp-update-3-commissioners-response.txt"))
+        #expect(publicNames == "public.zip: contents.txt 00-agenda.html 00-agenda.docx")
+        let agenda = archive.directory.appendingPathComponent("agenda.html").path
+        try archive.ok("agenda", "BVPB-2016-10-19", "-o", agenda, "--public")
+        let agendaText = try String(contentsOfFile: agenda, encoding: .utf8)
+        #expect(agendaText.contains("paragraph 3 of Part 1 of Schedule 12A"))
+        #expect(agendaText.contains("Apologies for absence"))
+
+        // Item numbers survive re-ordering after publication.
+        try archive.ok("meeting", "order", "BVPB-2016-10-19", "BVP-2016-02", "--as", "clara")
+        #expect(try archive.ok("meeting", "show", "BVPB-2016-10-19").contains("4   Best Value Plan: third"))
+
+        let ics = archive.directory.appendingPathComponent("docket.ics").path
+        try archive.ok("calendar", "-o", ics)
+        let parsed = try ExternalTool.pythonWithICalendar().run(
+            [
+                "-c",
+                """
+                import sys, icalendar
+                cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+                for e in cal.walk("VEVENT"):
+                    print(str(e["UID"]) + " " + e["DTSTART"].dt.isoformat() + " " + str(e["SUMMARY"]))
+                """, ics,
+            ])
+        #expect(parsed.status == 0, "icalendar: \(parsed.standardError)")
+        let events = parsed.standardOutput
+        #expect(
+            events.contains(
+                "meeting-BVPB-2016-10-19@docket 2016-10-19T17:30:00+00:00 Best Value Programme Board"))
+        #expect(events.contains("meeting-BVPB-2015-11-18@docket 2015-11-18T18:30:00+00:00"))  // GMT in November
+        #expect(events.contains("due-series-BVP@docket 2017-03-30 Due: fourth update"))
+    }
+
+    @Test func badInputIsRefusedWithItsReason() throws {
+        let archive = try demo("board-refusals")
+        defer { archive.remove() }
+        for (arguments, phrase) in [
+            (["meeting", "show", "NOPE"], "no meeting 'NOPE'"),
+            (["series", "show", "NOPE"], "no series 'NOPE'"),
+            (["report", "BVP-2015-01", "-o", "/dev/null", "--format", "pdf"], "pdf"),
+            (["meeting", "publish", "BVPB-2016-10-19", "--as", "olivia"], "olivia may not publish an agenda"),
+            (["meeting", "publish", "BVPB-2016-10-19", "--as", "clara"], "nothing new to publish"),
+            (
+                ["meeting", "new", "--board", "Board", "--date", "2016-10-19", "--time", "25:00", "--as", "clara"],
+                "time '25:00' is not HH:MM"
+            ),
+            (
+                [
+                    "series", "add", "X", "--title", "t", "--cadence", "6 months", "--first-due", "2016-01-01",
+                    "--workflow", "best-value-submission", "--as", "olivia",
+                ],
+                "cadence '6 months' is not an ISO 8601 duration"
+            ),
+            (["meeting", "exempt", "BVPB-2016-10-19", "BVP-2016-02", "--as", "clara"], "give --paragraph N"),
+        ] {
+            let outcome = try archive.run(arguments)
+            #expect(outcome.status != 0, "\(arguments) was accepted")
+            #expect(outcome.standardError.contains(phrase), "\(arguments): \(outcome.standardError)")
+        }
+        let edit = archive.directory.appendingPathComponent("bad.txt").path
+        try "The {ordnial} update".write(toFile: edit, atomically: true, encoding: .utf8)
+        let refused = try archive.run(
+            ["report", "edit", "BVP-2016-02", "--section", "background", "--file", edit, "--as", "olivia"])
+        #expect(refused.status == 1 && refused.standardError.contains("unknown placeholder {ordnial}"))
+        #expect(try archive.verify().status == 0)
+    }
+}

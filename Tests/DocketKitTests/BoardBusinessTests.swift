@@ -1,0 +1,307 @@
+import Archive
+import DocketKit
+import Foundation
+import Testing
+import Workflow
+
+/// Series, meetings and agendas on a real archive: numbering, publication, supplements,
+/// exemption, roles and tamper evidence.
+@Suite struct BoardBusinessTests {
+    let archive: TemporaryArchive
+    var docket: DocketArchive { archive.docket }
+
+    init() throws {
+        archive = try TemporaryArchive()
+        try docket.addUser("olivia", roles: [.officer])
+        try docket.addUser("mayor", roles: [.mayor])
+        try docket.addUser("clive", roles: [.clerk])
+        try docket.addSeries(
+            "bvp", title: "Best Value Plan updates", cadence: "P6M", firstDue: day("2015-09-30"),
+            workflow: "best-value-submission", service: "Corporate Strategy", as: "olivia")
+    }
+
+    func day(_ text: String) -> CalendarDate { CalendarDate(iso: text)! }
+
+    /// A submission taken to `response-received` (or only to `dispatched`).
+    func responded(_ title: String, series: String? = "bvp", dispatchedOn: String = "2016-09-20") throws -> String {
+        let reference = try docket.newSubmission(
+            workflow: "best-value-submission", title: title, series: series, service: "Corporate Strategy",
+            as: "olivia")
+        for (kind, text) in [
+            (DocumentKind.submission, "The update \(title)"), (.coverLetter, "Dear Secretary \(title)"),
+        ] {
+            try docket.addDocument(
+                to: reference, content: Array(text.utf8),
+                description: DocumentDescription(
+                    kind: kind, title: "\(kind.rawValue) \(title)", originalFileName: "\(kind.rawValue).txt"),
+                as: "olivia")
+        }
+        try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
+        try docket.fire("sign-off", on: reference, as: "mayor")
+        try docket.fire("dispatch", on: reference, as: "olivia", fields: ["dispatched-on": dispatchedOn])
+        try docket.addDocument(
+            to: reference, content: Array("Reply to \(title)".utf8),
+            description: DocumentDescription(
+                kind: .response, title: "Reply", originalFileName: "reply.txt",
+                creator: Party(person: nil, organisation: "Secretary of State’s Commissioners")),
+            as: "olivia")
+        try docket.fire("record-response", on: reference, as: "olivia", fields: ["received-on": "2016-10-07"])
+        return reference
+    }
+
+    func schedule(_ reference: String, for meeting: String) throws {
+        try docket.fire("schedule-for-board", on: reference, as: "clive", fields: ["meeting": meeting])
+    }
+
+    func board() throws -> String {
+        try docket.newMeeting(
+            board: "Best Value Programme Board", date: day("2016-10-19"), time: "18:30", venue: "Town Hall",
+            as: "clive")
+    }
+
+    @Test func seriesNumberTheirSubmissionsAndKnowWhatIsDue() throws {
+        let first = try responded("first")
+        archive.advance(days: 1)
+        let withdrawn = try docket.newSubmission(
+            workflow: "best-value-submission", title: "abandoned", series: "bvp", as: "olivia")
+        try docket.fire("withdraw", on: withdrawn, as: "olivia", comment: "Drafted in error")
+        archive.advance(days: 1)
+        let second = try docket.newSubmission(
+            workflow: "best-value-submission", title: "second", series: "bvp", as: "olivia")
+        let series = try docket.series("bvp")
+        #expect(series.members.map(\.reference) == [first, withdrawn, second])
+        #expect(series.members.map(\.number) == [1, nil, 2])
+        #expect(series.members[0].dispatchedOn == day("2016-09-20"))
+        #expect(series.members[0].due == day("2015-09-30"))
+        #expect(series.members[2].due == day("2016-03-30"))
+        // The second is not dispatched: it is the next due, and overdue on 20 September 2016.
+        #expect(series.nextDue.number == 2 && series.nextDue.date == day("2016-03-30"))
+        #expect(series.isOverdue)
+    }
+
+    @Test func seriesAreCheckedWhenSubmissionsJoinThem() throws {
+        #expect(throws: DocketError.self) {
+            try docket.newSubmission(workflow: "best-value-submission", title: "x", series: "nope", as: "olivia")
+        }
+        #expect(throws: DocketError.self) {
+            try docket.addSeries(
+                "BVP", title: "again", cadence: "P6M", firstDue: day("2016-01-01"), workflow: "best-value-submission",
+                as: "olivia")
+        }
+        #expect(throws: DocketError.self) {
+            try docket.addSeries(
+                "q", title: "bad", cadence: "six months", firstDue: day("2016-01-01"),
+                workflow: "best-value-submission",
+                as: "olivia")
+        }
+        #expect(throws: DocketError.self) {
+            try docket.addSeries(
+                "m", title: "mayor's", cadence: "P1Y", firstDue: day("2016-01-01"), workflow: "best-value-submission",
+                as: "mayor")
+        }
+        #expect(docket.seriesIDs() == ["bvp"])
+    }
+
+    @Test func anUnknownMeetingIsRefusedAndNothingIsRecorded() throws {
+        let reference = try responded("third")
+        let before = try docket.submission(reference).sequence
+        do {
+            try schedule(reference, for: "BVPB-2016-10-19")
+            Issue.record("scheduling for a meeting that does not exist was accepted")
+        } catch {
+            #expect("\(error)".contains("no meeting 'BVPB-2016-10-19'"), "\(error)")
+        }
+        #expect(try docket.submission(reference).sequence == before)
+        #expect(try docket.submission(reference).state == "response-received")
+    }
+
+    @Test func agendaNumbersFollowTheOrderUntilPublishedAndNeverChangeAfter() throws {
+        let meeting = try board()
+        #expect(meeting == "BVPB-2016-10-19")
+        let a = try responded("alpha")
+        let b = try responded("bravo")
+        try schedule(a, for: meeting)
+        try schedule(b, for: meeting)
+        var view = try docket.meeting(meeting)
+        #expect(
+            view.items.map(\.title).prefix(3) == [
+                "Apologies for absence", "Declarations of interest", "Minutes of the last meeting",
+            ])
+        #expect(view.items.compactMap(\.reference) == [a, b])
+        #expect(view.items.map(\.number) == [1, 2, 3, 4, 5])
+        #expect(view.reportDeadline == day("2016-10-10"))
+        #expect(view.publicationDeadline == day("2016-10-12"))
+
+        // Before publication the clerk's order sets the numbers.
+        try docket.orderAgenda(meeting, references: [b, a], as: "clive")
+        view = try docket.meeting(meeting)
+        #expect(
+            view.items.filter { $0.kind == .submission }.map { "\($0.number) \($0.reference!)" } == [
+                "4 \(b)", "5 \(a)",
+            ])
+
+        // Only a clerk (or admin) publishes.
+        #expect(throws: DocketError.self) { try docket.publishAgenda(meeting, as: "olivia") }
+        let published = try docket.publishAgenda(meeting, as: "clive")
+        #expect(published.count == 5)
+        #expect(throws: DocketError.self) { try docket.publishAgenda(meeting, as: "clive") }  // nothing new
+
+        // Re-ordering after publication changes the order of business, never the numbers.
+        try docket.orderAgenda(meeting, references: [a, b], as: "clive")
+        view = try docket.meeting(meeting)
+        let items = view.items.filter { $0.kind == .submission }
+        #expect(items.map(\.reference) == [a, b])
+        #expect(items.map(\.number) == [5, 4])
+        #expect(items.allSatisfy { $0.isPublished })
+
+        // A late item goes on a supplementary agenda with the next number.
+        let late = try responded("charlie")
+        try schedule(late, for: meeting)
+        view = try docket.meeting(meeting)
+        #expect(view.unpublishedCount == 1)
+        #expect(view.items.last?.number == 6 && view.items.last?.isPublished == false)
+        try docket.publishAgenda(meeting, as: "clive")
+        view = try docket.meeting(meeting)
+        let supplementary = try #require(view.items.first { $0.reference == late })
+        #expect(supplementary.number == 6 && supplementary.supplement == 1)
+        #expect(view.publications == 2)
+
+        // Deferred after publication: keeps its number, marked withdrawn.
+        try docket.fire("defer", on: a, as: "clive", comment: "Next meeting")
+        view = try docket.meeting(meeting)
+        let deferred = try #require(view.items.first { $0.reference == a })
+        #expect(deferred.number == 5 && deferred.isWithdrawn)
+        #expect(view.items.first { $0.reference == b }?.number == 4)
+
+        // Publishing archived each item's report, HTML and DOCX.
+        let reports = try docket.submission(b).documents.filter { $0.kind == .boardReport }
+        #expect(reports.map(\.originalFileName).sorted() == ["board-report-\(b).docx", "board-report-\(b).html"])
+        #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
+    }
+
+    @Test func exemptItemsNeedAParagraphOfScheduleTwelveA() throws {
+        let meeting = try board()
+        let reference = try responded("confidential")
+        try schedule(reference, for: meeting)
+        #expect(throws: DocketError.self) {
+            try docket.setExempt(meeting, reference: reference, paragraph: 8, as: "clive")
+        }
+        #expect(throws: DocketError.self) {
+            try docket.setExempt(meeting, reference: "NOPE-1", paragraph: 3, as: "clive")
+        }
+        #expect(throws: DocketError.self) {
+            try docket.setExempt(meeting, reference: reference, paragraph: 3, as: "olivia")
+        }
+        try docket.setExempt(meeting, reference: reference, paragraph: 3, as: "clive")
+        #expect(try docket.meeting(meeting).items.first { $0.reference == reference }?.exemptParagraph == 3)
+
+        let publicPack = try docket.meetingPack(meeting, public: true).map(\.path)
+        let fullPack = try docket.meetingPack(meeting, public: false).map(\.path)
+        #expect(publicPack == ["00-agenda.html", "00-agenda.docx"])
+        #expect(fullPack.contains("04-\(reference)/report.docx"))
+        #expect(fullPack.contains { $0.hasPrefix("04-\(reference)/annex-A-1-") })
+        #expect(fullPack.contains { $0.hasPrefix("04-\(reference)/annex-B-1-reply") })
+        // The public agenda says what was left out and why.
+        let agenda = try docket.agenda(meeting, public: true)
+        #expect(agenda.blocks.contains(.notice(DocketArchive.exemptNotice(3))))
+        #expect(
+            agenda.blocks.contains { if case .notice(let text) = $0 { text.hasPrefix("Public pack") } else { false } })
+
+        try docket.setExempt(meeting, reference: reference, paragraph: nil, as: "clive")
+        #expect(try docket.meetingPack(meeting, public: true).map(\.path) == fullPack)
+    }
+
+    @Test func reportSectionsAreEditedWithCheckedPlaceholdersAndVersioned() throws {
+        let meeting = try board()
+        let reference = try responded("third")
+        try schedule(reference, for: meeting)
+        #expect(throws: DocketError.self) {
+            try docket.editReportSection(reference, section: .background, text: "The {ordnial} update.", as: "olivia")
+        }
+        #expect(throws: DocketError.self) {
+            try docket.editReportSection(reference, section: .background, text: "Unclosed {ordinal", as: "olivia")
+        }
+        #expect(throws: DocketError.self) {
+            try docket.editReportSection(reference, section: .background, text: "Mayor's text", as: "mayor")
+        }
+        try docket.editReportSection(
+            reference, section: .background, text: "Sent {dispatched-when}, the {ordinal} update.\n\nSecond {{para}}.",
+            as: "olivia")
+        let report = try docket.boardReport(reference)
+        #expect(report.blocks.contains(.paragraph(number: "3.1", text: "Sent last month, the first update.")))
+        #expect(report.blocks.contains(.paragraph(number: "3.2", text: "Second {para}.")))
+        #expect(try docket.reportSections(reference).first { $0.section == .background }?.source == .submission)
+        #expect(try docket.reportSections(reference).first { $0.section == .legal }?.source == .template)
+
+        try docket.publishAgenda(meeting, as: "clive")
+        let first = try docket.submission(reference).documents.filter { $0.kind == .boardReport }
+        #expect(first.count == 2)
+        // Archiving again unchanged adds nothing; after an edit it adds a new version of each.
+        try docket.archiveBoardReport(reference, as: "olivia")
+        #expect(try docket.submission(reference).documents.filter { $0.kind == .boardReport }.count == 2)
+        archive.advance(days: 1)
+        try docket.editReportSection(reference, section: .finance, text: "Within budget.", as: "olivia")
+        try docket.archiveBoardReport(reference, as: "olivia")
+        let all = try docket.submission(reference).documents.filter { $0.kind == .boardReport }
+        #expect(all.count == 4)
+        for document in all.suffix(2) {
+            let earlier = try #require(first.first { $0.originalFileName == document.originalFileName })
+            #expect(document.relations == [Relation(kind: .versionOf, target: earlier.sha256)])
+        }
+    }
+
+    @Test func aTamperedMeetingLogIsFoundByVerify() throws {
+        let meeting = try board()
+        try docket.orderAgenda(meeting, references: [], as: "clive")
+        let file = "\(archive.path)/meetings/\(meeting)/000001.xml"
+        chmod(file, 0o644)
+        var text = try String(contentsOfFile: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "<date>2016-10-19</date>", with: "<date>2016-10-26</date>")
+        #expect(text.contains("2016-10-26"))
+        try text.write(toFile: file, atomically: false, encoding: .utf8)
+        let problems = try docket.verify().filter { $0.severity == .problem }
+        #expect(
+            problems.contains { $0.path == "meetings/\(meeting)/000002.xml" && $0.message.contains("hash chain") },
+            "\(problems.map { "\($0.path): \($0.message)" })")
+        #expect(throws: DocketError.self) { try docket.meeting(meeting) }
+    }
+
+    @Test func twoClerksRacingOnOneAgendaNeverFork() throws {
+        let meeting = try board()
+        let reference = try responded("race")
+        try schedule(reference, for: meeting)
+        let second = try archive.reopen()
+        // Both read the log at the same length; only one entry 000002 can exist.
+        let results = [docket, second].map { writer in
+            Result { () throws(DocketError) in
+                try writer.setExempt(meeting, reference: reference, paragraph: 1, as: "clive")
+            }
+        }
+        #expect(results.filter { if case .success = $0 { true } else { false } }.count >= 1)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: "\(archive.path)/meetings/\(meeting)")
+            .filter { !$0.hasPrefix(".") }.sorted()
+        #expect(entries == (1...entries.count).map { String(format: "%06d.xml", $0) })
+        #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
+    }
+
+    @Test func dueListsDeadlinesInWorkingDaysAndTheCalendarCarriesThem() throws {
+        let meeting = try board()
+        let reference = try responded("due")
+        try schedule(reference, for: meeting)
+        let due = try docket.due()
+        let report = try #require(due.first { $0.kind == .report && $0.subject == reference })
+        #expect(report.date == day("2016-10-10"))
+        #expect(!report.isOverdue)
+        let publication = try #require(due.first { $0.kind == .publication })
+        #expect(publication.date == day("2016-10-12") && publication.who == ["clerk"])
+        #expect(due.contains { $0.kind == .series && $0.subject == "bvp" })
+        #expect(try docket.due(within: 5).allSatisfy { $0.isOverdue || $0.date <= day("2016-09-25") })
+
+        let feed = String(decoding: try docket.calendarFeed(), as: UTF8.self)
+        #expect(feed.hasPrefix("BEGIN:VCALENDAR\r\n"))
+        #expect(feed.contains("UID:meeting-\(meeting)@docket\r\n"))
+        #expect(feed.contains("DTSTART:20161019T173000Z\r\n"))  // 18:30 in London is 17:30 UTC in October
+        #expect(feed.contains("DTSTART;VALUE=DATE:20161010\r\n"))
+        #expect(feed.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 75 })
+    }
+}
