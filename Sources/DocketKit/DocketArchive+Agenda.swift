@@ -146,7 +146,7 @@ extension DocketArchive {
     }
 
     /// Lower-case letters, digits, `-` and `.`, for names inside a pack.
-    static func safeFileName(_ name: String) -> String {
+    public static func safeFileName(_ name: String) -> String {
         var result = ""
         for scalar in name.lowercased().unicodeScalars {
             if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "." || scalar == "-" {

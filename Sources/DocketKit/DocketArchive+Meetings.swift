@@ -144,22 +144,35 @@ extension DocketArchive {
     }
 
     /// Publishes the agenda, or a supplementary agenda for items scheduled since: their numbers
-    /// are fixed from now on. Each newly published submission item's report is then archived
-    /// as a `board-report` document of its submission (HTML and DOCX).
+    /// are fixed from now on. Each published submission item's report is then archived as a
+    /// `board-report` document of its submission (HTML and DOCX).
     ///
-    /// - Returns: the items this publication numbered.
+    /// The publication is recorded first and the reports archived after, so a publication
+    /// interrupted between the two is finished by publishing again: with nothing new to
+    /// number, publishing archives each published item's report that is not archived as it
+    /// stands (missing, or changed since), and refuses only when there is nothing to do.
+    ///
+    /// - Returns: the items this publication numbered (empty when it only archived reports).
     @discardableResult
     public func publishAgenda(_ id: String, as user: String) throws(DocketError) -> [AgendaItem] {
         let grant = try require(Self.meetingRoles, of: user, to: "publish an agenda")
         let view = try meeting(id)
+        let stamp = ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser)
         let fresh = view.items.filter { !$0.isPublished }
         guard !fresh.isEmpty else {
-            throw .invalidInput("nothing new to publish on \(id): every item already has its number")
+            var added = 0
+            for item in view.items where item.kind == .submission && !item.isWithdrawn {
+                if let reference = item.reference { added += try archiveBoardReport(reference, stamp: stamp) }
+            }
+            guard added > 0 else {
+                throw .invalidInput(
+                    "nothing new to publish on \(id): every item has its number and its report is archived")
+            }
+            return []
         }
         let published = fresh.map { PublishedAgendaItem(number: $0.number, reference: $0.reference, title: $0.title) }
         try appendBoard(
             .meeting, id, .agendaPublished(supplement: view.publications, items: published), user: user, grant: grant)
-        let stamp = ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser)
         for item in fresh where item.kind == .submission {
             if let reference = item.reference { try archiveBoardReport(reference, stamp: stamp) }
         }

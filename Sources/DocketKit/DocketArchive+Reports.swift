@@ -309,9 +309,13 @@ extension DocketArchive {
 
     /// Archives the report (HTML and DOCX) as `board-report` documents of its submission: a
     /// report that differs from the last one archived in that format is a new version of it.
-    func archiveBoardReport(_ reference: String, stamp: ActorStamp) throws(DocketError) {
+    ///
+    /// - Returns: how many documents were added (0 when the archived reports are current).
+    @discardableResult
+    func archiveBoardReport(_ reference: String, stamp: ActorStamp) throws(DocketError) -> Int {
         let facts = try reportFacts(reference)
         let existing = try submission(reference).documents.filter { $0.kind == .boardReport }
+        var added = 0
         for format in ReportFormat.allCases {
             let bytes = try renderBoardReport(reference, format: format)
             let sha = ArchiveStore.sha256(bytes)
@@ -330,7 +334,9 @@ extension DocketArchive {
                     addressees: [Party(person: nil, organisation: facts.board)], direction: .internal,
                     relations: previous.map { [Relation(kind: .versionOf, target: $0.sha256)] } ?? []),
                 stamp: stamp)
+            added += 1
         }
+        return added
     }
 
     /// Archives the report now (e.g. after sections changed on a published agenda).

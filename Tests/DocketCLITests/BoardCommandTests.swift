@@ -177,4 +177,64 @@ import Testing
         #expect(refused.status == 1 && refused.standardError.contains("unknown placeholder {ordnial}"))
         #expect(try archive.verify().status == 0)
     }
+
+    struct ShownMeeting: Decodable {
+        struct Item: Decodable {
+            var number: Int
+            var published: Bool
+            var reference: String?
+        }
+        var publications: Int
+        var items: [Item]
+    }
+
+    /// `meeting publish` killed at seeded random moments on copies of one archive, then run
+    /// again: the agenda is published once with the same numbers, each report archived once
+    /// per format, and `verify` finds nothing wrong.
+    @Test func aPublicationKilledPartWayIsFinishedByPublishingAgain() throws {
+        let archive = try demo("board-kill")
+        defer { archive.remove() }
+        try archive.ok(
+            "meeting", "new", "--board", "Best Value Programme Board", "--date", "2016-11-16", "--as", "clara")
+        try archive.ok("submission", "fire", "BVP-2016-02", "defer", "--comment", "Moved to November", "--as", "clara")
+        try archive.ok(
+            "submission", "fire", "BVP-2016-02", "schedule-for-board", "--field", "meeting=BVPB-2016-11-16", "--as",
+            "clara")
+        let reportsBefore = try archive.show("BVP-2016-02").documents.filter { $0.kind == "board-report" }.count
+        #expect(reportsBefore == 2)
+
+        var random = SeededGenerator(seed: 0x5EED_B0A2)
+        var kills = 0
+        var killedAfterPublishing = 0
+        for trial in 0..<6 {
+            let copy = try archive.copy(as: "trial-\(trial)")
+            let running = try copy.start(["meeting", "publish", "BVPB-2016-11-16", "--as", "clara"])
+            usleep(UInt32.random(in: 1_000...200_000, using: &random))
+            running.kill()
+            if running.wait().wasKilled { kills += 1 }
+            let interrupted = try copy.run(["meeting", "show", "BVPB-2016-11-16", "--json"])
+            if try JSONDecoder().decode(ShownMeeting.self, from: Data(interrupted.standardOutput.utf8)).publications
+                == 1
+            {
+                killedAfterPublishing += 1
+            }
+            let again = try copy.run(["meeting", "publish", "BVPB-2016-11-16", "--as", "clara"])
+            #expect(
+                again.status == 0 || again.standardError.contains("nothing new to publish"),
+                "trial \(trial): \(again.standardError)")
+            let shown = try copy.run(["meeting", "show", "BVPB-2016-11-16", "--json"])
+            let meeting = try JSONDecoder().decode(ShownMeeting.self, from: Data(shown.standardOutput.utf8))
+            #expect(meeting.publications == 1, "trial \(trial)")
+            #expect(meeting.items.map(\.number) == [1, 2, 3, 4] && meeting.items.allSatisfy { $0.published })
+            #expect(meeting.items.last?.reference == "BVP-2016-02")
+            let reports = try copy.show("BVP-2016-02").documents.filter { $0.kind == "board-report" }
+            #expect(reports.count == reportsBefore + 2, "trial \(trial): \(reports.count) board reports")
+            let verify = try copy.verify()
+            #expect(verify.status == 0, "trial \(trial): \(verify.standardOutput)")
+        }
+        print(
+            "publication killed \(kills) time(s) of 6 before it was run again, "
+                + "\(killedAfterPublishing) after the agenda was recorded")
+        #expect(kills > 0, "no kill landed: publishing finished too fast to test interruption")
+    }
 }

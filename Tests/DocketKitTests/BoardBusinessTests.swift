@@ -304,4 +304,40 @@ import Workflow
         #expect(feed.contains("DTSTART;VALUE=DATE:20161010\r\n"))
         #expect(feed.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 75 })
     }
+
+    @Test func idsThatClimbOutOfTheArchiveAreRefusedAndNothingIsWritten() throws {
+        let outside = URL(fileURLWithPath: archive.path).deletingLastPathComponent().path
+        let before = try FileManager.default.contentsOfDirectory(atPath: outside)
+        for id in ["../escape", "..", "a/b", "/etc", ".hidden", ""] {
+            #expect(throws: DocketError.self, "meeting \(id)") { try docket.meeting(id) }
+            #expect(throws: DocketError.self, "series \(id)") { try docket.series(id) }
+            #expect(throws: DocketError.self, "series add \(id)") {
+                try docket.addSeries(
+                    id, title: "t", cadence: "P1M", firstDue: day("2016-01-01"), workflow: "best-value-submission",
+                    as: "olivia")
+            }
+            #expect(throws: DocketError.self, "report edit \(id)") {
+                try docket.editReportSection(id, section: .background, text: "x", as: "olivia")
+            }
+            #expect(throws: DocketError.self, "agenda \(id)") { try docket.meetingPack(id, public: true) }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside) == before)
+        #expect(DocketArchive.safeFileName("../../etc/passwd") == "etc-passwd")
+        #expect(DocketArchive.safeFileName("..") == "document")
+    }
+
+    @Test func aBoardLogWithADoctypeIsRefusedNotExpanded() throws {
+        let meeting = try board()
+        let file = "\(archive.path)/meetings/\(meeting)/000002.xml"
+        let hostile = """
+            <?xml version="1.0"?>
+            <!DOCTYPE entry [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+            <entry xmlns="urn:docket:board:1" format="1"><log kind="meeting" id="\(meeting)"/>&x;</entry>
+            """
+        try hostile.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(throws: DocketError.self) { try docket.meeting(meeting) }
+        let problems = try docket.verify().filter { $0.severity == .problem }
+        #expect(problems.contains { $0.path == "meetings/\(meeting)/000002.xml" }, "\(problems)")
+        #expect(!problems.contains { $0.message.contains("root:") })
+    }
 }
