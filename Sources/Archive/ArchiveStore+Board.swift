@@ -30,8 +30,8 @@ extension ArchiveStore {
         guard let boardSchema else {
             throw .damaged(
                 path: "\(root)/\(Self.boardSchemaFile)",
-                reason: "missing: this archive predates series and meetings; open it once with the docket "
-                    + "command, which adds the schema from its distribution")
+                reason: "missing: this archive predates series and meetings; run 'docket init --upgrade' to add "
+                    + "the schema from Docket's distribution")
         }
         return boardSchema
     }

@@ -7,7 +7,17 @@ import Workflow
 public struct PackFile: Sendable {
     /// The path inside the ZIP, e.g. `04-BVP-2016-03/annex-A-1-cover-letter.txt`.
     public var path: String
-    public var bytes: [UInt8]
+    /// Rendered bytes (agenda, reports) or an archived document's file.
+    public var source: ZIPWriter.Entry.Source
+    /// Its SHA-256 (checked against the record for archived documents).
+    public var sha256: String
+}
+
+/// What `meetingPack` wrote.
+public struct PackSummary: Sendable {
+    public var files: [PackFile]
+    /// Items whose papers a public pack left out: exempt, or not on a published agenda yet.
+    public var leftOut: [AgendaItem]
 }
 
 /// Something due, for `docket due` and the calendar.
@@ -31,8 +41,12 @@ public struct DueItem: Sendable {
     /// The roles (or role holders) who must act.
     public var who: [String]
     public var isOverdue: Bool
-    /// Working days left (negative: overdue by).
+    /// Working days left (negative: overdue by; 0 when due today, or overdue since a
+    /// working day that is the last one before today).
     public var workingDaysLeft: Int
+    /// Whether the date lies outside the years the bank holiday list covers (counted as if
+    /// every weekday were a working day).
+    public var beyondHolidayList: Bool
 }
 
 extension DocketArchive {
@@ -55,20 +69,26 @@ extension DocketArchive {
                     "Public pack: the reports and annexes of items marked exempt are not included, under "
                         + "Schedule 12A to the Local Government Act 1972."))
         }
-        var currentSupplement: Int? = 0
+        var heading: String?
         for item in meeting.items {
-            if item.supplement != currentSupplement, let supplement = item.supplement, supplement > 0 {
-                blocks.append(.heading(number: nil, text: "Supplementary agenda \(supplement)", level: 1))
-            } else if item.supplement == nil, currentSupplement != nil, meeting.publications > 0 {
-                blocks.append(.heading(number: nil, text: "Not yet published", level: 1))
+            let group =
+                switch item.supplement {
+                case nil where meeting.publications > 0: "Not yet published"
+                case let supplement? where supplement > 0: "Supplementary agenda \(supplement)"
+                default: ""
+                }
+            if group != (heading ?? "") {
+                if !group.isEmpty { blocks.append(.heading(number: nil, text: group, level: 1)) }
+                heading = group
             }
-            currentSupplement = item.supplement
             blocks.append(.heading(number: "\(item.number)", text: item.title, level: 2))
             if let service = item.service { blocks.append(.paragraph(number: nil, text: "Lead: \(service)")) }
             if let reference = item.reference {
                 blocks.append(.paragraph(number: nil, text: "Reference: \(reference)"))
                 if item.isWithdrawn {
                     blocks.append(.notice("Withdrawn from this meeting."))
+                } else if isPublic && item.exemptParagraph != nil {
+                    // Not even the annexes' titles: they can say what the exempt matter is.
                 } else if let facts = try? reportFacts(reference), !facts.annexes.isEmpty {
                     blocks.append(.bulletList(facts.annexes.map { "Annex \($0.letter): \($0.title)" }))
                 }
@@ -91,58 +111,73 @@ extension DocketArchive {
     }
 
     /// The files of a meeting's pack, in agenda order: the agenda, then for each submission
-    /// item its report and its annexes' documents. A public pack leaves out exempt items'
-    /// papers. File names start with the item number, so a sorted listing is agenda order.
-    public func meetingPack(_ id: String, public isPublic: Bool) throws(DocketError) -> [PackFile] {
+    /// item its report and its annexes' documents. A public pack holds only items on a
+    /// published agenda that are not exempt. File names start with the item number, so a
+    /// sorted listing is agenda order. Archived documents are checked against their SHA-256.
+    public func meetingPack(_ id: String, public isPublic: Bool) throws(DocketError) -> PackSummary {
         let meeting = try meeting(id)
         var files: [PackFile] = []
-        for format in ReportFormat.allCases {
-            files.append(
-                PackFile(
-                    path: "00-agenda.\(format.fileExtension)",
-                    bytes: try renderAgenda(id, format: format, public: isPublic)))
+        var leftOut: [AgendaItem] = []
+        func rendered(_ path: String, _ bytes: [UInt8]) {
+            files.append(PackFile(path: path, source: .bytes(bytes), sha256: ArchiveStore.sha256(bytes)))
         }
+        for format in ReportFormat.allCases {
+            rendered("00-agenda.\(format.fileExtension)", try renderAgenda(id, format: format, public: isPublic))
+        }
+        let width = max(2, String(meeting.items.map(\.number).max() ?? 0).count)
         for item in meeting.items where item.kind == .submission && !item.isWithdrawn {
             guard let reference = item.reference else { continue }
-            if isPublic && item.exemptParagraph != nil { continue }
-            let folder = "\(Self.twoDigits(item.number))-\(reference)"
+            if isPublic && (item.exemptParagraph != nil || !item.isPublished) {
+                leftOut.append(item)
+                continue
+            }
+            let number = String(item.number)
+            let folder = String(repeating: "0", count: max(0, width - number.count)) + number + "-\(reference)"
             for format in ReportFormat.allCases {
-                files.append(
-                    PackFile(
-                        path: "\(folder)/report.\(format.fileExtension)",
-                        bytes: try renderBoardReport(reference, format: format)))
+                rendered("\(folder)/report.\(format.fileExtension)", try renderBoardReport(reference, format: format))
             }
             for annex in try reportFacts(reference).annexes {
                 for (index, document) in annex.documents.enumerated() {
                     let stored = try self.document(reference, sha256: document.sha256)
-                    let bytes = try archive { () throws(ArchiveError) in try DurableFile.read(stored.path) }
+                    let actual = try Self.fileSHA256(stored.path)
+                    guard actual == document.sha256 else {
+                        throw .archive(
+                            .damaged(
+                                path: stored.path,
+                                reason: "its SHA-256 is \(actual), not \(document.sha256) as recorded"))
+                    }
                     let name = Self.safeFileName(document.originalFileName)
-                    files.append(PackFile(path: "\(folder)/annex-\(annex.letter)-\(index + 1)-\(name)", bytes: bytes))
+                    files.append(
+                        PackFile(
+                            path: "\(folder)/annex-\(annex.letter)-\(index + 1)-\(name)", source: .file(stored.path),
+                            sha256: actual))
                 }
             }
         }
-        return files
+        return PackSummary(files: files, leftOut: leftOut)
     }
 
-    /// The pack as a ZIP, with a `contents.txt` listing every file and its SHA-256.
-    public func meetingPackZIP(_ id: String, public isPublic: Bool) throws(DocketError) -> [UInt8] {
+    /// Writes the pack as a ZIP at `path` (built beside it, renamed in when complete), with a
+    /// `contents.txt` listing every file and its SHA-256. Documents are streamed from the
+    /// archive, never held whole in memory.
+    @discardableResult
+    public func writeMeetingPack(_ id: String, public isPublic: Bool, to path: String) throws(DocketError)
+        -> PackSummary
+    {
         let meeting = try meeting(id)
-        let files = try meetingPack(id, public: isPublic)
+        let pack = try meetingPack(id, public: isPublic)
         var listing = "\(meeting.definition.board), \(Wording.longDate(meeting.definition.date))"
-        listing += isPublic ? " (public pack: exempt papers left out)\n" : " (full pack)\n"
-        for file in files { listing += "\(ArchiveStore.sha256(file.bytes))  \(file.path)\n" }
+        listing += isPublic ? " (public pack: exempt and unpublished papers left out)\n" : " (full pack)\n"
+        for file in pack.files { listing += "\(file.sha256)  \(file.path)\n" }
         let entries =
             [ZIPWriter.Entry(path: "contents.txt", bytes: Array(listing.utf8))]
-            + files.map { ZIPWriter.Entry(path: $0.path, bytes: $0.bytes) }
+            + pack.files.map { ZIPWriter.Entry(path: $0.path, source: $0.source) }
         do {
-            return try ZIPWriter.write(entries, modified: meeting.created)
+            try ZIPWriter.write(entries, modified: meeting.created, to: path)
         } catch {
-            throw .invalidInput("the pack could not be written: \(error)")
+            throw .invalidInput("the pack could not be written to \(path): \(error)")
         }
-    }
-
-    static func twoDigits(_ number: Int) -> String {
-        number < 10 ? "0\(number)" : "\(number)"
+        return pack
     }
 
     /// Lower-case letters, digits, `-` and `.`, for names inside a pack.
@@ -164,6 +199,9 @@ extension DocketArchive {
     /// What is due or overdue: submissions' state deadlines, series' next updates, reports
     /// for meetings and agenda publication. With `within`, only what falls due in that many
     /// calendar days (and everything overdue).
+    ///
+    /// State deadlines come from the index (one query, not a replay of every submission);
+    /// without a usable index, from reading every submission.
     public func due(within days: Int? = nil) throws(DocketError) -> [DueItem] {
         let today = calendar.today(now())
         var items: [DueItem] = []
@@ -171,14 +209,31 @@ extension DocketArchive {
             items.append(
                 DueItem(
                     kind: kind, date: date, subject: subject, what: what, who: who, isOverdue: today > date,
-                    workingDaysLeft: calendar.workingDays(from: today, to: date)))
+                    workingDaysLeft: calendar.workingDays(from: today, to: date),
+                    beyondHolidayList: calendar.coveredYears != nil && !calendar.covers(date)))
         }
-        var views: [SubmissionView] = []
-        for reference in store.submissionReferences() { views.append(try submission(reference)) }
-        for view in views where !view.isFinal {
-            guard let deadline = view.deadline else { continue }
-            let roles = Set(view.workflow.state(view.state)?.transitions.flatMap { $0.roles.map(\.rawValue) } ?? [])
-            add(.state, deadline, view.record.reference, "\(view.state): \(view.record.title)", roles.sorted())
+        var rolesByState: [String: [String]] = [:]
+        func roles(_ workflow: String, _ state: String) -> [String] {
+            let key = "\(workflow)/\(state)"
+            if let known = rolesByState[key] { return known }
+            let definition = try? self.workflow(named: workflow).definition
+            let found = Set(definition?.state(state)?.transitions.flatMap { $0.roles.map(\.rawValue) } ?? []).sorted()
+            rolesByState[key] = found
+            return found
+        }
+        if let open = try? index().openDeadlines() {
+            for entry in open {
+                guard let date = CalendarDate(iso: entry.deadline) else { continue }
+                add(.state, date, entry.reference, "\(entry.state): \(entry.title)", roles(entry.workflow, entry.state))
+            }
+        } else {
+            for reference in store.submissionReferences() {
+                let view = try submission(reference)
+                guard !view.isFinal, let deadline = view.deadline else { continue }
+                add(
+                    .state, deadline, reference, "\(view.state): \(view.record.title)",
+                    roles(view.record.workflowName, view.state))
+            }
         }
         for id in seriesIDs() {
             let series = try series(id)
@@ -196,14 +251,13 @@ extension DocketArchive {
             }
             for item in meeting.items where item.kind == .submission && !item.isWithdrawn {
                 guard let reference = item.reference,
-                    let view = views.first(where: { $0.record.reference == reference }),
-                    !view.documents.contains(where: { $0.kind == .boardReport })
+                    !Self.hasArchivedReport(try submission(reference), for: id)
                 else { continue }
                 add(.report, meeting.reportDeadline, reference, "report for \(board)", ["officer"])
             }
         }
         if let days {
-            let horizon = CalendarDate(year: today.year, month: today.month, day: today.day)!.adding(days: days)
+            let horizon = today.adding(days: days)
             items = items.filter { $0.isOverdue || $0.date <= horizon }
         }
         return items.sorted { ($0.date, $0.subject) < ($1.date, $1.subject) }

@@ -18,14 +18,21 @@ extension DocketArchive {
 
     /// Appends one record to a log as `grant`'s act, after reading the log afresh so that the
     /// chain links to what is on disk now (a racing writer gets a conflict, never a fork).
+    ///
+    /// - Parameter expectedLength: refuse unless the log still has this many entries (the
+    ///   length the caller's decision was based on): two clerks acting on the same agenda at
+    ///   once never both succeed with numbers computed from the same state.
     @discardableResult
     func appendBoard(
         _ kind: BoardLogKind, _ id: String, _ record: BoardRecord, user: String, grant: Actor.Grant,
-        expectingNew: Bool = false
+        expectingNew: Bool = false, expectedLength: Int? = nil
     ) throws(DocketError) -> BoardEntry {
         let existing = try boardLog(kind, id)
         if expectingNew, !existing.isEmpty {
             throw .invalidInput("\(kind.rawValue) '\(id)' already exists")
+        }
+        if let expectedLength, existing.count != expectedLength {
+            throw .boardLogChanged(kind: kind.rawValue, id: id, expected: expectedLength, actual: existing.count)
         }
         let entry = BoardEntry(
             kind: kind, logID: id, sequence: existing.count + 1, time: now(),

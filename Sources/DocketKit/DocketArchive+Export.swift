@@ -395,31 +395,15 @@ extension DocketArchive {
     static func copyHashing(_ source: String, to destination: String) throws(DocketError) -> (
         sha256: String, bytes: Int
     ) {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else {
-            throw .archive(.io(path: source, operation: "open", reason: String(cString: strerror(errno))))
-        }
-        defer { close(input) }
         let output = try createBagFile(destination)
         var closed = false
         defer { if !closed { close(output) } }
         var hasher = SHA256()
         var total = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .archive(.io(path: source, operation: "read", reason: String(cString: strerror(errno))))
-            }
-            if count == 0 { break }
-            let failure = buffer.withUnsafeBytes { raw in
-                let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
-                hasher.update(bufferPointer: chunk)
-                return writeAll(chunk, to: output)
-            }
-            if let failure { throw .bagNotWritten(path: destination, reason: failure) }
-            total += count
+        try forEachChunk(of: source) { chunk throws(DocketError) in
+            hasher.update(bufferPointer: chunk)
+            if let failure = writeAll(chunk, to: output) { throw .bagNotWritten(path: destination, reason: failure) }
+            total += chunk.count
         }
         guard fsync(output) == 0 else {
             throw .bagNotWritten(path: destination, reason: "fsync: \(String(cString: strerror(errno)))")
@@ -429,6 +413,42 @@ extension DocketArchive {
             throw .bagNotWritten(path: destination, reason: "close: \(String(cString: strerror(errno)))")
         }
         return (hexadecimal(hasher.finalize()), total)
+    }
+
+    /// The SHA-256 of a file, read in 1 MiB chunks.
+    static func fileSHA256(_ path: String) throws(DocketError) -> String {
+        var hasher = SHA256()
+        try forEachChunk(of: path) { chunk throws(DocketError) in hasher.update(bufferPointer: chunk) }
+        return hexadecimal(hasher.finalize())
+    }
+
+    /// Reads a file in 1 MiB chunks, handing each to `body`.
+    static func forEachChunk(
+        of path: String, _ body: (UnsafeRawBufferPointer) throws(DocketError) -> Void
+    ) throws(DocketError) {
+        let input = open(path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else {
+            throw .archive(.io(path: path, operation: "open", reason: String(cString: strerror(errno))))
+        }
+        defer { close(input) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .archive(.io(path: path, operation: "read", reason: String(cString: strerror(errno))))
+            }
+            if count == 0 { break }
+            var failure: DocketError?
+            buffer.withUnsafeBytes { raw in
+                do throws(DocketError) {
+                    try body(UnsafeRawBufferPointer(rebasing: raw[0..<count]))
+                } catch {
+                    failure = error
+                }
+            }
+            if let failure { throw failure }
+        }
     }
 
     /// Writes a new file of the bag and fsyncs it.

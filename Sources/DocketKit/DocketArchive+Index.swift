@@ -308,7 +308,8 @@ extension DocketArchive {
             service: view.record.service, workflow: view.record.workflowName, state: view.state,
             isFinal: view.isFinal, sequence: view.sequence, created: view.record.created,
             lastActivity: view.events.last?.time ?? view.record.created, deadline: view.deadline?.description,
-            imported: events.contains { $0.name == WorkflowEngine.importEvent }, fingerprint: fingerprint,
+            imported: events.contains { $0.name == WorkflowEngine.importEvent },
+            meeting: Self.scheduling(of: view)?.meeting, fingerprint: fingerprint,
             events: events, documents: documents)
     }
 

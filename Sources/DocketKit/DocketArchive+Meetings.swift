@@ -42,6 +42,9 @@ public struct MeetingView: Sendable {
     public var publicationDeadline: CalendarDate
     public var created: Date
     public var createdBy: String
+    /// How many entries its log had when this view was read: pass it back as
+    /// `expectedLogLength` so that a change made meanwhile by someone else is refused.
+    public var logLength: Int
 }
 
 extension DocketArchive {
@@ -109,9 +112,12 @@ extension DocketArchive {
 
     /// Sets the order in which the submission items are taken. Before publication the numbers
     /// follow the order; after it, numbers stay as published and only the order changes.
-    public func orderAgenda(_ id: String, references: [String], as user: String) throws(DocketError) {
+    public func orderAgenda(
+        _ id: String, references: [String], as user: String, expectedLogLength: Int? = nil
+    ) throws(DocketError) {
         let grant = try require(Self.meetingRoles, of: user, to: "order an agenda")
         let view = try meeting(id)
+        try Self.requireUnchanged(view, expectedLogLength)
         let onAgenda = Set(view.items.compactMap(\.reference))
         guard Set(references).count == references.count else {
             throw .invalidInput("a reference appears twice in the order")
@@ -121,13 +127,17 @@ extension DocketArchive {
                 "\(reference) is not on the agenda of \(id) (on it: "
                     + (onAgenda.isEmpty ? "no submissions" : onAgenda.sorted().joined(separator: ", ")) + ")")
         }
-        try appendBoard(.meeting, id, .agendaOrder(references), user: user, grant: grant)
+        try appendBoard(
+            .meeting, id, .agendaOrder(references), user: user, grant: grant, expectedLength: view.logLength)
     }
 
     /// Marks an item exempt under a paragraph of Schedule 12A (1–7), or open again (nil).
-    public func setExempt(_ id: String, reference: String, paragraph: Int?, as user: String) throws(DocketError) {
+    public func setExempt(
+        _ id: String, reference: String, paragraph: Int?, as user: String, expectedLogLength: Int? = nil
+    ) throws(DocketError) {
         let grant = try require(Self.meetingRoles, of: user, to: "mark agenda items exempt")
         let view = try meeting(id)
+        try Self.requireUnchanged(view, expectedLogLength)
         guard view.items.contains(where: { $0.reference == reference }) else {
             throw .invalidInput("\(reference) is not on the agenda of \(id)")
         }
@@ -154,36 +164,51 @@ extension DocketArchive {
     ///
     /// - Returns: the items this publication numbered (empty when it only archived reports).
     @discardableResult
-    public func publishAgenda(_ id: String, as user: String) throws(DocketError) -> [AgendaItem] {
+    public func publishAgenda(_ id: String, as user: String, expectedLogLength: Int? = nil) throws(DocketError)
+        -> [AgendaItem]
+    {
         let grant = try require(Self.meetingRoles, of: user, to: "publish an agenda")
         let view = try meeting(id)
+        try Self.requireUnchanged(view, expectedLogLength)
         let stamp = ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser)
         let fresh = view.items.filter { !$0.isPublished }
-        guard !fresh.isEmpty else {
-            var added = 0
-            for item in view.items where item.kind == .submission && !item.isWithdrawn {
-                if let reference = item.reference { added += try archiveBoardReport(reference, stamp: stamp) }
+        if !fresh.isEmpty {
+            let published = fresh.map {
+                PublishedAgendaItem(number: $0.number, reference: $0.reference, title: $0.title)
             }
-            guard added > 0 else {
-                throw .invalidInput(
-                    "nothing new to publish on \(id): every item has its number and its report is archived")
-            }
-            return []
+            try appendBoard(
+                .meeting, id, .agendaPublished(supplement: view.publications, items: published), user: user,
+                grant: grant, expectedLength: view.logLength)
         }
-        let published = fresh.map { PublishedAgendaItem(number: $0.number, reference: $0.reference, title: $0.title) }
-        try appendBoard(
-            .meeting, id, .agendaPublished(supplement: view.publications, items: published), user: user, grant: grant)
-        for item in fresh where item.kind == .submission {
-            if let reference = item.reference { try archiveBoardReport(reference, stamp: stamp) }
+        // Every published item's report as it stands now; what is already archived unchanged
+        // is skipped, so this also finishes a publication that was interrupted.
+        var added = 0
+        for item in try meeting(id).items where item.kind == .submission && item.isPublished && !item.isWithdrawn {
+            if let reference = item.reference { added += try archiveBoardReport(reference, stamp: stamp) }
+        }
+        guard !fresh.isEmpty || added > 0 else {
+            throw .invalidInput("nothing new to publish on \(id): every item has its number and its report is archived")
         }
         return try meeting(id).items.filter { item in fresh.contains { $0.number == item.number } }
     }
 
-    /// Submissions on a meeting's agenda now: the last transition that named the meeting in its
-    /// `meeting` field, not since undone by a transition back to where it came from (a deferral).
+    static func requireUnchanged(_ view: MeetingView, _ expected: Int?) throws(DocketError) {
+        if let expected, expected != view.logLength {
+            throw .boardLogChanged(kind: "meeting", id: view.id, expected: expected, actual: view.logLength)
+        }
+    }
+
+    /// Submissions on a meeting's agenda now (see `scheduling(of:)`), found through the index
+    /// and confirmed from the archive; if the index cannot be used, by reading every submission.
     func scheduledSubmissions(for id: String) throws(DocketError) -> [(view: SubmissionView, scheduled: Date)] {
+        let candidates: [String]
+        if let indexed = try? index().references(scheduledFor: id) {
+            candidates = indexed
+        } else {
+            candidates = store.submissionReferences()
+        }
         var result: [(SubmissionView, Date)] = []
-        for reference in store.submissionReferences() {
+        for reference in candidates {
             let view = try submission(reference)
             if let scheduled = Self.scheduling(of: view), scheduled.meeting == id {
                 result.append((view, scheduled.time))
@@ -193,27 +218,32 @@ extension DocketArchive {
     }
 
     /// Where a submission stands with the Board: the meeting it is scheduled for, its item, and
-    /// the deadlines the meeting sets for it; nil when it is not scheduled.
+    /// the date its report is due (nil once the report for that meeting is archived); nil
+    /// when it is not scheduled.
     public func boardSchedule(of view: SubmissionView) throws(DocketError) -> (
-        meeting: MeetingView, item: AgendaItem?
+        meeting: MeetingView, item: AgendaItem?, reportDue: CalendarDate?
     )? {
         guard let scheduling = Self.scheduling(of: view) else { return nil }
         let meeting = try meeting(scheduling.meeting)
-        return (meeting, meeting.items.first { $0.reference == view.record.reference })
+        let reportDue = Self.hasArchivedReport(view, for: meeting.id) ? nil : meeting.reportDeadline
+        return (meeting, meeting.items.first { $0.reference == view.record.reference }, reportDue)
     }
 
-    /// The meeting a submission is scheduled for now, and when it was scheduled.
+    /// The meeting a submission is scheduled for now, and when it was scheduled: the last
+    /// transition that named a meeting in its `meeting` field, unless a later transition took
+    /// the submission into a state that is not final (a deferral, a return for more work). A
+    /// final state after scheduling (the Board's outcome) keeps it on that meeting's agenda.
     static func scheduling(of view: SubmissionView) -> (meeting: String, time: Date)? {
-        var found: (meeting: String, time: Date, from: String)?
+        var found: (meeting: String, time: Date)?
         for event in view.events {
             guard case .transition(let transition) = event.body else { continue }
             if let meeting = transition.fields[meetingField] {
-                found = (meeting, event.time, transition.from)
-            } else if let current = found, transition.to == current.from {
+                found = (meeting, event.time)
+            } else if found != nil, !(view.workflow.state(transition.to)?.isFinal ?? false) {
                 found = nil
             }
         }
-        return found.map { ($0.meeting, $0.time) }
+        return found
     }
 
     /// A meeting with its agenda as it stands.
@@ -287,8 +317,11 @@ extension DocketArchive {
                     exemptParagraph: exempt[view.record.reference], isWithdrawn: false))
             next += 1
         }
-        // Published items are taken in the clerk's latest order; their numbers never change.
+        // Published items stay with the agenda that published them (the agenda, then each
+        // supplementary agenda) and within it are taken in the clerk's latest order; their
+        // numbers never change.
         let publishedItems = items.filter(\.isPublished).sorted { lhs, rhs in
+            if lhs.supplement != rhs.supplement { return (lhs.supplement ?? 0) < (rhs.supplement ?? 0) }
             if lhs.kind != rhs.kind { return lhs.kind == .standing }
             let left = lhs.reference.flatMap { order.firstIndex(of: $0) } ?? Int.max
             let right = rhs.reference.flatMap { order.firstIndex(of: $0) } ?? Int.max
@@ -302,6 +335,6 @@ extension DocketArchive {
                 workingDays: definition.reportDeadlineWorkingDays, from: definition.date),
             publicationDeadline: calendar.subtracting(
                 workingDays: definition.publicationWorkingDays, from: definition.date),
-            created: first.entry.time, createdBy: first.entry.actor.user)
+            created: first.entry.time, createdBy: first.entry.actor.user, logLength: entries.count)
     }
 }

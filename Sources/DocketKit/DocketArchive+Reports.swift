@@ -88,9 +88,20 @@ extension DocketArchive {
     ) throws(DocketError) {
         let grant = try require(Self.reportRoles, of: user, to: "write Board reports")
         _ = try archive { () throws(ArchiveError) in try store.submission(reference) }
-        let text = try Self.requireText(text, "the section text")
-        try ReportTemplate.check(text)
+        let text = try Self.requireSectionText(text)
         try appendBoard(.report, reference, .sectionText(section, text: text), user: user, grant: grant)
+    }
+
+    /// A section's text, trimmed, checked for length and placeholders.
+    static func requireSectionText(_ text: String) throws(DocketError) -> String {
+        let text = try requireText(text, "the section text")
+        guard text.count <= maximumSectionLength else {
+            throw .invalidInput(
+                "the section text has \(text.count) characters, over the \(maximumSectionLength) a section may have "
+                    + "(put long material in an annex)")
+        }
+        try ReportTemplate.check(text)
+        return text
     }
 
     /// Each section's current text (placeholders unfilled) and where it came from.
@@ -332,12 +343,27 @@ extension DocketArchive {
                     originalFileName: fileName, date: calendar.today(now()),
                     creator: Party(person: nil, organisation: facts.service ?? "the Council"),
                     addressees: [Party(person: nil, organisation: facts.board)], direction: .internal,
+                    description: Self.reportDescription(meeting: facts.meetingID),
                     relations: previous.map { [Relation(kind: .versionOf, target: $0.sha256)] } ?? []),
                 stamp: stamp)
             added += 1
         }
         return added
     }
+
+    /// The description a Board report document carries: which meeting it was written for.
+    static func reportDescription(meeting: String) -> String {
+        "Board report for meeting \(meeting)"
+    }
+
+    /// Whether a report for `meeting` is archived in the submission's pack.
+    public static func hasArchivedReport(_ view: SubmissionView, for meeting: String) -> Bool {
+        view.documents.contains { $0.kind == .boardReport && $0.description == reportDescription(meeting: meeting) }
+    }
+
+    /// The longest text a report section may have (characters): a section is prose, not a
+    /// document; a longer text belongs in an annex.
+    public static let maximumSectionLength = 100_000
 
     /// Archives the report now (e.g. after sections changed on a published agenda).
     public func archiveBoardReport(_ reference: String, as user: String) throws(DocketError) {

@@ -70,8 +70,7 @@ extension DocketArchive {
     ) throws(DocketError) {
         let grant = try require(Self.seriesRoles, of: user, to: "set a series' report texts")
         _ = try seriesDefinition(id)
-        let text = try Self.requireText(text, "the section text")
-        try ReportTemplate.check(text)
+        let text = try Self.requireSectionText(text)
         try appendBoard(.series, id, .sectionDefault(section, text: text), user: user, grant: grant)
     }
 
@@ -100,17 +99,35 @@ extension DocketArchive {
     public func series(_ id: String) throws(DocketError) -> SeriesView {
         let (definition, defaults, created, createdBy) = try seriesDefinition(id)
         let cadence = try Cadence(iso: definition.cadence)
+        // Members by the series their submission.xml names (not by their reference, which an
+        // import may choose freely), found through the index; without it, by reading them all.
+        let candidates = (try? index().references(inSeries: id)) ?? store.submissionReferences()
         var members: [SeriesMember] = []
-        for reference in store.submissionReferences() where reference.uppercased().hasPrefix(id.uppercased() + "-") {
+        var dispatchTimes: [String: Date] = [:]
+        for reference in candidates {
             let view = try submission(reference)
             guard view.record.series == id else { continue }
+            dispatchTimes[reference] = Self.lastFieldTime("dispatched-on", in: view.events)
             members.append(
                 SeriesMember(
                     number: nil, reference: reference, title: view.record.title, state: view.state,
                     created: view.record.created, dispatchedOn: Self.lastDateField("dispatched-on", in: view.events),
                     receivedOn: Self.lastDateField("received-on", in: view.events), due: nil))
         }
-        members.sort { ($0.created, $0.reference) < ($1.created, $1.reference) }
+        // Numbers follow the order updates were sent, then (for those not sent yet) the order
+        // they were started: a number, once an update has gone, never changes, whatever
+        // happens to drafts started before it. Withdrawn drafts take no number.
+        members.sort { lhs, rhs in
+            switch (lhs.dispatchedOn, rhs.dispatchedOn) {
+            case (let left?, let right?):
+                let leftTime = dispatchTimes[lhs.reference] ?? lhs.created
+                let rightTime = dispatchTimes[rhs.reference] ?? rhs.created
+                return (left, leftTime, lhs.reference) < (right, rightTime, rhs.reference)
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return (lhs.created, lhs.reference) < (rhs.created, rhs.reference)
+            }
+        }
         var number = 0
         for index in members.indices where members[index].state != Self.withdrawnState {
             number += 1
@@ -128,6 +145,14 @@ extension DocketArchive {
 
     /// The state a withdrawn submission ends in; it keeps no number in its series.
     static let withdrawnState = "withdrawn"
+
+    /// When the last transition recording a field happened.
+    static func lastFieldTime(_ name: String, in events: [StoredEvent]) -> Date? {
+        for event in events.reversed() {
+            if case .transition(let transition) = event.body, transition.fields[name] != nil { return event.time }
+        }
+        return nil
+    }
 
     /// The last value of a date field recorded by any transition (e.g. `dispatched-on`).
     static func lastDateField(_ name: String, in events: [StoredEvent]) -> CalendarDate? {

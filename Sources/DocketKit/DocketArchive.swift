@@ -78,13 +78,15 @@ public final class DocketArchive: Sendable {
     }
 
     /// Gives an archive made by an earlier Docket the distributed files it lacks (board schema,
-    /// bank holidays); never replaces one. Does nothing where `path` is not an archive.
+    /// bank holidays); never replaces one.
+    ///
+    /// - Returns: the files added, relative to the archive.
+    @discardableResult
     public static func addMissingDistributionFiles(to path: String, from distribution: Distribution)
-        throws(DocketError)
+        throws(DocketError) -> [String]
     {
-        guard FileManager.default.fileExists(atPath: "\(path)/archive.xml") else { return }
         do {
-            try ArchiveStore.addMissingDistributionFiles(to: path, from: distribution.archiveDirectory)
+            return try ArchiveStore.addMissingDistributionFiles(to: path, from: distribution.archiveDirectory)
         } catch {
             throw .archive(error)
         }
@@ -160,6 +162,15 @@ public final class DocketArchive: Sendable {
     /// in sequence, filed under its own log, and chained to the file before.
     func verifyBoardLogs() -> [VerificationFinding] {
         var findings: [VerificationFinding] = []
+        for (file, consequence) in [
+            (ArchiveStore.boardSchemaFile, "series and meetings cannot be recorded"),
+            (ArchiveStore.bankHolidaysFile, "deadlines count weekends only"),
+        ] where !FileManager.default.fileExists(atPath: "\(store.root)/\(file)") {
+            findings.append(
+                VerificationFinding(
+                    severity: .note, path: file,
+                    message: "missing (the archive predates it): \(consequence); 'docket init --upgrade' adds it"))
+        }
         for kind in BoardLogKind.allCases {
             let directory = "\(store.root)/\(kind.directory)"
             for id in DurableFile.list(directory) where !id.hasPrefix(".") {

@@ -17,6 +17,8 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
     /// Input that cannot be accepted, with the reason.
     case invalidInput(String)
     case noSuchWorkflow(name: String, available: [String])
+    /// A series' or meeting's log changed after the caller read it (another user acted first).
+    case boardLogChanged(kind: String, id: String, expected: Int, actual: Int)
     /// No series, meeting (…) has this id.
     case notFound(kind: String, id: String, known: [String])
     /// The search index refused a query or failed (never a reason to refuse archiving).
@@ -39,6 +41,9 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
             let list = roles.map(\.rawValue).joined(separator: " or ")
             return "\(user) may not \(action): that needs the role \(list)"
         case .invalidInput(let message): return message
+        case .boardLogChanged(let kind, let id, let expected, let actual):
+            return
+                "\(kind) \(id) changed since it was read (\(actual) entries, not \(expected)); look at it again and retry"
         case .notFound(let kind, let id, let known):
             let list = known.isEmpty ? "there are none yet" : "known: " + known.prefix(20).joined(separator: ", ")
             return "no \(kind) '\(id)' (\(list))"

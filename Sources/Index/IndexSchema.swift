@@ -103,6 +103,18 @@ enum IndexSchema {
                     INSERT INTO document_text(document_text, rank) VALUES ('rank', 'bm25(4.0, 1.0, 2.0, 1.5, 0.0)');
                     """)
         }
+        migrator.registerMigration("v2-submission-meeting") { db in
+            // Agendas are found by the meeting a submission is scheduled for. Rows written before
+            // this column existed do not know it: a changed fingerprint makes the next sync
+            // re-read every submission.
+            try db.execute(
+                sql: """
+                    ALTER TABLE submission ADD COLUMN meeting TEXT;
+                    CREATE INDEX submission_meeting ON submission(meeting) WHERE meeting IS NOT NULL;
+                    UPDATE submission SET fingerprint = 'before-v2:' || fingerprint;
+                    UPDATE unreadable SET fingerprint = 'before-v2:' || fingerprint;
+                    """)
+        }
         return migrator
     }
 }

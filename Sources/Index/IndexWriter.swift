@@ -103,7 +103,7 @@ struct IndexWriter {
             submission.title, submission.series, submission.service, submission.workflow, submission.state,
             submission.isFinal, submission.sequence, submission.created.timeIntervalSince1970,
             submission.lastActivity.timeIntervalSince1970, submission.deadline, submission.imported,
-            submission.fingerprint, submission.reference,
+            submission.meeting, submission.fingerprint, submission.reference,
         ]
         if let id = try Int64.fetchOne(
             db, sql: "SELECT id FROM submission WHERE reference = ?", arguments: [submission.reference])
@@ -111,7 +111,8 @@ struct IndexWriter {
             try db.cachedStatement(
                 sql: """
                     UPDATE submission SET title = ?, series = ?, service = ?, workflow = ?, state = ?, is_final = ?,
-                        sequence = ?, created = ?, last_activity = ?, deadline = ?, imported = ?, fingerprint = ?
+                        sequence = ?, created = ?, last_activity = ?, deadline = ?, imported = ?, meeting = ?,
+                        fingerprint = ?
                     WHERE reference = ?
                     """
             ).execute(arguments: arguments)
@@ -120,8 +121,8 @@ struct IndexWriter {
         try db.cachedStatement(
             sql: """
                 INSERT INTO submission(title, series, service, workflow, state, is_final, sequence, created,
-                                       last_activity, deadline, imported, fingerprint, reference)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       last_activity, deadline, imported, meeting, fingerprint, reference)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: arguments)
         return db.lastInsertedRowID

@@ -19,6 +19,8 @@ public struct IndexedSubmission: Sendable, Hashable {
     public var deadline: String?
     /// Whether it came in through `docket import`.
     public var imported: Bool
+    /// The Board meeting it is scheduled for now, if any.
+    public var meeting: String?
     /// A cheap summary of its files' identities (see `ArchiveStore.fingerprint`); a different
     /// value on the next open means the submission changed on disk.
     public var fingerprint: String
@@ -28,8 +30,9 @@ public struct IndexedSubmission: Sendable, Hashable {
     public init(
         reference: String, title: String, series: String?, service: String?, workflow: String, state: String,
         isFinal: Bool, sequence: Int, created: Date, lastActivity: Date, deadline: String?, imported: Bool,
-        fingerprint: String, events: [IndexedEvent], documents: [IndexedDocument]
+        meeting: String? = nil, fingerprint: String, events: [IndexedEvent], documents: [IndexedDocument]
     ) {
+        self.meeting = meeting
         self.reference = reference
         self.title = title
         self.series = series

@@ -134,6 +134,45 @@ public final class SearchIndex: Sendable {
         }
     }
 
+    /// References of the submissions scheduled for a meeting now, sorted.
+    public func references(scheduledFor meeting: String) throws(IndexError) -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db, sql: "SELECT reference FROM submission WHERE meeting = ? ORDER BY reference", arguments: [meeting])
+        }
+    }
+
+    /// References of the submissions of a series, sorted.
+    public func references(inSeries series: String) throws(IndexError) -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db, sql: "SELECT reference FROM submission WHERE series = ? ORDER BY reference", arguments: [series])
+        }
+    }
+
+    /// A submission that has to leave its state by a date.
+    public struct OpenDeadline: Sendable, Hashable {
+        public var reference: String
+        public var title: String
+        public var workflow: String
+        public var state: String
+        /// `YYYY-MM-DD`.
+        public var deadline: String
+    }
+
+    /// Every submission not in a final state whose state has a deadline, soonest first.
+    public func openDeadlines() throws(IndexError) -> [OpenDeadline] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT reference, title, workflow, state, deadline FROM submission
+                    WHERE is_final = 0 AND deadline IS NOT NULL ORDER BY deadline, reference
+                    """
+            ).map { OpenDeadline(reference: $0[0], title: $0[1], workflow: $0[2], state: $0[3], deadline: $0[4]) }
+        }
+    }
+
     /// Submissions the index could not read at the last sync, with the reason.
     public func unreadableSubmissions() throws(IndexError) -> [(reference: String, reason: String)] {
         try read { db in

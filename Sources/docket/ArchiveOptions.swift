@@ -15,14 +15,9 @@ struct ArchiveOptions: ParsableArguments {
         archive ?? ProcessInfo.processInfo.environment["DOCKET_ARCHIVE"] ?? "archive"
     }
 
-    /// Opens the archive, or explains why not. An archive made by an earlier Docket first gets
-    /// the files this one distributes that it lacks (e.g. the board schema, the bank holidays);
-    /// nothing it has is replaced.
+    /// Opens the archive, or explains why not.
     func open() throws -> DocketArchive {
-        if let distribution = Distribution.locate() {
-            try DocketArchive.addMissingDistributionFiles(to: path, from: distribution)
-        }
-        return try DocketArchive(opening: path)
+        try DocketArchive(opening: path)
     }
 }
 

@@ -64,7 +64,7 @@ extension ExitCode {
     /// The status for a refused or failed use case.
     static func forFailure(_ failure: DocketError) -> ExitCode {
         switch failure {
-        case .archive(.conflict), .archive(.staleSequence): return .conflict
+        case .archive(.conflict), .archive(.staleSequence), .boardLogChanged: return .conflict
         default: return .problemsFound
         }
     }

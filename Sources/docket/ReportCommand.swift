@@ -117,13 +117,14 @@ struct PackCommand: ParsableCommand {
     @Flag(name: .long, help: "Leave out exempt material (Schedule 12A).") var `public` = false
 
     func run() throws {
-        let docket = try archive.open()
-        let bytes = try docket.meetingPackZIP(id, public: `public`)
-        try writeOutput(bytes, to: output)
-        let left = try docket.meeting(id).items.filter { $0.exemptParagraph != nil }.count
-        print(
-            "wrote \(output) (\(bytes.count) bytes)" + (`public` && left > 0 ? "; \(left) exempt item(s) left out" : "")
-        )
+        let pack = try archive.open().writeMeetingPack(id, public: `public`, to: output)
+        var message = "wrote \(output): \(pack.files.count + 1) files"
+        if !pack.leftOut.isEmpty {
+            let exempt = pack.leftOut.filter { $0.exemptParagraph != nil }.count
+            let unpublished = pack.leftOut.count - exempt
+            message += "; left out: \(exempt) exempt item(s), \(unpublished) item(s) not on a published agenda"
+        }
+        print(message)
     }
 }
 
@@ -167,7 +168,8 @@ struct DueCommand: ParsableCommand {
                 items.map {
                     DueJSON(
                         kind: $0.kind.rawValue, date: $0.date.description, subject: $0.subject, what: $0.what,
-                        who: $0.who, overdue: $0.isOverdue, workingDaysLeft: $0.workingDaysLeft)
+                        who: $0.who, overdue: $0.isOverdue, workingDaysLeft: $0.workingDaysLeft,
+                        beyondHolidayList: $0.beyondHolidayList)
                 })
             return
         }
@@ -177,9 +179,11 @@ struct DueCommand: ParsableCommand {
         }
         var rows = [["DUE", "WHEN", "WHAT", "FOR", "BY"]]
         for item in items {
-            let when =
+            var when =
                 item.isOverdue
-                ? "OVERDUE \(-item.workingDaysLeft) wd" : "in \(item.workingDaysLeft) wd"
+                ? "OVERDUE" + (item.workingDaysLeft < 0 ? " \(-item.workingDaysLeft) wd" : "")
+                : item.workingDaysLeft == 0 ? "today" : "in \(item.workingDaysLeft) wd"
+            if item.beyondHolidayList { when += " (bank holidays unknown)" }
             rows.append([
                 item.date.description, when, item.what, item.subject, item.who.joined(separator: ", "),
             ])
@@ -196,4 +200,5 @@ struct DueJSON: Encodable {
     var who: [String]
     var overdue: Bool
     var workingDaysLeft: Int
+    var beyondHolidayList: Bool
 }

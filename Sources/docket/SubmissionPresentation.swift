@@ -94,7 +94,9 @@ struct SubmissionJSON: Encodable {
 
 /// The text form of `submission show`.
 enum SubmissionText {
-    static func render(_ view: SubmissionView, board: (meeting: MeetingView, item: AgendaItem?)? = nil) -> String {
+    static func render(
+        _ view: SubmissionView, board: (meeting: MeetingView, item: AgendaItem?, reportDue: CalendarDate?)? = nil
+    ) -> String {
         var lines = ["\(view.record.reference): \(view.record.title)"]
         if let service = view.record.service { lines.append("Service:   \(service)") }
         if let series = view.record.series { lines.append("Series:    \(series)") }
@@ -108,9 +110,7 @@ enum SubmissionText {
             let definition = board.meeting.definition
             var line = "Board:     \(board.meeting.id), \(definition.board), \(Wording.longDate(definition.date))"
             if let item = board.item, item.isPublished { line += ", item \(item.number)" }
-            if !view.documents.contains(where: { $0.kind == .boardReport }) {
-                line += "; report due \(board.meeting.reportDeadline)"
-            }
+            if let due = board.reportDue { line += "; report due \(due)" }
             lines.append(line)
         }
         if !view.allowedNow.isEmpty { lines.append("You may:   \(view.allowedNow.joined(separator: ", "))") }

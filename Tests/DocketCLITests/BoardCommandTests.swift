@@ -237,4 +237,38 @@ import Testing
                 + "\(killedAfterPublishing) after the agenda was recorded")
         #expect(kills > 0, "no kill landed: publishing finished too fast to test interruption")
     }
+
+    /// An archive made before series and meetings existed: Docket says what to do, and
+    /// `init --upgrade` adds the files without touching anything the archive has.
+    @Test func anArchiveFromBeforeBoardBusinessIsUpgradedOnRequest() throws {
+        let archive = try ScratchArchive("board-upgrade")
+        defer { archive.remove() }
+        try archive.ok("init")
+        try archive.ok("user", "add", "olivia", "--role", "officer")
+        for file in ["schema/docket-board-1.xsd", "calendar/bank-holidays-england-and-wales.csv"] {
+            try FileManager.default.removeItem(atPath: "\(archive.path)/\(file)")
+        }
+        let workflowBefore = try Data(contentsOf: URL(fileURLWithPath: "\(archive.path)/schema/docket-archive-1.xsd"))
+        let refused = try archive.run(
+            [
+                "series", "add", "BVP", "--title", "t", "--cadence", "P6M", "--first-due", "2016-03-31", "--workflow",
+                "best-value-submission", "--as", "olivia",
+            ])
+        #expect(
+            refused.status == 1 && refused.standardError.contains("docket init --upgrade"), "\(refused.standardError)")
+        let notes = try archive.verify()
+        #expect(
+            notes.status == 0 && notes.standardOutput.contains("deadlines count weekends only"),
+            "\(notes.standardOutput)")
+
+        let upgraded = try archive.ok("init", "--upgrade")
+        #expect(upgraded.contains("schema/docket-board-1.xsd") && upgraded.contains("calendar/"), "\(upgraded)")
+        #expect(try archive.ok("init", "--upgrade").contains("has every distributed file"))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: "\(archive.path)/schema/docket-archive-1.xsd")) == workflowBefore)
+        try archive.ok(
+            "series", "add", "BVP", "--title", "t", "--cadence", "P6M", "--first-due", "2016-03-31", "--workflow",
+            "best-value-submission", "--as", "olivia")
+        #expect(!(try archive.verify().standardOutput.contains("missing")))
+    }
 }

@@ -1,6 +1,8 @@
 import Archive
 import DocketKit
 import Foundation
+import Synchronization
+import TestSupport
 import Testing
 import Workflow
 
@@ -195,20 +197,60 @@ import Workflow
         try docket.setExempt(meeting, reference: reference, paragraph: 3, as: "clive")
         #expect(try docket.meeting(meeting).items.first { $0.reference == reference }?.exemptParagraph == 3)
 
-        let publicPack = try docket.meetingPack(meeting, public: true).map(\.path)
-        let fullPack = try docket.meetingPack(meeting, public: false).map(\.path)
-        #expect(publicPack == ["00-agenda.html", "00-agenda.docx"])
+        // Not yet published: a public pack holds no papers of the item at all.
+        var publicPack = try docket.meetingPack(meeting, public: true)
+        #expect(publicPack.files.map(\.path) == ["00-agenda.html", "00-agenda.docx"])
+        #expect(publicPack.leftOut.map(\.reference) == [reference])
+        try docket.publishAgenda(meeting, as: "clive")
+
+        publicPack = try docket.meetingPack(meeting, public: true)
+        let fullPack = try docket.meetingPack(meeting, public: false).files.map(\.path)
+        #expect(publicPack.files.map(\.path) == ["00-agenda.html", "00-agenda.docx"])
         #expect(fullPack.contains("04-\(reference)/report.docx"))
         #expect(fullPack.contains { $0.hasPrefix("04-\(reference)/annex-A-1-") })
         #expect(fullPack.contains { $0.hasPrefix("04-\(reference)/annex-B-1-reply") })
-        // The public agenda says what was left out and why.
+        // The public agenda says what was left out and why, and not even the annexes' titles.
         let agenda = try docket.agenda(meeting, public: true)
         #expect(agenda.blocks.contains(.notice(DocketArchive.exemptNotice(3))))
         #expect(
             agenda.blocks.contains { if case .notice(let text) = $0 { text.hasPrefix("Public pack") } else { false } })
+        #expect(!agenda.blocks.contains { if case .bulletList = $0 { true } else { false } })
+        let publicHTML = String(decoding: try docket.renderAgenda(meeting, format: .html, public: true), as: UTF8.self)
+        #expect(!publicHTML.contains("Annex A") && !publicHTML.contains("Reply"))
+        // The clerk's own agenda lists them.
+        #expect(try docket.agenda(meeting).blocks.contains { if case .bulletList = $0 { true } else { false } })
+
+        // The ZIP itself: contents.txt lists only what is in it.
+        let zip = archive.path + "-public.zip"
+        defer { try? FileManager.default.removeItem(atPath: zip) }
+        try docket.writeMeetingPack(meeting, public: true, to: zip)
+        let listing = try ExternalTool.pythonWithDocx().runSucceeding([
+            "-c",
+            "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.read('contents.txt').decode()); "
+                + "print('|'.join(z.namelist()))",
+            zip,
+        ]).standardOutput
+        #expect(!listing.contains(reference), "\(listing)")
+        #expect(listing.contains("contents.txt|00-agenda.html|00-agenda.docx"))
 
         try docket.setExempt(meeting, reference: reference, paragraph: nil, as: "clive")
-        #expect(try docket.meetingPack(meeting, public: true).map(\.path) == fullPack)
+        #expect(try docket.meetingPack(meeting, public: true).files.map(\.path) == fullPack)
+    }
+
+    @Test func aPackRefusesADocumentChangedOnDisk() throws {
+        let meeting = try board()
+        let reference = try responded("tampered")
+        try schedule(reference, for: meeting)
+        let cover = try #require(try docket.submission(reference).documents.first { $0.kind == .coverLetter })
+        let path = try docket.document(reference, sha256: cover.sha256).path
+        chmod(path, 0o644)
+        try "Dear Secretary, a different letter".write(toFile: path, atomically: false, encoding: .utf8)
+        do {
+            _ = try docket.meetingPack(meeting, public: false)
+            Issue.record("a pack was made with a document that no longer matches its SHA-256")
+        } catch {
+            #expect("\(error)".contains("not \(cover.sha256) as recorded"), "\(error)")
+        }
     }
 
     @Test func reportSectionsAreEditedWithCheckedPlaceholdersAndVersioned() throws {
@@ -266,18 +308,41 @@ import Workflow
         #expect(throws: DocketError.self) { try docket.meeting(meeting) }
     }
 
-    @Test func twoClerksRacingOnOneAgendaNeverFork() throws {
+    @Test func twoClerksActingOnTheSameViewOfAnAgendaCannotBothSucceed() throws {
         let meeting = try board()
         let reference = try responded("race")
         try schedule(reference, for: meeting)
         let second = try archive.reopen()
-        // Both read the log at the same length; only one entry 000002 can exist.
-        let results = [docket, second].map { writer in
-            Result { () throws(DocketError) in
-                try writer.setExempt(meeting, reference: reference, paragraph: 1, as: "clive")
-            }
+        // Both clerks look at the agenda as it stands, then both act on what they saw.
+        let seen = try docket.meeting(meeting).logLength
+        try docket.publishAgenda(meeting, as: "clive", expectedLogLength: seen)
+        let stale = Result { () throws(DocketError) in
+            try second.setExempt(meeting, reference: reference, paragraph: 1, as: "clive", expectedLogLength: seen)
         }
-        #expect(results.filter { if case .success = $0 { true } else { false } }.count >= 1)
+        switch stale {
+        case .success:
+            Issue.record("a change based on a stale view of the agenda was accepted")
+        case .failure(let error):
+            #expect(
+                "\(error)" == "meeting \(meeting) changed since it was read (\(seen + 1) entries, not \(seen)); "
+                    + "look at it again and retry")
+        }
+        #expect(try docket.meeting(meeting).items.allSatisfy { $0.exemptParagraph == nil })
+    }
+
+    @Test func concurrentPublishersNeverGiveTwoItemsOneNumber() throws {
+        let meeting = try board()
+        for name in ["one", "two", "three"] { try schedule(try responded(name), for: meeting) }
+        let writers = [docket, try archive.reopen(), try archive.reopen(), try archive.reopen()]
+        let outcomes = Mutex<[Bool]>([])
+        DispatchQueue.concurrentPerform(iterations: writers.count) { index in
+            let published = (try? writers[index].publishAgenda(meeting, as: "clive")) != nil
+            outcomes.withLock { $0.append(published) }
+        }
+        #expect(outcomes.withLock { $0.filter { $0 }.count } >= 1)
+        let view = try docket.meeting(meeting)
+        #expect(view.publications == 1)
+        #expect(view.items.map(\.number).sorted() == [1, 2, 3, 4, 5, 6])
         let entries = try FileManager.default.contentsOfDirectory(atPath: "\(archive.path)/meetings/\(meeting)")
             .filter { !$0.hasPrefix(".") }.sorted()
         #expect(entries == (1...entries.count).map { String(format: "%06d.xml", $0) })
@@ -295,7 +360,9 @@ import Workflow
         let publication = try #require(due.first { $0.kind == .publication })
         #expect(publication.date == day("2016-10-12") && publication.who == ["clerk"])
         #expect(due.contains { $0.kind == .series && $0.subject == "bvp" })
-        #expect(try docket.due(within: 5).allSatisfy { $0.isOverdue || $0.date <= day("2016-09-25") })
+        let soon = try docket.due(within: 5)
+        #expect(!soon.isEmpty && soon.count < due.count)
+        #expect(soon.allSatisfy { $0.isOverdue || $0.date <= day("2016-09-25") })
 
         let feed = String(decoding: try docket.calendarFeed(), as: UTF8.self)
         #expect(feed.hasPrefix("BEGIN:VCALENDAR\r\n"))
