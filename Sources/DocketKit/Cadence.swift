@@ -75,25 +75,3 @@ public struct Cadence: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
-
-extension CalendarDate {
-    /// The date `days` days later.
-    func adding(days: Int) -> CalendarDate {
-        // Julian day arithmetic keeps this free of Foundation calendars.
-        let a = (14 - month) / 12
-        let y = year + 4800 - a
-        let m = month + 12 * a - 3
-        var julian = day + (153 * m + 2) / 5 + 365 * y + y / 4 - y / 100 + y / 400 - 32045
-        julian += days
-        let b = julian + 32044
-        let c = (4 * b + 3) / 146097
-        let d = b - 146097 * c / 4
-        let e = (4 * d + 3) / 1461
-        let f = d - 1461 * e / 4
-        let g = (5 * f + 2) / 153
-        let newDay = f - (153 * g + 2) / 5 + 1
-        let newMonth = g + 3 - 12 * (g / 10)
-        let newYear = 100 * c + e - 4800 + g / 10
-        return CalendarDate(year: newYear, month: newMonth, day: newDay)!
-    }
-}

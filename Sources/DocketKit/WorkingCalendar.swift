@@ -5,14 +5,19 @@ import Workflow
 /// counting working days (Monday to Friday, less the bank holidays it is given).
 public struct WorkingCalendar: Sendable {
     /// Bank holidays to skip.
-    public var holidays: Set<CalendarDate>
+    public let holidays: Set<CalendarDate>
     /// The first and last year the holiday list covers (nil: no list); counting outside it
     /// treats every weekday as a working day, which `covers(_:)` lets callers warn about.
-    public var coveredYears: ClosedRange<Int>?
+    public let coveredYears: ClosedRange<Int>?
+
+    /// The day numbers of the holidays that fall on weekdays, sorted (the ones that cost a
+    /// working day).
+    private let weekdayHolidayNumbers: [Int]
 
     public init(holidays: Set<CalendarDate> = [], coveredYears: ClosedRange<Int>? = nil) {
         self.holidays = holidays
         self.coveredYears = coveredYears
+        weekdayHolidayNumbers = holidays.filter { $0.weekday != 0 && $0.weekday != 6 }.map(\.dayNumber).sorted()
     }
 
     /// Reads a bank holiday list: CSV lines `date,title,notes` under a header line, as shipped
@@ -54,12 +59,6 @@ public struct WorkingCalendar: Sendable {
         return calendar
     }()
 
-    private static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
-
     /// The calendar date in London at `instant`.
     public func londonDate(of instant: Date) -> CalendarDate {
         let parts = Self.london.dateComponents([.year, .month, .day], from: instant)
@@ -68,8 +67,8 @@ public struct WorkingCalendar: Sendable {
 
     /// Whether `date` is a working day.
     public func isWorkingDay(_ date: CalendarDate) -> Bool {
-        let weekday = Self.utc.component(.weekday, from: midnight(date))
-        return weekday != 1 && weekday != 7 && !holidays.contains(date)
+        let weekday = date.weekday
+        return weekday != 0 && weekday != 6 && !holidays.contains(date)
     }
 
     /// The date `count` working days after `date` (the start day itself does not count).
@@ -77,7 +76,7 @@ public struct WorkingCalendar: Sendable {
         var current = date
         var remaining = count
         while remaining > 0 {
-            current = nextDay(current)
+            current = current.adding(days: 1)
             if isWorkingDay(current) { remaining -= 1 }
         }
         return current
@@ -89,42 +88,42 @@ public struct WorkingCalendar: Sendable {
         var current = date
         var remaining = count
         while remaining > 0 {
-            current = day(current, offset: -1)
+            current = current.adding(days: -1)
             if isWorkingDay(current) { remaining -= 1 }
         }
         return current
     }
 
     /// Working days from `start` to `end` (positive when `end` is later; the start day does
-    /// not count, the end day does).
+    /// not count, the end day does). Counted in closed form — weekdays by whole weeks, bank
+    /// holidays by binary search — so a deadline years away costs the same as tomorrow's.
     public func workingDays(from start: CalendarDate, to end: CalendarDate) -> Int {
-        var count = 0
-        var current = start
-        while current < end {
-            current = nextDay(current)
-            if isWorkingDay(current) { count += 1 }
+        let (low, high) = (start.dayNumber, end.dayNumber)
+        return low <= high ? workingDaysAfter(low, upTo: high) : -workingDaysAfter(high, upTo: low)
+    }
+
+    /// Working days with day numbers in `(low, high]`.
+    private func workingDaysAfter(_ low: Int, upTo high: Int) -> Int {
+        // Weekdays among day numbers below n: day n is weekday (n + 1) % 7, so shift by 2 and
+        // count Mondays to Fridays (residues 1 to 5) in whole and partial weeks.
+        func weekdaysBefore(_ shifted: Int) -> Int {
+            5 * (shifted / 7) + max(0, min(shifted % 7 - 1, 5))
         }
-        while end < current {
-            if isWorkingDay(current) { count -= 1 }
-            current = day(current, offset: -1)
+        let weekdays = weekdaysBefore(high + 2) - weekdaysBefore(low + 2)
+        return weekdays - (countWeekdayHolidays(upTo: high) - countWeekdayHolidays(upTo: low))
+    }
+
+    /// How many bank holidays falling on a weekday have day numbers up to `number`.
+    private func countWeekdayHolidays(upTo number: Int) -> Int {
+        var low = 0
+        var high = weekdayHolidayNumbers.count
+        while low < high {
+            let middle = (low + high) / 2
+            if weekdayHolidayNumbers[middle] <= number { low = middle + 1 } else { high = middle }
         }
-        return count
+        return low
     }
 
     /// Today's date in London.
     public func today(_ now: Date) -> CalendarDate { londonDate(of: now) }
-
-    private func nextDay(_ date: CalendarDate) -> CalendarDate {
-        day(date, offset: 1)
-    }
-
-    private func day(_ date: CalendarDate, offset: Int) -> CalendarDate {
-        let next = Self.utc.date(byAdding: .day, value: offset, to: midnight(date))!
-        let parts = Self.utc.dateComponents([.year, .month, .day], from: next)
-        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
-    }
-
-    private func midnight(_ date: CalendarDate) -> Date {
-        Self.utc.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
-    }
 }

@@ -98,4 +98,39 @@ import Workflow
         #expect(Wording.possessive("Commissioners") == "Commissioners\u{2019}")
         #expect(Wording.possessive("Council") == "Council\u{2019}s")
     }
+
+    @Test func closedFormCountingAgreesWithCountingDayByDay() {
+        // 2,000 seeded pairs of dates across the list's years and beyond, both directions.
+        var state: UInt64 = 0x00C0_FFEE
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let base = day("2013-06-01")
+        for _ in 0..<2_000 {
+            let start = base.adding(days: next(7_000))
+            let end = start.adding(days: next(120) - 60 + (next(10) == 0 ? next(3_000) : 0))
+            var expected = 0
+            var current = start
+            while current < end {
+                current = current.adding(days: 1)
+                if calendar.isWorkingDay(current) { expected += 1 }
+            }
+            while end < current {
+                if calendar.isWorkingDay(current) { expected -= 1 }
+                current = current.adding(days: -1)
+            }
+            #expect(calendar.workingDays(from: start, to: end) == expected, "\(start) to \(end)")
+        }
+        // Day numbers round-trip and weekdays agree with Foundation.
+        var gregorian = Calendar(identifier: .gregorian)
+        gregorian.timeZone = TimeZone(identifier: "UTC")!
+        // From 1606 on: before 1582, Foundation's Gregorian calendar switches to the Julian one.
+        for offset in stride(from: -150_000, through: 700_000, by: 997) {
+            let date = day("2016-10-19").adding(days: offset)
+            #expect(CalendarDate(iso: date.description) == date)
+            let foundation = gregorian.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
+            #expect(gregorian.component(.weekday, from: foundation) - 1 == date.weekday, "\(date)")
+        }
+    }
 }
