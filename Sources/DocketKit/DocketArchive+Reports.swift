@@ -113,13 +113,12 @@ extension DocketArchive {
         for read in try boardLog(.report, reference) {
             if case .sectionText(let name, let text) = read.entry.record { own[name] = text }
         }
-        let defaults = try view.record.series.map { (id: String) throws(DocketError) in
-            try seriesDefinition(id).defaults
-        }
+        let defined = try view.record.series.flatMap { (id: String) throws(DocketError) in try definedSeries(id) }
+        let defaults = defined?.sectionDefaults
         return ReportSectionName.allCases.map { section in
             if let text = own[section] { return (section, text, .submission) }
             if let text = defaults?[section] { return (section, text, .series) }
-            return (section, Self.templateText(section, inSeries: view.record.series != nil), .template)
+            return (section, Self.templateText(section, inSeries: defined != nil), .template)
         }
     }
 
@@ -137,9 +136,9 @@ extension DocketArchive {
         let item = meeting.items.first { $0.reference == reference }
         var seriesNumber: Int?
         var seriesView: SeriesView?
-        if let id = view.record.series {
-            seriesView = try series(id)
-            seriesNumber = seriesView?.members.first { $0.reference == reference }?.number
+        if let id = view.record.series, let defined = try definedSeries(id) {
+            seriesView = defined
+            seriesNumber = defined.members.first { $0.reference == reference }?.number
         }
         let documents = view.documents
         let signed = Set((view.signedPack ?? []).map(\.sha256))
@@ -191,6 +190,14 @@ extension DocketArchive {
             addressee: addressee, dispatchedOn: Self.lastDateField("dispatched-on", in: view.events),
             receivedOn: Self.lastDateField("received-on", in: view.events), responder: responder, annexes: annexes,
             asOf: asOf)
+    }
+
+    /// The series, or nil when the name a submission carries was never defined (a submission
+    /// imported or written before series existed): its report then has no ordinal, and says
+    /// so, rather than failing.
+    func definedSeries(_ id: String) throws(DocketError) -> SeriesView? {
+        guard ArchiveStore.isSafeName(id), store.boardLogExists(.series, id) else { return nil }
+        return try series(id)
     }
 
     /// "6-month" for P6M (the reference writes both "six-month" and "6-month").

@@ -407,4 +407,25 @@ import Workflow
         #expect(problems.contains { $0.path == "meetings/\(meeting)/000002.xml" }, "\(problems)")
         #expect(!problems.contains { $0.message.contains("root:") })
     }
+
+    /// A submission whose series was never defined (written before series existed) still gets
+    /// its report, worded without an ordinal, rather than stopping the agenda, pack or publication.
+    @Test func aSeriesNameThatWasNeverDefinedDoesNotStopTheBoard() throws {
+        let meeting = try board()
+        let reference = try responded("legacy")
+        try schedule(reference, for: meeting)
+        try FileManager.default.removeItem(atPath: "\(archive.path)/series/bvp")  // as in an older archive
+        let report = try docket.boardReport(reference)
+        #expect(
+            report.blocks.contains { block in
+                if case .paragraph("1.1", let text) = block {
+                    text.hasPrefix(
+                        "This report presents the Council’s submission to the Secretary of State of 20th September")
+                } else {
+                    false
+                }
+            })
+        try docket.publishAgenda(meeting, as: "clive")
+        #expect(try docket.meetingPack(meeting, public: true).files.count == 2 + 2 + 3)
+    }
 }
