@@ -107,7 +107,7 @@ extension BoardEntry {
         func section(_ element: ElementReader) throws(ArchiveError) -> (ReportSectionName, String) {
             (
                 try element.enumeration(try element.attribute("name"), as: ReportSectionName.self),
-                element.node.text ?? ""
+                element.node.text
             )
         }
         if let series = try? reader.child("series-defined") {
@@ -135,7 +135,7 @@ extension BoardEntry {
                     publicationWorkingDays: try meeting.integer("publication-working-days")))
         }
         if let order = try? reader.child("agenda-order") {
-            return .agendaOrder(order.children("item").map { $0.text ?? "" })
+            return .agendaOrder(order.children("item").map(\.text))
         }
         if let exempt = try? reader.child("item-exempt") {
             guard let paragraph = Int(try exempt.attribute("paragraph")) else {

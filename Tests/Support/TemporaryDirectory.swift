@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 
 /// A fresh directory under the system temporary directory, removed by `remove()`.
 public struct TemporaryDirectory: Sendable {
