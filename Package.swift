@@ -15,6 +15,12 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The system libxml2, seen through a small shim header (see PITFALLS: ICU clash, xmlFree).
@@ -56,14 +62,30 @@ let package = Package(
                 "Archive", "Workflow", "XML", "Index", "TextExtraction", "Reports",
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
+        ),
+        // The web app and JSON API: HTTP in, DocketKit calls, HTML (Mustache) or JSON out.
+        .target(
+            name: "DocketServer",
+            dependencies: [
+                "DocketKit", "Archive", "Workflow", "XML", "Index", "Reports",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.copy("Templates"), .copy("Static")]
         ),
         // The command-line tool: argument parsing only, the work is done by the library modules.
         .executableTarget(
             name: "docket",
             dependencies: [
-                "DocketKit", "Archive", "Workflow", "XML", "Index",
+                "DocketKit", "DocketServer", "Archive", "Workflow", "XML", "Index",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Release-built throughput measurements against baselines run in the same process run.
@@ -103,6 +125,13 @@ let package = Package(
         .testTarget(
             name: "DocketKitTests",
             dependencies: ["DocketKit", "Archive", "Workflow", "XML", "Index", "Reports", "TestSupport"]
+        ),
+        .testTarget(
+            name: "DocketServerTests",
+            dependencies: [
+                "DocketServer", "DocketKit", "Workflow", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "DocketCLITests",

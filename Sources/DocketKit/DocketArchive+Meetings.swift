@@ -24,6 +24,17 @@ public struct AgendaItem: Sendable {
     public var exemptParagraph: Int?
     /// Published, then deferred or withdrawn: it keeps its number but will not be taken.
     public var isWithdrawn: Bool
+
+    /// What a reader of the agenda should know about the item, e.g. "provisional number",
+    /// "supplement 1", "exempt (Sch. 12A para 3)", "withdrawn".
+    public var notes: [String] {
+        var notes: [String] = []
+        if !isPublished { notes.append("provisional number") }
+        if let supplement, supplement > 0 { notes.append("supplement \(supplement)") }
+        if let exemptParagraph { notes.append("exempt (Sch. 12A para \(exemptParagraph))") }
+        if isWithdrawn { notes.append("withdrawn") }
+        return notes
+    }
 }
 
 /// A Board meeting, its agenda and deadlines.

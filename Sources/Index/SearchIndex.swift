@@ -150,6 +150,49 @@ public final class SearchIndex: Sendable {
         }
     }
 
+    /// One line of a list of submissions, straight from the index (no replay).
+    public struct SubmissionLine: Sendable, Hashable {
+        public var reference: String
+        public var title: String
+        public var workflow: String
+        public var state: String
+        public var isFinal: Bool
+        /// `YYYY-MM-DD`, when its state has one.
+        public var deadline: String?
+        public var lastActivity: Date
+    }
+
+    /// Submissions in any of `states` (all when nil), most recently active first.
+    public func submissionLines(inStates states: [String]? = nil, limit: Int = 200, offset: Int = 0) throws(IndexError)
+        -> [SubmissionLine]
+    {
+        try read { db in
+            var sql = "SELECT reference, title, workflow, state, is_final, deadline, last_activity FROM submission"
+            var arguments: StatementArguments = []
+            if let states {
+                guard !states.isEmpty else { return [] }
+                sql += " WHERE state IN (\(databaseQuestionMarks(count: states.count)))"
+                arguments = StatementArguments(states)
+            }
+            sql += " ORDER BY last_activity DESC, reference LIMIT ? OFFSET ?"
+            _ = arguments.append(contentsOf: [limit, offset])
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+                SubmissionLine(
+                    reference: $0[0], title: $0[1], workflow: $0[2], state: $0[3], isFinal: $0[4], deadline: $0[5],
+                    lastActivity: Date(timeIntervalSince1970: $0[6]))
+            }
+        }
+    }
+
+    /// How many submissions are in each state.
+    public func stateCounts() throws(IndexError) -> [(state: String, count: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT state, count(*) FROM submission GROUP BY state ORDER BY state").map {
+                (state: $0[0], count: $0[1])
+            }
+        }
+    }
+
     /// A submission that has to leave its state by a date.
     public struct OpenDeadline: Sendable, Hashable {
         public var reference: String

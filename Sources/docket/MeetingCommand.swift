@@ -62,12 +62,7 @@ struct MeetingCommand: ParsableCommand {
                         + (meeting.unpublishedCount > 0 ? "; \(meeting.unpublishedCount) item(s) waiting" : ""))
             var rows = [["NO", "ITEM", "REFERENCE", "NOTE"]]
             for item in meeting.items {
-                var notes: [String] = []
-                if !item.isPublished { notes.append("provisional") }
-                if let supplement = item.supplement, supplement > 0 { notes.append("supplement \(supplement)") }
-                if let paragraph = item.exemptParagraph { notes.append("exempt (Sch. 12A para \(paragraph))") }
-                if item.isWithdrawn { notes.append("withdrawn") }
-                rows.append(["\(item.number)", item.title, item.reference ?? "", notes.joined(separator: ", ")])
+                rows.append(["\(item.number)", item.title, item.reference ?? "", item.notes.joined(separator: ", ")])
             }
             print(table(rows))
         }

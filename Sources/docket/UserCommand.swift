@@ -1,5 +1,6 @@
 import ArgumentParser
 import DocketKit
+import Foundation
 import Workflow
 
 extension Role: ExpressibleByArgument {}
@@ -15,7 +16,7 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage Docket users, their roles and delegations.",
-        subcommands: [Add.self, List.self, Delegate.self]
+        subcommands: [Add.self, List.self, Delegate.self, Passwd.self, Token.self]
     )
 
     struct Add: ParsableCommand {
@@ -93,6 +94,53 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             try archive.open().delegate(from: from, to: to, role: role, until: until)
             print("\(to) may act as \(role.rawValue) for \(from) until \(until)")
+        }
+    }
+
+    struct Passwd: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a user's password for the web app (stored only as a bcrypt hash).",
+            discussion: "The password is read from standard input, never from the command line (which others can see).")
+        @OptionGroup var archive: ArchiveOptions
+        @Argument(help: "The user.") var name: String
+        @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input (required).")
+        var passwordStandardInput = false
+
+        func validate() throws {
+            guard passwordStandardInput else {
+                throw ValidationError("give --password-stdin and the password on standard input")
+            }
+        }
+
+        func run() throws {
+            let input = FileHandle.standardInput.readDataToEndOfFile()
+            guard var password = String(data: input, encoding: .utf8) else {
+                throw ValidationError("the password must be UTF-8 text")
+            }
+            if password.hasSuffix("\n") { password.removeLast() }
+            if password.hasSuffix("\r") { password.removeLast() }
+            try archive.open().setPassword(password, for: name)
+            print("password set for \(name)")
+        }
+    }
+
+    struct Token: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a personal API token for a user (shown once; only its hash is kept).",
+            discussion: "Clients send it as 'Authorization: Bearer TOKEN'. --revoke ID withdraws one.")
+        @OptionGroup var archive: ArchiveOptions
+        @Argument(help: "The user.") var name: String
+        @Option(name: .long, help: "What the token is for.") var label = "api"
+        @Option(name: .long, help: "Revoke the token with this id instead.") var revoke: String?
+
+        func run() throws {
+            let docket = try archive.open()
+            if let revoke {
+                try docket.revokeToken(revoke, of: name)
+                print("revoked \(revoke)")
+                return
+            }
+            print(try docket.createToken(for: name, label: label).token)
         }
     }
 }

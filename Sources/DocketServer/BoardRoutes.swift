@@ -1,0 +1,284 @@
+import DocketKit
+import Foundation
+import Hummingbird
+import Index
+import Workflow
+
+struct SearchModel: Sendable {
+    struct Hit: Sendable {
+        var reference: String
+        var sha256: String
+        var title: String
+        var kind: String
+        var date: String?
+        var parties: String
+        /// Escaped text and `<mark>` only: built here, shown with triple braces.
+        var snippetHTML: String
+    }
+
+    var query: String
+    var kind: String
+    var party: String
+    var state: String
+    var from: String
+    var to: String
+    var kinds: [KindOption]
+    var hits: [Hit]
+    var searched: Bool
+    var error: String?
+    var page: Int
+    var previousPage: Int?
+    var nextPage: Int?
+    var note: String?
+
+    struct KindOption: Sendable {
+        var value: String
+        var selected: Bool
+    }
+}
+
+struct SeriesPageModel: Sendable {
+    struct Member: Sendable {
+        var number: String
+        var reference: String
+        var title: String
+        var state: String
+        var due: String
+        var sent: String
+    }
+
+    var id: String
+    var title: String
+    var cadence: String
+    var nextDue: String
+    var overdue: Bool
+    var members: [Member]
+}
+
+struct MeetingPageModel: Sendable {
+    struct Item: Sendable {
+        var number: Int
+        var title: String
+        var reference: String?
+        var notes: String
+    }
+
+    var id: String
+    var board: String
+    var date: String
+    var time: String?
+    var venue: String?
+    var reportDeadline: String
+    var publicationDeadline: String
+    var published: Bool
+    var unpublished: Int
+    var items: [Item]
+    var order: String
+    var logLength: Int
+}
+
+extension DocketWebApp {
+    func searchModel(
+        query: String, kind: String, party: String, state: String, from: String, to: String, page: Int
+    ) async throws -> SearchModel {
+        let pageSize = 20
+        var model = SearchModel(
+            query: query, kind: kind, party: party, state: state, from: from, to: to,
+            kinds: DocumentKind.allCases.map { .init(value: $0.rawValue, selected: $0.rawValue == kind) }, hits: [],
+            searched: false, error: nil, page: max(1, page), previousPage: nil, nextPage: nil, note: nil)
+        let trimmed = query.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty || !kind.isEmpty || !party.isEmpty || !state.isEmpty || !from.isEmpty || !to.isEmpty
+        else { return model }
+        model.searched = true
+        let request: SearchRequest
+        do {
+            request = SearchRequest(
+                query: trimmed.isEmpty ? nil : try SearchQuery(trimmed), kinds: kind.isEmpty ? [] : [kind],
+                party: party.isEmpty ? nil : party, state: state.isEmpty ? nil : state, from: from.isEmpty ? nil : from,
+                to: to.isEmpty ? nil : to, limit: pageSize, offset: (model.page - 1) * pageSize)
+        } catch {
+            model.error = "\(error)"
+            return model
+        }
+        do {
+            let results = try await blocking { [docket] in try docket.search(request) }
+            model.hits = results.hits.map { hit in
+                SearchModel.Hit(
+                    reference: hit.reference, sha256: hit.sha256, title: hit.title, kind: hit.kind, date: hit.date,
+                    parties: ([hit.creator].compactMap { $0 } + hit.addressees).joined(separator: " → "),
+                    snippetHTML: Self.highlighted(hit.snippet))
+            }
+            model.previousPage = model.page > 1 ? model.page - 1 : nil
+            model.nextPage = results.hasMore ? model.page + 1 : nil
+            if let window = results.rankedAmongNewest {
+                model.note = "Many documents match: these are ranked among the \(window) newest matches."
+            }
+        } catch let error as WebError {
+            model.error = error.message
+        }
+        return model
+    }
+
+    /// A snippet as HTML: the text escaped, the matches in `<mark>`.
+    static func highlighted(_ snippet: String) -> String {
+        var html = ""
+        for character in snippet {
+            switch character {
+            case "<": html += "&lt;"
+            case ">": html += "&gt;"
+            case "&": html += "&amp;"
+            case "\"": html += "&quot;"
+            case "'": html += "&#39;"
+            case Character(SearchIndex.highlightStart): html += "<mark>"
+            case Character(SearchIndex.highlightEnd): html += "</mark>"
+            default: html.append(character)
+            }
+        }
+        return html
+    }
+
+    func addBoardRoutes(to router: Router<DocketRequestContext>) {
+        router.get("series") { _, context -> Response in
+            _ = try requireUser(context)
+            let models = try await blocking { [docket] in
+                try docket.seriesIDs().map { id in
+                    let series = try docket.series(id)
+                    return SeriesPageModel(
+                        id: id, title: series.definition.title,
+                        cadence: "\(series.cadence) (\(series.cadence.adjective ?? "custom"))",
+                        nextDue:
+                            "\(Wording.ordinal(series.nextDue.number)) update, \(Wording.longDate(series.nextDue.date))",
+                        overdue: series.isOverdue,
+                        members: series.members.map {
+                            .init(
+                                number: $0.number.map(Wording.ordinal) ?? "—", reference: $0.reference, title: $0.title,
+                                state: $0.state, due: $0.due?.description ?? "—",
+                                sent: $0.dispatchedOn?.description ?? "—")
+                        })
+                }
+            }
+            return pages.render("series", SimplePage(chrome: await chrome("Series", context), model: models))
+        }
+
+        router.get("meetings") { _, context -> Response in
+            _ = try requireUser(context)
+            let rows = try await blocking { [docket] in
+                try docket.meetingIDs().map { id in
+                    let meeting = try docket.meeting(id)
+                    return MeetingRow(
+                        id: id, board: meeting.definition.board, date: Wording.longDate(meeting.definition.date),
+                        published: meeting.publications > 0,
+                        items: meeting.items.filter { $0.kind == .submission }.count)
+                }
+            }
+            return pages.render("meetings", SimplePage(chrome: await chrome("Meetings", context), model: rows))
+        }
+
+        router.post("meetings") { request, context -> Response in
+            let user = try requireUser(context)
+            let form = try await FormBody.read(request)
+            try requireCSRF(form, context)
+            guard let date = form.text("date").flatMap(CalendarDate.init(iso:)) else {
+                throw WebError.badRequest("the meeting's date must be YYYY-MM-DD")
+            }
+            let id = try await blocking { [docket] in
+                try docket.newMeeting(
+                    board: form["board"] ?? "", date: date, time: form.text("time"), venue: form.text("venue"), as: user
+                )
+            }
+            return Self.redirect("/meetings/\(id)")
+        }
+
+        router.get("meetings/:id") { _, context -> Response in
+            _ = try requireUser(context)
+            let id = try context.parameters.require("id")
+            let model = try await blocking { [docket] in
+                let meeting = try docket.meeting(id)
+                return MeetingPageModel(
+                    id: id, board: meeting.definition.board, date: Wording.longDate(meeting.definition.date),
+                    time: meeting.definition.time, venue: meeting.definition.venue,
+                    reportDeadline: meeting.reportDeadline.description,
+                    publicationDeadline: meeting.publicationDeadline.description, published: meeting.publications > 0,
+                    unpublished: meeting.unpublishedCount,
+                    items: meeting.items.map { item in
+                        return .init(
+                            number: item.number, title: item.title, reference: item.reference,
+                            notes: item.notes.joined(separator: ", "))
+                    },
+                    order: meeting.items.compactMap(\.reference).joined(separator: " "), logLength: meeting.logLength)
+            }
+            return pages.render("meeting", SimplePage(chrome: await chrome(model.board, context), model: model))
+        }
+
+        router.post("meetings/:id/publish") { request, context -> Response in
+            let user = try requireUser(context)
+            let id = try context.parameters.require("id")
+            let form = try await FormBody.read(request)
+            try requireCSRF(form, context)
+            let expected = form["log"].flatMap(Int.init)
+            _ = try await blocking { [docket] in try docket.publishAgenda(id, as: user, expectedLogLength: expected) }
+            return Self.redirect("/meetings/\(id)")
+        }
+
+        router.post("meetings/:id/order") { request, context -> Response in
+            let user = try requireUser(context)
+            let id = try context.parameters.require("id")
+            let form = try await FormBody.read(request)
+            try requireCSRF(form, context)
+            let references = (form["order"] ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" })
+                .map(String.init)
+            let expected = form["log"].flatMap(Int.init)
+            try await blocking { [docket] in
+                try docket.orderAgenda(id, references: references, as: user, expectedLogLength: expected)
+            }
+            return Self.redirect("/meetings/\(id)")
+        }
+
+        router.get("meetings/:id/agenda.:format") { request, context -> Response in
+            _ = try requireUser(context)
+            let id = try context.parameters.require("id")
+            let format = try Self.format(context)
+            let isPublic = request.uri.queryParameters.get("public") == "1"
+            let bytes = try await blocking { [docket] in try docket.renderAgenda(id, format: format, public: isPublic) }
+            return Self.bytes(bytes, type: Self.mediaType(format), fileName: "agenda-\(id).\(format.fileExtension)")
+        }
+
+        router.get("meetings/:id/pack.zip") { request, context -> Response in
+            _ = try requireUser(context)
+            let id = try context.parameters.require("id")
+            let isPublic = request.uri.queryParameters.get("public") == "1"
+            let bytes = try await blocking { [docket] in
+                let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "pack-\(UUID().uuidString).zip"
+                ).path
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                try docket.writeMeetingPack(id, public: isPublic, to: path)
+                return [UInt8](FileManager.default.contents(atPath: path) ?? Data())
+            }
+            return Self.bytes(bytes, type: "application/zip", fileName: "pack-\(id)\(isPublic ? "-public" : "").zip")
+        }
+
+        router.get("submissions/:reference/report.:format") { _, context -> Response in
+            _ = try requireUser(context)
+            let reference = try context.parameters.require("reference")
+            let format = try Self.format(context)
+            let bytes = try await blocking { [docket] in try docket.renderBoardReport(reference, format: format) }
+            return Self.bytes(
+                bytes, type: Self.mediaType(format), fileName: "board-report-\(reference).\(format.fileExtension)")
+        }
+    }
+
+    static func format(_ context: DocketRequestContext) throws -> ReportFormat {
+        guard let format = context.parameters.get("format").flatMap(ReportFormat.init(rawValue:)) else {
+            throw WebError.notFound("reports and agendas come as .html or .docx")
+        }
+        return format
+    }
+
+    static func mediaType(_ format: ReportFormat) -> String {
+        switch format {
+        case .html: return "text/html; charset=utf-8"
+        case .docx: return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        }
+    }
+}

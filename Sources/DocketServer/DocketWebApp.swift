@@ -1,0 +1,211 @@
+import DocketKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The web app and JSON API over one archive. Handlers only translate HTTP to `DocketKit`
+/// calls and back: every rule (roles, states, fields, deadlines) is the library's.
+public struct DocketWebApp: Sendable {
+    let docket: DocketArchive
+    let configuration: WebConfiguration
+    let pages: Pages
+    let sessions: SessionStore
+    let throttle: SignInThrottle
+
+    static let sessionCookie = "docket_session"
+    static let signInCookie = "docket_signin"
+
+    /// Prepares the app (loads the templates, opens the search index so the first request
+    /// does not pay for it).
+    public init(docket: DocketArchive, configuration: WebConfiguration = WebConfiguration()) async throws {
+        self.docket = docket
+        self.configuration = configuration
+        pages = try await Pages.load()
+        sessions = SessionStore(idleTimeout: configuration.idleTimeout)
+        throttle = SignInThrottle(limit: configuration.maximumFailedSignIns, window: configuration.throttleWindow)
+        _ = try? await blocking { [docket] in try docket.index() }
+    }
+
+    /// The routes and middleware.
+    public func router() -> Router<DocketRequestContext> {
+        let router = Router(context: DocketRequestContext.self)
+        router.addMiddleware {
+            LogRequestsMiddleware(.info)
+            ErrorMiddleware(pages: pages)
+            SecurityHeadersMiddleware()
+            SessionMiddleware(sessions: sessions, docket: docket)
+        }
+        addStaticRoutes(to: router)
+        addSignInRoutes(to: router)
+        addPageRoutes(to: router)
+        addBoardRoutes(to: router)
+        addAPIRoutes(to: router)
+        return router
+    }
+
+    /// The HTTP application, listening where the configuration says.
+    public func application(logger: Logger) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "Docket"),
+            logger: logger)
+    }
+
+    // MARK: - Shared helpers
+
+    /// The signed-in user, or a redirect to the sign-in page (pages) / 401 (API).
+    func requireUser(_ context: DocketRequestContext) throws -> String {
+        guard let user = context.user else { throw WebError.signInRequired }
+        return user
+    }
+
+    /// Refuses a form whose CSRF token does not match the session's.
+    func requireCSRF(_ form: FormBody, _ context: DocketRequestContext) throws {
+        guard let session = context.session, let token = form["csrf"], Self.constantTimeEqual(token, session.csrfToken)
+        else { throw WebError.csrf }
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let left = Array(a.utf8)
+        let right = Array(b.utf8)
+        guard left.count == right.count else { return false }
+        return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// The layout's data for a signed-in page.
+    func chrome(_ title: String, _ context: DocketRequestContext, flash: String? = nil) async -> Chrome {
+        let user = context.user
+        let roles: String
+        var isAdmin = false
+        var isClerk = false
+        if let user {
+            let actor = try? await blocking { [docket] in try docket.actor(user) }
+            roles = actor.map { $0.grants.map(\.role.rawValue).joined(separator: ", ") } ?? ""
+            isAdmin = actor?.grant(for: [.admin]) != nil
+            isClerk = actor?.grant(for: [.clerk, .admin]) != nil
+        } else {
+            roles = ""
+        }
+        return Chrome(
+            title: title, user: user, roles: roles, csrf: context.session?.csrfToken ?? "", isAdmin: isAdmin,
+            isClerk: isClerk, flash: flash, error: nil)
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response.redirect(to: location, type: .normal)
+    }
+
+    static func bytes(_ bytes: [UInt8], type: String, fileName: String? = nil, inline: Bool = false) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.cacheControl] = "private, no-store"
+        if let fileName {
+            headers[.contentDisposition] = "\(inline ? "inline" : "attachment"); filename=\"\(fileName)\""
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// Answers errors: JSON under `/api/`, an HTML page elsewhere; a page that needs a user sends
+/// the browser to sign in.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = DocketRequestContext
+    let pages: Pages
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as WebError {
+            return answer(error, request)
+        } catch let error as HTTPError {
+            return answer(
+                WebError(
+                    status: error.status, code: error.status == .contentTooLarge ? "too-large" : "http-error",
+                    message: error.body ?? error.status.reasonPhrase), request)
+        }
+    }
+
+    func answer(_ error: WebError, _ request: Request) -> Response {
+        let isAPI = request.uri.path.hasPrefix("/api/")
+        if !isAPI, error.code == WebError.signInRequired.code {
+            let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/"
+            return Response.redirect(to: "/sign-in?next=\(next)", type: .normal)
+        }
+        var response: Response
+        if isAPI {
+            let body = APIError(error: .init(code: error.code, message: error.message))
+            let data = (try? JSONEncoder().encode(body)) ?? Data()
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            response = Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+        } else {
+            response = pages.render(
+                "error",
+                ErrorPage(status: Int(error.status.code), reason: error.status.reasonPhrase, message: error.message),
+                status: error.status)
+        }
+        for field in error.headers { response.headers.append(field) }
+        return response
+    }
+}
+
+struct ErrorPage: Sendable {
+    var status: Int
+    var reason: String
+    var message: String
+}
+
+/// `{"error": {"code": …, "message": …}}`.
+struct APIError: Codable, Sendable {
+    struct Body: Codable, Sendable {
+        var code: String
+        var message: String
+    }
+
+    var error: Body
+}
+
+/// Headers every answer carries: no framing, no MIME sniffing, no inline script.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = DocketRequestContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[HTTPField.Name("Content-Security-Policy")!] =
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'"
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        return response
+    }
+}
+
+/// Finds the user: a live session cookie, or (for the API) a personal token.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = DocketRequestContext
+    let sessions: SessionStore
+    let docket: DocketArchive
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        if let id = request.cookies[DocketWebApp.sessionCookie]?.value, let session = await sessions.session(id) {
+            context.session = session
+        } else if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
+            let token = String(authorization.dropFirst("Bearer ".count))
+            guard let user = try await blocking({ [docket] in docket.user(forToken: token) }) else {
+                throw WebError(status: .unauthorized, code: "bad-token", message: "the API token is not valid")
+            }
+            context.tokenUser = user
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+
+/// A submitted `application/x-www-form-urlencoded` form: each name with its values.
+struct FormBody: Sendable {
+    var values: [String: [String]]
+
+    /// Parses a form body (`+` is a space; percent escapes decoded; malformed escapes refused).
+    init(_ text: String) throws {
+        values = [:]
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) throws -> String {
+                guard let decoded = String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                    throw WebError.badRequest("the form is not validly encoded")
+                }
+                return decoded
+            }
+            let name = try decode(parts[0])
+            let value = parts.count > 1 ? try decode(parts[1]) : ""
+            values[name, default: []].append(value)
+        }
+    }
+
+    /// Reads a form from a request, refusing bodies over `limit` bytes (413).
+    static func read(_ request: Request, limit: Int = 1 << 20) async throws -> FormBody {
+        let buffer = try await request.body.collect(upTo: limit)
+        return try FormBody(String(buffer: buffer))
+    }
+
+    subscript(_ name: String) -> String? {
+        values[name]?.first
+    }
+
+    /// The value, trimmed; nil when absent or blank.
+    func text(_ name: String) -> String? {
+        guard let value = self[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+            return nil
+        }
+        return value
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import MultipartKit
+
+/// A `multipart/form-data` upload: the text fields and the one file it carries.
+struct MultipartUpload: Sendable {
+    struct File: Sendable {
+        var fileName: String
+        var bytes: [UInt8]
+    }
+
+    var fields: [String: String]
+    var file: File?
+
+    /// Reads an upload, refusing a body over `limit` bytes with 413 before any of it is
+    /// archived, and a body that is not multipart with 400.
+    static func read(_ request: Request, limit: Int) async throws -> MultipartUpload {
+        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data"),
+            let boundary = type.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) })
+                .first(where: { $0.lowercased().hasPrefix("boundary=") })
+                .map({
+                    String($0.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                }),
+            !boundary.isEmpty
+        else {
+            throw WebError.badRequest("send the document as multipart/form-data")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw WebError(
+                status: .contentTooLarge, code: "too-large",
+                message: "the upload is \(length) bytes, over the \(limit)-byte limit")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch {
+            throw WebError(
+                status: .contentTooLarge, code: "too-large", message: "the upload is over the \(limit)-byte limit")
+        }
+        return try parse(body, boundary: boundary)
+    }
+
+    static func parse(_ body: ByteBuffer, boundary: String) throws -> MultipartUpload {
+        let parser = MultipartParser(boundary: boundary)
+        var headers: [String: String] = [:]
+        var data: [UInt8] = []
+        var upload = MultipartUpload(fields: [:], file: nil)
+        parser.onHeader = { name, value in headers[name.lowercased()] = value }
+        parser.onBody = { buffer in data += buffer.readBytes(length: buffer.readableBytes) ?? [] }
+        parser.onPartComplete = {
+            let disposition = headers["content-disposition"] ?? ""
+            let name = Self.parameter("name", in: disposition)
+            if let fileName = Self.parameter("filename", in: disposition) {
+                if !fileName.isEmpty { upload.file = File(fileName: fileName, bytes: data) }
+            } else if let name {
+                upload.fields[name] = String(decoding: data, as: UTF8.self)
+            }
+            headers = [:]
+            data = []
+        }
+        do {
+            try parser.execute(body)
+        } catch {
+            throw WebError.badRequest("the upload is not valid multipart/form-data")
+        }
+        return upload
+    }
+
+    /// `name="value"` from a Content-Disposition header.
+    static func parameter(_ name: String, in header: String) -> String? {
+        for part in header.split(separator: ";") {
+            let pair = part.trimmingCharacters(in: .whitespaces)
+            guard pair.lowercased().hasPrefix("\(name)=") else { continue }
+            var value = String(pair.dropFirst(name.count + 1))
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
+            }
+            return value
+        }
+        return nil
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import Mustache
+
+/// The server-rendered pages: Mustache templates shipped with the module, rendered with
+/// HTML escaping (`{{value}}` escapes; the templates never use triple braces for user data).
+struct Pages: Sendable {
+    let library: MustacheLibrary
+
+    /// Loads every `*.mustache` template shipped in the module's `Templates` directory.
+    static func load() async throws -> Pages {
+        guard let directory = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
+            throw WebError(status: .internalServerError, code: "templates-missing", message: "templates not found")
+        }
+        return Pages(library: try await MustacheLibrary(directory: directory.path))
+    }
+
+    /// A page response: HTML, never cached (pages show live state and carry CSRF tokens).
+    func render(_ name: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
+        let html = library.render(model, withTemplate: name) ?? "template \(name) is missing"
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The contents of a file in the module's `Static` directory.
+    static func staticFile(_ name: String) -> [UInt8]? {
+        guard let url = Bundle.module.url(forResource: "Static", withExtension: nil),
+            let data = FileManager.default.contents(atPath: url.appendingPathComponent(name).path)
+        else { return nil }
+        return [UInt8](data)
+    }
+}
+
+/// What every page's layout needs.
+struct Chrome: Sendable {
+    var title: String
+    var user: String?
+    var roles: String
+    var csrf: String
+    var isAdmin: Bool
+    var isClerk: Bool
+    var flash: String?
+    var error: String?
+}

@@ -1,0 +1,56 @@
+import DocketKit
+import Foundation
+import Hummingbird
+
+/// An error a handler answers with: an HTTP status, a stable code for API clients and a
+/// sentence for people.
+struct WebError: Error, Sendable {
+    var status: HTTPResponse.Status
+    /// Stable, for clients: `not-permitted`, `not-found`, `stale`, `precondition-required` …
+    var code: String
+    var message: String
+    /// Extra headers, e.g. Retry-After.
+    var headers: HTTPFields = [:]
+
+    static func notFound(_ message: String) -> WebError {
+        WebError(status: .notFound, code: "not-found", message: message)
+    }
+    static func badRequest(_ message: String) -> WebError {
+        WebError(status: .badRequest, code: "invalid-input", message: message)
+    }
+    static let signInRequired = WebError(status: .unauthorized, code: "sign-in-required", message: "Sign in first.")
+    static let csrf = WebError(
+        status: .forbidden, code: "csrf",
+        message: "This form has expired or did not come from Docket. Go back, reload the page and try again.")
+
+    /// Translates a use case's refusal: roles → 403, unknown things → 404, stale views → 412
+    /// or 409, everything else the user can correct → 422.
+    init(_ error: DocketError) {
+        let message = "\(error)"
+        switch error {
+        case .notPermitted, .delegationExpired:
+            self.init(status: .forbidden, code: "not-permitted", message: message)
+        case .rejected(.wrongRole):
+            self.init(status: .forbidden, code: "not-permitted", message: message)
+        case .rejected:
+            self.init(status: .unprocessableContent, code: "refused", message: message)
+        case .notFound, .noSuchWorkflow, .archive(.noSuchSubmission), .archive(.noSuchDocument), .archive(.noSuchUser):
+            self.init(status: .notFound, code: "not-found", message: message)
+        case .archive(.staleSequence), .boardLogChanged:
+            self.init(status: .preconditionFailed, code: "stale", message: message)
+        case .archive(.conflict):
+            self.init(status: .conflict, code: "conflict", message: message)
+        case .archive(.damaged), .archive(.io), .index:
+            self.init(status: .internalServerError, code: "archive-error", message: message)
+        default:
+            self.init(status: .unprocessableContent, code: "invalid-input", message: message)
+        }
+    }
+
+    init(status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+    }
+}

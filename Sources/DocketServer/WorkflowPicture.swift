@@ -1,0 +1,107 @@
+import Workflow
+import XML
+
+/// Draws a workflow as SVG from its definition: states as boxes in a column, in the order the
+/// definition gives them, transitions as labelled arrows; the current state filled. Built
+/// through libxml2 like every other XML Docket writes, so names are escaped.
+enum WorkflowPicture {
+    static let svg = XMLNamespace(uri: "http://www.w3.org/2000/svg")
+
+    static func render(_ definition: WorkflowDefinition, current: String?) throws -> [UInt8] {
+        let boxWidth = 230
+        let boxHeight = 34
+        let gap = 38
+        let left = 40
+        let states = definition.states
+        var row: [String: Int] = [:]
+        for (index, state) in states.enumerated() { row[state.id] = index }
+        func top(_ id: String) -> Int { 20 + (row[id] ?? 0) * (boxHeight + gap) }
+        let height = 40 + states.count * (boxHeight + gap)
+        var elements: [XMLElement] = [
+            XMLElement(
+                "title", namespace: svg, attributes: attributes([("id", "workflow-title")]),
+                text: "Workflow \(definition.name)" + (current.map { ", now in \($0)" } ?? "")),
+            XMLElement(
+                "defs", namespace: svg,
+                elements: [
+                    XMLElement(
+                        "marker", namespace: svg,
+                        attributes: attributes([
+                            ("id", "arrow"), ("viewBox", "0 0 10 10"), ("refX", "10"), ("refY", "5"),
+                            ("markerWidth", "7"), ("markerHeight", "7"), ("orient", "auto"),
+                        ]),
+                        elements: [
+                            XMLElement("path", namespace: svg, attributes: attributes([("d", "M0,0 L10,5 L0,10 z")]))
+                        ])
+                ]),
+        ]
+        var lane = 0
+        for state in states {
+            for transition in state.transitions {
+                let from = top(state.id) + boxHeight / 2
+                let to = top(transition.target) + boxHeight / 2
+                let forward = to > from
+                // Forward arrows run down the right, backward ones up the left, each in its own lane.
+                lane += 1
+                let x = forward ? left + boxWidth + 12 + (lane % 6) * 14 : left - 12 - (lane % 3) * 10
+                let edge = forward ? left + boxWidth : left
+                elements.append(
+                    XMLElement(
+                        "path", namespace: svg,
+                        attributes: attributes([
+                            ("d", "M\(edge),\(from) H\(x) V\(to) H\(edge)"), ("class", forward ? "edge" : "edge back"),
+                            ("marker-end", "url(#arrow)"),
+                        ])))
+                if forward {
+                    elements.append(
+                        XMLElement(
+                            "text", namespace: svg,
+                            attributes: attributes([("x", "\(x + 4)"), ("y", "\((from + to) / 2)"), ("class", "label")]
+                            ),
+                            text: transition.event))
+                }
+            }
+        }
+        for state in states {
+            let isCurrent = state.id == current
+            elements.append(
+                XMLElement(
+                    "rect", namespace: svg,
+                    attributes: attributes([
+                        ("x", "\(left)"), ("y", "\(top(state.id))"), ("width", "\(boxWidth)"),
+                        ("height", "\(boxHeight)"),
+                        ("rx", "6"), ("class", isCurrent ? "state current" : state.isFinal ? "state final" : "state"),
+                    ])))
+            elements.append(
+                XMLElement(
+                    "text", namespace: svg,
+                    attributes: attributes([
+                        ("x", "\(left + 12)"), ("y", "\(top(state.id) + 22)"),
+                        ("class", isCurrent ? "name current" : "name"),
+                    ]),
+                    text: state.id + (isCurrent ? " (now)" : "")))
+        }
+        let root = XMLElement(
+            "svg", namespace: svg,
+            attributes: attributes([
+                ("viewBox", "0 0 560 \(height)"), ("width", "560"), ("height", "\(height)"), ("role", "img"),
+                ("aria-labelledby", "workflow-title"),
+            ]),
+            elements: [
+                XMLElement(
+                    "style", namespace: svg,
+                    text: """
+                        .state{fill:#fff;stroke:#1d3557;stroke-width:1.5}.state.final{stroke-dasharray:4 2}\
+                        .state.current{fill:#1d3557}.name{font:14px sans-serif;fill:#1d3557}\
+                        .name.current{fill:#fff;font-weight:bold}.edge{fill:none;stroke:#555;stroke-width:1.2}\
+                        .edge.back{stroke-dasharray:3 3}.label{font:11px sans-serif;fill:#333}
+                        """)
+            ] + elements)
+        let built = try XMLDocument(root: root, source: "workflow.svg")
+        return try built.serializedWithoutDeclaration(indented: false)
+    }
+
+    private static func attributes(_ pairs: [(String, String)]) -> [XMLAttribute] {
+        pairs.map { XMLAttribute($0.0, value: $0.1) }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import DocketKit
+import DocketServer
+import Foundation
+import Hummingbird
+import Logging
+
+/// `docket serve`
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the web app and JSON API for an archive.",
+        discussion: """
+            Logs each request; stops cleanly on SIGINT or SIGTERM. Refuses to start, saying why, \
+            when the archive is not valid or the port is taken. With --demo, an empty archive \
+            directory first gets the demo archive (docket demo).
+            """)
+    @OptionGroup var archive: ArchiveOptions
+    @Option(name: .long, help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(name: .long, help: "The port to listen on.") var port = 8080
+    @Flag(name: .long, help: "Build the demo archive first when the archive directory holds none.") var demo = false
+    @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (when served over TLS).")
+    var secureCookies = false
+    @Option(name: .customLong("upload-limit"), help: "The largest upload accepted, in MiB.") var uploadLimit = 64
+
+    func run() async throws {
+        if demo, !FileManager.default.fileExists(atPath: "\(archive.path)/archive.xml") {
+            guard let distribution = Distribution.locate() else {
+                throw ValidationError("cannot find Docket's distribution to build the demo; set DOCKET_HOME")
+            }
+            _ = try DemoArchive.build(at: archive.path, from: distribution)
+            print("built the demo archive in \(archive.path) (users olivia, morgan, clara, ada, victor)")
+        }
+        let docket = try archive.open()
+        // An archive that does not verify is not served: people would act on a damaged record.
+        let problems = try docket.verify().filter { $0.severity == .problem }
+        guard problems.isEmpty else {
+            for problem in problems.prefix(10) { print("problem: \(problem.path): \(problem.message)") }
+            throw ValidationError("the archive has \(problems.count) problem(s) (docket verify); not serving it")
+        }
+        var logger = Logger(label: "docket")
+        logger.logLevel = .info
+        let app = try await DocketWebApp(
+            docket: docket,
+            configuration: WebConfiguration(
+                host: host, port: port, secureCookies: secureCookies, uploadLimit: uploadLimit * 1024 * 1024))
+        if let problem = Self.bindProblem(host: host, port: port) {
+            throw ValidationError("cannot listen on \(host):\(port): \(problem); choose another with --port")
+        }
+        print("serving \(archive.path) at http://\(host):\(port)/")
+        try await app.application(logger: logger).runService()
+    }
+
+    /// Why the address cannot be bound (e.g. "Address already in use"), or nil: checked before
+    /// starting so that a taken port gets a sentence, not a stack of server errors.
+    static func bindProblem(host: String, port: Int) -> String? {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &result) == 0, let info = result else {
+            return "the address '\(host)' does not resolve"
+        }
+        defer { freeaddrinfo(result) }
+        let descriptor = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(descriptor) }
+        var yes: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        guard bind(descriptor, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
+            return String(cString: strerror(errno))
+        }
+        return nil
+    }
+}

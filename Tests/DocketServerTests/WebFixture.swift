@@ -1,0 +1,110 @@
+import DocketKit
+import DocketServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import Workflow
+
+/// A real archive (the demo, plus a user per role with a password) served through the real
+/// router: requests go through every middleware and handler, in process.
+final class WebFixture: @unchecked Sendable {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let password = "correct horse battery staple"
+
+    let path: String
+    let docket: DocketArchive
+    let app: DocketWebApp
+
+    init(configuration: WebConfiguration = WebConfiguration()) async throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("docket-web-\(UUID().uuidString)").path
+        _ = try DemoArchive.build(at: path, from: Distribution(root: Self.repositoryRoot.path))
+        docket = try DocketArchive(opening: path)
+        for user in DemoArchive.users.map(\.name) { try docket.setPassword(Self.password, for: user) }
+        app = try await DocketWebApp(docket: docket, configuration: configuration)
+    }
+
+    deinit {
+        for file in (try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? [] {
+            chmod("\(path)/\(file)", 0o755)
+        }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Runs `body` against the app through HummingbirdTesting's in-process client.
+    func test<Value: Sendable>(_ body: @Sendable @escaping (any TestClientProtocol) async throws -> Value) async throws
+        -> Value
+    {
+        try await Application(router: app.router()).test(.router) { client in try await body(client) }
+    }
+}
+
+/// A browser's view of the app: its cookies and the CSRF token of the page it last saw.
+struct Browser: Sendable {
+    var session: String?
+    var csrf: String?
+
+    var cookieHeader: HTTPFields {
+        var headers = HTTPFields()
+        if let session { headers[.cookie] = "docket_session=\(session)" }
+        return headers
+    }
+
+    /// Signs in through the form as a person would: fetch the form, post it with its token.
+    static func signIn(_ user: String, password: String = WebFixture.password, client: any TestClientProtocol)
+        async throws
+        -> Browser
+    {
+        let form = try await client.execute(uri: "/sign-in", method: .get)
+        let token = try #require(Self.value(of: "token", in: String(buffer: form.body)))
+        let cookie = try #require(Self.cookie("docket_signin", in: form.headers))
+        var headers = HTTPFields()
+        headers[.cookie] = "docket_signin=\(cookie)"
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        let body = "token=\(token)&user=\(user)&password=\(Self.encode(password))&next=/"
+        let response = try await client.execute(
+            uri: "/sign-in", method: .post, headers: headers, body: ByteBuffer(string: body))
+        try #require(response.status == .seeOther, "sign-in as \(user): \(response.status)")
+        var browser = Browser(session: try #require(Self.cookie("docket_session", in: response.headers)))
+        let page = try await client.execute(uri: "/", method: .get, headers: browser.cookieHeader)
+        browser.csrf = Self.value(of: "csrf", in: String(buffer: page.body))
+        return browser
+    }
+
+    /// Posts a form with the browser's cookie (and its CSRF token unless `csrf` is given).
+    func post(_ uri: String, _ fields: [(String, String)], csrf: String? = nil, client: any TestClientProtocol)
+        async throws -> TestResponse
+    {
+        var headers = cookieHeader
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        let all = [("csrf", csrf ?? self.csrf ?? "")] + fields
+        let body = all.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    func get(_ uri: String, client: any TestClientProtocol) async throws -> TestResponse {
+        try await client.execute(uri: uri, method: .get, headers: cookieHeader)
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    /// The value of the first hidden input called `name`.
+    static func value(of name: String, in html: String) -> String? {
+        guard let range = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    /// A cookie's value from Set-Cookie headers.
+    static func cookie(_ name: String, in headers: HTTPFields) -> String? {
+        for value in headers[values: .setCookie] where value.hasPrefix("\(name)=") {
+            return String(value.dropFirst(name.count + 1).prefix { $0 != ";" })
+        }
+        return nil
+    }
+}
