@@ -33,6 +33,10 @@ public enum DemoArchive {
         ("victor", "Victor Reyes (auditor, read only)", .viewer),
     ]
 
+    /// Every demo user's password for the web app. It is printed wherever the demo is offered:
+    /// the demo is for exploring, never for real records.
+    public static let password = "best-value-2016"
+
     /// Builds the demo in `path` (which must not hold an archive yet).
     public static func build(at path: String, from distribution: Distribution) throws(DocketError) -> DemoSummary {
         let clock = Mutex(instant("2014-12-18T10:00:00Z"))
@@ -40,7 +44,10 @@ public enum DemoArchive {
         func at(_ text: String) { clock.withLock { $0 = instant(text) } }
 
         at("2014-12-18T10:00:00Z")
-        for user in users { try docket.addUser(user.name, roles: [user.role], fullName: user.fullName) }
+        for user in users {
+            try docket.addUser(user.name, roles: [user.role], fullName: user.fullName)
+            try docket.setPassword(password, for: user.name)
+        }
 
         at("2015-01-06T09:30:00Z")
         try docket.addSeries(

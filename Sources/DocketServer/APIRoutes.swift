@@ -91,9 +91,9 @@ extension DocketWebApp {
 
         api.get("submissions") { request, context -> Response in
             _ = try requireUser(context)
-            let state = request.uri.queryParameters.get("state")
-            let limit = min(max(request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 50, 1), 500)
-            let offset = max(request.uri.queryParameters.get("offset").flatMap(Int.init) ?? 0, 0)
+            let state = request.uri.queryParameters.get("state").flatMap { $0.isEmpty ? nil : $0 }
+            let limit = try Self.integer(request, "limit", default: 50, in: 1...500)
+            let offset = try Self.integer(request, "offset", default: 0, in: 0...Int(Int32.max))
             let lines = try await blocking { [docket] in
                 try docket.submissionLines(inState: state, limit: limit, offset: offset).map {
                     API.SubmissionLine(reference: $0.reference, title: $0.title, state: $0.state, deadline: $0.deadline)
@@ -114,7 +114,6 @@ extension DocketWebApp {
         api.post("submissions/:reference/events") { request, context -> Response in
             let user = try requireUser(context)
             let reference = try context.parameters.require("reference")
-            let expected = try Self.requireIfMatch(request, reference: reference)
             let body = try await request.body.collect(upTo: 1 << 20)
             let fire: API.FireRequest
             do {
@@ -122,6 +121,7 @@ extension DocketWebApp {
             } catch {
                 throw WebError.badRequest("the body must be JSON {\"event\": …, \"comment\": …, \"fields\": {…}}")
             }
+            let expected = try Self.requireIfMatch(request, reference: reference)
             let (fired, view) = try await blocking { [docket] in
                 let fired = try docket.fire(
                     fire.event, on: reference, as: user, fields: fire.fields ?? [:], comment: fire.comment,
@@ -137,8 +137,12 @@ extension DocketWebApp {
         api.post("submissions/:reference/documents") { request, context -> Response in
             let user = try requireUser(context)
             let reference = try context.parameters.require("reference")
-            let expected = try Self.requireIfMatch(request, reference: reference)
             let upload = try await MultipartUpload.read(request, limit: configuration.uploadLimit)
+            // What the request itself lacks is answered before the precondition (400, not 412).
+            guard upload.file != nil, upload.fields["kind"].flatMap(DocumentKind.init(rawValue:)) != nil else {
+                throw WebError.badRequest("send a file and its kind (one of the documented kinds)")
+            }
+            let expected = try Self.requireIfMatch(request, reference: reference)
             let (metadata, view) = try await blocking { [docket] in
                 let current = try docket.submission(reference)
                 guard current.sequence == expected else {
@@ -157,19 +161,27 @@ extension DocketWebApp {
         api.get("search") { request, context -> Response in
             _ = try requireUser(context)
             let parameters = request.uri.queryParameters
-            let query = parameters.get("q") ?? ""
-            let searchRequest: SearchRequest
-            do {
-                searchRequest = SearchRequest(
-                    query: query.isEmpty ? nil : try SearchQuery(query),
-                    kinds: parameters.get("kind").map { [$0] } ?? [],
-                    party: parameters.get("party"), series: parameters.get("series"), state: parameters.get("state"),
-                    from: parameters.get("from"), to: parameters.get("to"),
-                    limit: min(max(parameters.get("limit").flatMap(Int.init) ?? 20, 1), 100),
-                    offset: max(parameters.get("offset").flatMap(Int.init) ?? 0, 0))
-            } catch {
-                throw WebError.badRequest("\(error)")
+            func value(_ name: String) -> String? { parameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
+            for name in ["from", "to"] {
+                if let text = parameters.get(name), CalendarDate(iso: text) == nil {
+                    throw WebError.badRequest("\(name) must be a date YYYY-MM-DD, not '\(text)'")
+                }
             }
+            // A query with nothing searchable in it (only punctuation) is no query: the filters
+            // alone list the newest documents, as documented.
+            let query = value("q").flatMap { try? SearchQuery($0) }
+            if let text = value("q"), query == nil, text.contains(where: { $0.isLetter || $0.isNumber }) {
+                do {
+                    _ = try SearchQuery(text)
+                } catch {
+                    throw WebError.badRequest("\(error)")
+                }
+            }
+            let searchRequest = SearchRequest(
+                query: query, kinds: value("kind").map { [$0] } ?? [], party: value("party"), series: value("series"),
+                state: value("state"), from: value("from"), to: value("to"),
+                limit: try Self.integer(request, "limit", default: 20, in: 1...100),
+                offset: try Self.integer(request, "offset", default: 0, in: 0...Int(Int32.max)))
             let hits = try await blocking { [docket] in
                 try docket.search(searchRequest).hits.map {
                     API.Hit(
@@ -199,6 +211,28 @@ extension DocketWebApp {
         }
     }
 
+    /// The methods each API path answers, for 405 answers' Allow header.
+    static func allowedMethods(_ path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.first == "api" else { return nil }
+        switch (parts.count, parts.dropFirst().first) {
+        case (2, "submissions"), (2, "search"), (2, "meetings"), (2, "openapi.json"), (3, "submissions"): return "GET"
+        case (4, "submissions") where parts[3] == "events" || parts[3] == "documents": return "POST"
+        default: return nil
+        }
+    }
+
+    /// An integer query parameter within its documented range (400 otherwise).
+    static func integer(_ request: Request, _ name: String, default value: Int, in range: ClosedRange<Int>) throws
+        -> Int
+    {
+        guard let text = request.uri.queryParameters.get(name), !text.isEmpty else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw WebError.badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
     /// A submission's entity tag: its reference and the number of its last event, which every
     /// change increments.
     static func etag(_ view: SubmissionView) -> String {
@@ -214,9 +248,15 @@ extension DocketWebApp {
                 message: "send If-Match with the submission's ETag (GET /api/submissions/\(reference))")
         }
         let tag = header.trimmingCharacters(in: .whitespaces)
-        let prefix = "\"\(reference)-"
-        guard tag.hasPrefix(prefix), tag.hasSuffix("\""), let sequence = Int(tag.dropFirst(prefix.count).dropLast())
+        // A malformed tag is a bad request; a well-formed one that is not this submission's
+        // current tag is a failed precondition.
+        guard tag.count > 2, tag.hasPrefix("\""), tag.hasSuffix("\""), let dash = tag.lastIndex(of: "-"),
+            Int(tag[tag.index(after: dash)..<tag.index(before: tag.endIndex)]) != nil
         else {
+            throw WebError.badRequest("If-Match must be an ETag such as \"\(reference)-7\", not '\(tag)'")
+        }
+        let prefix = "\"\(reference)-"
+        guard tag.hasPrefix(prefix), let sequence = Int(tag.dropFirst(prefix.count).dropLast()) else {
             throw WebError(
                 status: .preconditionFailed, code: "stale",
                 message: "If-Match \(tag) is not a current ETag of \(reference)")

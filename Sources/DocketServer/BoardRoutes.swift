@@ -71,7 +71,8 @@ struct MeetingPageModel: Sendable {
     var reportDeadline: String
     var publicationDeadline: String
     var published: Bool
-    var unpublished: Int
+    /// "2 item(s) waiting for publication", or nil (Mustache treats 0 as true).
+    var waiting: String?
     var items: [Item]
     var order: String
     var logLength: Int
@@ -199,7 +200,8 @@ extension DocketWebApp {
                     time: meeting.definition.time, venue: meeting.definition.venue,
                     reportDeadline: meeting.reportDeadline.description,
                     publicationDeadline: meeting.publicationDeadline.description, published: meeting.publications > 0,
-                    unpublished: meeting.unpublishedCount,
+                    waiting: meeting.unpublishedCount > 0
+                        ? "\(meeting.unpublishedCount) item(s) waiting for publication" : nil,
                     items: meeting.items.map { item in
                         return .init(
                             number: item.number, title: item.title, reference: item.reference,
@@ -234,13 +236,16 @@ extension DocketWebApp {
             return Self.redirect("/meetings/\(id)")
         }
 
-        router.get("meetings/:id/agenda.:format") { request, context -> Response in
-            _ = try requireUser(context)
-            let id = try context.parameters.require("id")
-            let format = try Self.format(context)
-            let isPublic = request.uri.queryParameters.get("public") == "1"
-            let bytes = try await blocking { [docket] in try docket.renderAgenda(id, format: format, public: isPublic) }
-            return Self.bytes(bytes, type: Self.mediaType(format), fileName: "agenda-\(id).\(format.fileExtension)")
+        for format in ReportFormat.allCases {
+            router.get("meetings/:id/agenda.\(format.fileExtension)") { request, context -> Response in
+                _ = try requireUser(context)
+                let id = try context.parameters.require("id")
+                let isPublic = request.uri.queryParameters.get("public") == "1"
+                let bytes = try await blocking { [docket] in
+                    try docket.renderAgenda(id, format: format, public: isPublic)
+                }
+                return Self.bytes(bytes, type: Self.mediaType(format), fileName: "agenda-\(id).\(format.fileExtension)")
+            }
         }
 
         router.get("meetings/:id/pack.zip") { request, context -> Response in
@@ -258,21 +263,15 @@ extension DocketWebApp {
             return Self.bytes(bytes, type: "application/zip", fileName: "pack-\(id)\(isPublic ? "-public" : "").zip")
         }
 
-        router.get("submissions/:reference/report.:format") { _, context -> Response in
-            _ = try requireUser(context)
-            let reference = try context.parameters.require("reference")
-            let format = try Self.format(context)
-            let bytes = try await blocking { [docket] in try docket.renderBoardReport(reference, format: format) }
-            return Self.bytes(
-                bytes, type: Self.mediaType(format), fileName: "board-report-\(reference).\(format.fileExtension)")
+        for format in ReportFormat.allCases {
+            router.get("submissions/:reference/report.\(format.fileExtension)") { _, context -> Response in
+                _ = try requireUser(context)
+                let reference = try context.parameters.require("reference")
+                let bytes = try await blocking { [docket] in try docket.renderBoardReport(reference, format: format) }
+                return Self.bytes(
+                    bytes, type: Self.mediaType(format), fileName: "board-report-\(reference).\(format.fileExtension)")
+            }
         }
-    }
-
-    static func format(_ context: DocketRequestContext) throws -> ReportFormat {
-        guard let format = context.parameters.get("format").flatMap(ReportFormat.init(rawValue:)) else {
-            throw WebError.notFound("reports and agendas come as .html or .docx")
-        }
-        return format
     }
 
     static func mediaType(_ format: ReportFormat) -> String {

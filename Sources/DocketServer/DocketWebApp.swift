@@ -121,6 +121,18 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as WebError {
             return answer(error, request)
+        } catch let error as HTTPError
+            where error.status == .notFound && DocketWebApp.allowedMethods(request.uri.path) != nil
+        {
+            // A path of the API asked with a method it does not answer: not allowed, not missing.
+            let allowed = DocketWebApp.allowedMethods(request.uri.path) ?? ""
+            var headers = HTTPFields()
+            headers[.allow] = allowed
+            return answer(
+                WebError(
+                    status: .methodNotAllowed, code: "method-not-allowed",
+                    message: "\(request.method.rawValue) is not allowed here (\(allowed) is)", headers: headers),
+                request)
         } catch let error as HTTPError {
             return answer(
                 WebError(

@@ -95,7 +95,8 @@ struct SubmissionPage: Sendable {
         var target: String
         var fields: [Field]
         var commentRequired: Bool
-        var documents: String?
+        /// Named apart from the page's `documents`: Mustache would find those when this is nil.
+        var requiredDocuments: String?
         var formID: String
     }
 
@@ -324,7 +325,9 @@ extension DocketWebApp {
                 "health",
                 SimplePage(
                     chrome: await chrome("Archive health", context),
-                    model: HealthModel(findings: findings, problems: findings.filter { $0.severity == "problem" }.count)
+                    model: HealthModel(
+                        findings: findings, problems: findings.filter { $0.severity == "problem" }.count,
+                        hasProblems: findings.contains { $0.severity == "problem" })
                 ))
         }
     }
@@ -381,7 +384,7 @@ extension DocketWebApp {
                             inputType: field.type.rawValue == "date" ? "date" : "text",
                             id: "\(transition.event)-\(field.name)")
                     }, commentRequired: transition.commentRequired,
-                    documents: transition.requiredDocuments.isEmpty
+                    requiredDocuments: transition.requiredDocuments.isEmpty
                         ? nil : transition.requiredDocuments.map(\.rawValue).joined(separator: ", "),
                     formID: "event-\(transition.event)")
             }
@@ -435,6 +438,9 @@ struct FindingRow: Sendable {
 struct HealthModel: Sendable {
     var findings: [FindingRow]
     var problems: Int
+    /// Mustache treats any number, 0 included, as true (and sees stored properties only):
+    /// the template tests this instead.
+    var hasProblems: Bool
 }
 
 extension DocketArchive {

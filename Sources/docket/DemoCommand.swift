@@ -23,6 +23,7 @@ struct DemoCommand: ParsableCommand {
         let summary = try DemoArchive.build(at: archive, from: distribution)
         print("built the demo archive in \(summary.path)")
         print("users: " + summary.users.map { "\($0.name) (\($0.role.rawValue))" }.joined(separator: ", "))
+        print("web app password of every demo user: \(DemoArchive.password)  (docket serve --archive \(archive))")
         print("series \(summary.series): " + summary.submissions.joined(separator: ", "))
         print("meeting: \(summary.meeting)")
         let third = summary.submissions.last ?? ""

@@ -29,7 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("cannot find Docket's distribution to build the demo; set DOCKET_HOME")
             }
             _ = try DemoArchive.build(at: archive.path, from: distribution)
-            print("built the demo archive in \(archive.path) (users olivia, morgan, clara, ada, victor)")
+            print(
+                "built the demo archive in \(archive.path): users olivia, morgan, clara, ada, victor, "
+                    + "password \(DemoArchive.password)")
         }
         let docket = try archive.open()
         // An archive that does not verify is not served: people would act on a damaged record.

@@ -12,7 +12,7 @@ import Workflow
 final class WebFixture: @unchecked Sendable {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let password = "correct horse battery staple"
+    static let password = DemoArchive.password
 
     let path: String
     let docket: DocketArchive
@@ -22,7 +22,6 @@ final class WebFixture: @unchecked Sendable {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("docket-web-\(UUID().uuidString)").path
         _ = try DemoArchive.build(at: path, from: Distribution(root: Self.repositoryRoot.path))
         docket = try DocketArchive(opening: path)
-        for user in DemoArchive.users.map(\.name) { try docket.setPassword(Self.password, for: user) }
         app = try await DocketWebApp(docket: docket, configuration: configuration)
     }
 

@@ -1,0 +1,227 @@
+"""The model case in a real browser: Debian's chromium driven by selenium against a real
+`docket serve` on loopback, three people taking a Best Value update from drafting to the
+Board's published agenda. Every main page is screenshotted and checked with axe-core for
+serious or critical accessibility violations.
+
+Run by scripts/test:  python3 Tests/Browser/test_model_case.py DOCKET_BINARY SCREENSHOT_DIR
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+DOCKET = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/docket"
+SHOTS = sys.argv[2] if len(sys.argv) > 2 else ".build/browser-screenshots"
+PASSWORD = "best-value-2016"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ModelCaseInABrowser(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix="docket-browser-")
+        cls.archive = os.path.join(cls.work, "archive")
+        cls.port = free_port()
+        cls.base = f"http://127.0.0.1:{cls.port}"
+        cls.log = open(os.path.join(cls.work, "serve.log"), "w")
+        cls.server = subprocess.Popen(
+            [DOCKET, "serve", "--demo", "--archive", cls.archive, "--port", str(cls.port)],
+            stdout=cls.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 120
+        while True:
+            try:
+                urllib.request.urlopen(cls.base + "/sign-in", timeout=2)
+                break
+            except Exception:
+                if time.time() > deadline or cls.server.poll() is not None:
+                    raise RuntimeError("docket serve did not start: " + open(cls.log.name).read())
+                time.sleep(0.3)
+        options = webdriver.ChromeOptions()
+        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000",
+                         "--disable-dev-shm-usage"]:
+            options.add_argument(argument)
+        cls.driver = webdriver.Chrome(
+            service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+        cls.driver.set_page_load_timeout(60)
+        os.makedirs(SHOTS, exist_ok=True)
+        cls.checked = []
+        cls.files = {}
+        for name, text in [("update.txt", "Fourth six-monthly progress report (browser test)."),
+                           ("cover.txt", "Dear Secretary of State, the fourth update (browser test)."),
+                           ("response.txt", "The Commissioners reply to the fourth update (browser test).")]:
+            path = os.path.join(cls.work, name)
+            with open(path, "w") as handle:
+                handle.write(text)
+            cls.files[name] = path
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.driver.quit()
+        cls.server.terminate()
+        cls.server.wait(timeout=30)
+        cls.log.close()
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    # Helpers
+
+    def submit(self, button):
+        """Clicks a submit button and waits until the next page has replaced this one."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        button.click()
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(page))
+
+    def open(self, path):
+        self.driver.get(self.base + path)
+
+    def sign_in(self, user):
+        self.driver.delete_all_cookies()
+        self.open("/sign-in")
+        self.driver.find_element(By.ID, "user").send_keys(user)
+        self.driver.find_element(By.ID, "password").send_keys(PASSWORD)
+        self.submit(self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        self.assertIn(f"Signed in as <strong>{user}</strong>", self.driver.page_source, self.driver.page_source[:1500])
+
+    def check_page(self, name):
+        """Screenshot, then axe: no serious or critical violations."""
+        self.driver.save_screenshot(os.path.join(SHOTS, f"{len(self.checked) + 1:02d}-{name}.png"))
+        axe = Axe(self.driver)
+        axe.inject()
+        results = axe.run()
+        bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+        self.assertEqual([], [(v["id"], v["impact"], v["help"]) for v in bad], f"axe on {name}")
+        self.checked.append(name)
+
+    def fire(self, event, fields=None, comment=None):
+        form = self.driver.find_element(By.ID, f"event-{event}")
+        for name, value in (fields or {}).items():
+            box = form.find_element(By.NAME, f"field.{name}")
+            if box.get_attribute("type") == "date":
+                # A date input takes the date as the browser's locale types it; set it directly.
+                self.driver.execute_script("arguments[0].value = arguments[1]", box, value)
+            else:
+                box.send_keys(value)
+        if comment:
+            form.find_element(By.NAME, "comment").send_keys(comment)
+        self.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+
+    def upload(self, file, kind, title, sender=""):
+        self.driver.find_element(By.ID, "upload-file").send_keys(self.files[file])
+        Select(self.driver.find_element(By.ID, "upload-kind")).select_by_visible_text(kind)
+        self.driver.find_element(By.ID, "upload-title").send_keys(title)
+        if sender:
+            self.driver.find_element(By.ID, "upload-from").send_keys(sender)
+        self.submit(self.driver.find_element(By.CSS_SELECTOR, "form.upload button[type=submit]"))
+
+    def state(self):
+        return self.driver.find_element(By.CSS_SELECTOR, ".facts dd strong").text
+
+    # The walk
+
+    def test_the_model_case(self):
+        driver = self.driver
+        # The officer drafts the fourth update and uploads its pack.
+        self.sign_in("olivia")
+        self.check_page("dashboard-officer")
+        self.open("/submissions/new")
+        self.check_page("new-submission")
+        driver.find_element(By.ID, "title").send_keys("Best Value Plan: fourth six-monthly progress update")
+        Select(driver.find_element(By.ID, "series")).select_by_visible_text("BVP")
+        driver.find_element(By.ID, "service").send_keys("Service Head, Corporate Strategy and Equality")
+        self.submit(driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        reference = driver.find_element(By.TAG_NAME, "h1").text.split(":")[0]
+        self.assertTrue(reference.startswith("BVP-"), reference)
+        self.assertEqual("drafting", self.state())
+        self.upload("update.txt", "submission", "Fourth six-monthly progress report")
+        self.upload("cover.txt", "cover-letter", "The Mayor's covering letter")
+        self.check_page("submission-drafting")
+        self.fire("submit-for-sign-off")
+        self.assertEqual("awaiting-sign-off", self.state())
+
+        # The Mayor signs it off.
+        self.sign_in("morgan")
+        self.open(f"/submissions/{reference}")
+        self.assertNotIn("event-dispatch", driver.page_source)  # not the Mayor's to dispatch
+        self.fire("sign-off", comment="Approved.")
+        self.assertEqual("signed-off", self.state())
+
+        # The officer dispatches it and records the Commissioners' response.
+        self.sign_in("olivia")
+        self.open(f"/submissions/{reference}")
+        self.fire("dispatch", fields={"dispatched-on": "2017-03-30"})
+        self.assertEqual("dispatched", self.state())
+        self.upload("response.txt", "response", "Commissioners' response", sender="(Secretary of State's Commissioners)")
+        self.fire("record-response", fields={"received-on": "2017-04-20"})
+        self.assertEqual("response-received", self.state())
+        self.check_page("submission-response-received")
+
+        # The clerk sets up the Board, schedules the item, publishes and downloads the report.
+        self.sign_in("clara")
+        self.open("/meetings")
+        self.check_page("meetings")
+        driver.find_element(By.ID, "board").clear()
+        driver.find_element(By.ID, "board").send_keys("Best Value Programme Board")
+        driver.execute_script("document.getElementById('date').value = '2017-05-17'")
+        self.submit(driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        meeting = driver.current_url.rsplit("/", 1)[1]
+        self.assertEqual("BVPB-2017-05-17", meeting)
+        self.open(f"/submissions/{reference}")
+        self.fire("schedule-for-board", fields={"meeting": meeting})
+        self.assertEqual("scheduled-for-board", self.state())
+        self.open(f"/meetings/{meeting}")
+        self.submit(driver.find_element(By.CSS_SELECTOR, f"form[action='/meetings/{meeting}/publish'] button"))
+        self.assertIn("published", driver.find_element(By.CSS_SELECTOR, ".facts").text)
+        rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "table tbody tr")]
+        self.assertTrue(any(row.startswith("4 Best Value Plan: fourth") for row in rows), rows)
+        self.check_page("meeting-published")
+        self.open(f"/submissions/{reference}")
+        self.assertIn("item 4", driver.find_element(By.CSS_SELECTOR, ".facts").text)
+        self.check_page("submission-scheduled")
+        cookies = {c["name"]: c["value"] for c in driver.get_cookies()}
+        request = urllib.request.Request(
+            f"{self.base}/submissions/{reference}/report.docx",
+            headers={"Cookie": f"docket_session={cookies['docket_session']}"})
+        report = urllib.request.urlopen(request).read()
+        self.assertEqual(b"PK", report[:2])
+        html = urllib.request.urlopen(urllib.request.Request(
+            f"{self.base}/submissions/{reference}/report.html",
+            headers={"Cookie": f"docket_session={cookies['docket_session']}"})).read().decode()
+        self.assertIn("fourth six-month progress update", html)
+        self.assertIn("30th March 2017", html)
+
+        # The other main pages, as the clerk and the administrator.
+        for path, name in [("/", "dashboard-clerk"), (f"/search?q=fourth", "search"), ("/series", "series"),
+                           ("/submissions", "submissions")]:
+            self.open(path)
+            self.check_page(name)
+        self.sign_in("ada")
+        for path, name in [("/users", "users"), ("/health", "health")]:
+            self.open(path)
+            self.check_page(name)
+        self.assertIn("No problems found", driver.page_source)
+        self.sign_in("victor")
+        self.open(f"/submissions/{reference}")
+        self.assertIn("Nothing: no event of this state is open to your roles.", driver.page_source)
+        self.assertGreaterEqual(len(self.checked), 12)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]], verbosity=2)
