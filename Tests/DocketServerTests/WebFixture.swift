@@ -66,7 +66,8 @@ struct Browser: Sendable {
         let response = try await client.execute(
             uri: "/sign-in", method: .post, headers: headers, body: ByteBuffer(string: body))
         try #require(response.status == .seeOther, "sign-in as \(user): \(response.status)")
-        var browser = Browser(session: try #require(Self.cookie("docket_session", in: response.headers)))
+        let session: String = try #require(Self.cookie("docket_session", in: response.headers))
+        var browser = Browser(session: session)
         let page = try await client.execute(uri: "/", method: .get, headers: browser.cookieHeader)
         browser.csrf = Self.value(of: "csrf", in: String(buffer: page.body))
         return browser
