@@ -335,7 +335,9 @@ extension DocketWebApp {
     func submissionPage(_ reference: String, user: String, chrome: Chrome) async throws -> SubmissionPage {
         try await blocking { [docket] in
             let view = try docket.submission(reference, for: user)
-            let board = try docket.boardSchedule(of: view)
+            // A meeting named by an event but never recorded (imported history) must not hide the
+            // submission: the page then shows no Board line.
+            let board = (try? docket.boardSchedule(of: view)) ?? nil
             let definition = view.workflow
             let order = definition.states.map(\.id)
             let currentIndex = order.firstIndex(of: view.state) ?? 0
