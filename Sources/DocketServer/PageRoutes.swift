@@ -401,7 +401,7 @@ extension DocketWebApp {
                 series: view.record.series, workflow: view.record.workflowName, state: view.state,
                 deadline: view.deadline?.description, overdue: view.isOverdue, board: boardLine, steps: steps,
                 documents: documents, history: history, forms: forms,
-                canUpload: !view.isFinal && (docket.holds(.officer, user) || docket.holds(.clerk, user)),
+                canUpload: !view.isFinal && DocketArchive.documentRoles.contains { docket.holds($0, user) },
                 kinds: DocumentKind.allCases.map(\.rawValue), sequence: view.sequence, hasReport: board != nil)
         }
     }
