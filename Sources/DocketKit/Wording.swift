@@ -1,3 +1,4 @@
+import Foundation
 import Workflow
 
 /// British English for reports: long dates ("20th September 2016"), ordinal words ("third"),
@@ -64,5 +65,13 @@ public enum Wording {
     /// "Commissioners’" or "Council’s": the possessive with a typographic apostrophe.
     public static func possessive(_ name: String) -> String {
         name.hasSuffix("s") ? name + "\u{2019}" : name + "\u{2019}s"
+    }
+
+    /// "2016-09-20 11:00:00": an archived instant as a clock in London showed it (events are
+    /// recorded in UTC and shown in Europe/London time).
+    public static func londonTime(_ date: Date) -> String {
+        Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "Europe/London")!)
+            .year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
+            .timeSeparator(.colon).format(date).replacingOccurrences(of: "T", with: " ")
     }
 }

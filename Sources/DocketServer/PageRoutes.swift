@@ -372,7 +372,7 @@ extension DocketWebApp {
                     what = "added \(document.kind.rawValue) “\(document.name)”"
                 }
                 return SubmissionPage.HistoryRow(
-                    sequence: event.sequence, time: Self.londonTime(event.time), user: event.actor.user,
+                    sequence: event.sequence, time: Wording.londonTime(event.time), user: event.actor.user,
                     onBehalfOf: event.actor.onBehalfOf, role: event.actor.role?.rawValue, what: what, comment: comment,
                     fields: fields)
             }
@@ -404,14 +404,6 @@ extension DocketWebApp {
                 canUpload: !view.isFinal && DocketArchive.documentRoles.contains { docket.holds($0, user) },
                 kinds: DocumentKind.allCases.map(\.rawValue), sequence: view.sequence, hasReport: board != nil)
         }
-    }
-
-    static func londonTime(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/London")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.year!)-\(pad(parts.month!))-\(pad(parts.day!)) \(pad(parts.hour!)):\(pad(parts.minute!))"
     }
 }
 

@@ -123,7 +123,7 @@ enum SubmissionText {
         lines.append("\nHistory")
         for event in view.events {
             let who = event.actor.user + (event.actor.onBehalfOf.map { " for \($0)" } ?? "")
-            let when = londonTime(event.time)
+            let when = Wording.londonTime(event.time)
             switch event.body {
             case .transition(let transition):
                 var line =
@@ -145,11 +145,6 @@ enum SubmissionText {
     }
 
     /// An instant as Europe/London wall-clock time.
-    static func londonTime(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "Europe/London")!)
-            .year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
-            .timeSeparator(.colon).format(date).replacingOccurrences(of: "T", with: " ")
-    }
 }
 
 /// The text form of `submission show --thread`.
