@@ -17,11 +17,37 @@ struct Pages: Sendable {
 
     /// A page response: HTML, never cached (pages show live state and carry CSRF tokens).
     func render(_ name: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(model, withTemplate: name) ?? "template \(name) is missing"
+        let html =
+            library.render(Self.tree(model) ?? [String: Any](), withTemplate: name) ?? "template \(name) is missing"
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The model as nested dictionaries and arrays, reflected once.
+    ///
+    /// swift-mustache looks a name up in a plain value by reflecting it again and scanning its
+    /// fields, at every lookup and for every enclosing context it falls back to: profiling put
+    /// 56% of a submission page's time there. Dictionaries are looked up by hash. A nil
+    /// optional is left out, which keeps Mustache's rule that a missing name falls back to the
+    /// enclosing context.
+    static func tree(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional:
+            return mirror.children.first.flatMap { tree($0.value) }
+        case .collection, .set:
+            return mirror.children.compactMap { tree($0.value) }
+        case .struct, .class:
+            var fields: [String: Any] = [:]
+            for child in mirror.children {
+                if let label = child.label, let converted = tree(child.value) { fields[label] = converted }
+            }
+            return fields
+        default:
+            return value
+        }
     }
 
     /// The contents of a file in the module's `Static` directory.
