@@ -202,8 +202,14 @@ extension DocketArchive {
     ///
     /// State deadlines come from the index (one query, not a replay of every submission);
     /// without a usable index, from reading every submission.
-    public func due(within days: Int? = nil) throws(DocketError) -> [DueItem] {
+    public func due(within days: Int? = nil, limit: Int? = nil) throws(DocketError) -> [DueItem] {
         let today = calendar.today(now())
+        let key = "due/\(today)/\(days.map(String.init) ?? "all")/\(limit.map(String.init) ?? "all")"
+        return try derived(key) { () throws(DocketError) in try computeDue(today: today, within: days, limit: limit) }
+    }
+
+    private func computeDue(today: CalendarDate, within days: Int?, limit: Int?) throws(DocketError) -> [DueItem] {
+        let horizon = days.map { today.adding(days: $0) }
         var items: [DueItem] = []
         func add(_ kind: DueItem.Kind, _ date: CalendarDate, _ subject: String, _ what: String, _ who: [String]) {
             items.append(
@@ -221,7 +227,9 @@ extension DocketArchive {
             rolesByState[key] = found
             return found
         }
-        if let open = try? index().openDeadlines() {
+        // Soonest first and cut at the horizon and the limit in SQL: at 100,000 submissions
+        // there are tens of thousands of open deadlines, and a dashboard shows thirty.
+        if let open = try? index().openDeadlines(through: horizon?.description, limit: limit) {
             for entry in open {
                 guard let date = CalendarDate(iso: entry.deadline) else { continue }
                 add(.state, date, entry.reference, "\(entry.state): \(entry.title)", roles(entry.workflow, entry.state))
@@ -250,17 +258,13 @@ extension DocketArchive {
                 add(.publication, meeting.publicationDeadline, id, "publish the agenda of \(board)", ["clerk"])
             }
             for item in meeting.items where item.kind == .submission && !item.isWithdrawn {
-                guard let reference = item.reference,
-                    !Self.hasArchivedReport(try submission(reference), for: id)
-                else { continue }
+                guard let reference = item.reference, try !hasArchivedReport(reference, for: id) else { continue }
                 add(.report, meeting.reportDeadline, reference, "report for \(board)", ["officer"])
             }
         }
-        if let days {
-            let horizon = today.adding(days: days)
-            items = items.filter { $0.isOverdue || $0.date <= horizon }
-        }
-        return items.sorted { ($0.date, $0.subject) < ($1.date, $1.subject) }
+        if let horizon { items = items.filter { $0.isOverdue || $0.date <= horizon } }
+        items.sort { ($0.date, $0.subject) < ($1.date, $1.subject) }
+        return limit.map { Array(items.prefix($0)) } ?? items
     }
 
     // MARK: - Calendar

@@ -39,6 +39,7 @@ extension DocketArchive {
             actor: ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser),
             previous: existing.last?.fileSHA256 ?? BoardEntry.genesis, record: record)
         _ = try archive { () throws(ArchiveError) in try store.appendBoardEntry(entry) }
+        noteArchiveChange()
         return entry
     }
 

@@ -57,6 +57,7 @@ extension DocketArchive {
             try? opened?.close()
             opened = nil
         }
+        forgetDerivedViews()
         let buildPath = "\(path).rebuild-\(getpid())"
         Self.removeIndexFiles(at: buildPath)
         var report: IndexSyncReport

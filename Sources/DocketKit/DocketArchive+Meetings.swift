@@ -257,8 +257,12 @@ extension DocketArchive {
         return found
     }
 
-    /// A meeting with its agenda as it stands.
+    /// A meeting with its agenda as it stands (computed again only after the archive changed).
     public func meeting(_ id: String) throws(DocketError) -> MeetingView {
+        try derived("meeting/\(id)") { () throws(DocketError) in try computeMeeting(id) }
+    }
+
+    private func computeMeeting(_ id: String) throws(DocketError) -> MeetingView {
         try requireMeeting(id)
         let entries = try boardLog(.meeting, id)
         guard let first = entries.first, case .meetingDefined(let definition) = first.entry.record else {

@@ -368,6 +368,17 @@ extension DocketArchive {
         view.documents.contains { $0.kind == .boardReport && $0.description == reportDescription(meeting: meeting) }
     }
 
+    /// Whether a report for `meeting` is archived in a submission's pack: from the index, or
+    /// (without a usable one) from reading the submission.
+    public func hasArchivedReport(_ reference: String, for meeting: String) throws(DocketError) -> Bool {
+        if let found = try? index().hasDocument(
+            of: reference, kind: DocumentKind.boardReport.rawValue, description: Self.reportDescription(meeting: meeting))
+        {
+            return found
+        }
+        return Self.hasArchivedReport(try submission(reference), for: meeting)
+    }
+
     /// The longest text a report section may have (characters): a section is prose, not a
     /// document; a longer text belongs in an annex.
     public static let maximumSectionLength = 100_000

@@ -95,8 +95,13 @@ extension DocketArchive {
         return (definition, defaults, first.entry.time, first.entry.actor.user)
     }
 
-    /// A series with its numbered submissions and due dates.
+    /// A series with its numbered submissions and due dates (computed again only after the
+    /// archive changed).
     public func series(_ id: String) throws(DocketError) -> SeriesView {
+        try derived("series/\(id)") { () throws(DocketError) in try computeSeries(id) }
+    }
+
+    private func computeSeries(_ id: String) throws(DocketError) -> SeriesView {
         let (definition, defaults, created, createdBy) = try seriesDefinition(id)
         let cadence = try Cadence(iso: definition.cadence)
         // Members by the series their submission.xml names (not by their reference, which an

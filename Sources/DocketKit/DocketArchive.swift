@@ -24,6 +24,9 @@ public final class DocketArchive: Sendable {
     let openedIndex = Mutex<SearchIndex?>(nil)
     /// Reads text out of documents for the index.
     let textExtractor: TextExtractor
+    /// Views derived from many records (meetings, series, deadlines), with the index
+    /// generation they were computed at (see `DocketArchive+Cache`).
+    let derivedViews = Mutex<DerivedViewCache>(DerivedViewCache())
 
     /// Opens the archive at `path`.
     ///

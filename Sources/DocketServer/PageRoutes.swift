@@ -137,7 +137,7 @@ extension DocketWebApp {
                         overdue: $0.deadline.flatMap(CalendarDate.init(iso:)).map { today > $0 } ?? false)
                 }
                 let counts = try docket.stateCounts().map { DashboardPage.StateCount(state: $0.state, count: $0.count) }
-                let due = try docket.due(within: 14).prefix(30).map {
+                let due = try docket.due(within: 14, limit: 30).map {
                     DueRow(
                         date: $0.date.description, what: $0.what, subject: $0.subject,
                         who: $0.who.joined(separator: ", "), overdue: $0.isOverdue)
@@ -156,7 +156,7 @@ extension DocketWebApp {
                         id: id, title: view.definition.title, nextDue: view.nextDue.date.description,
                         nextNumber: Wording.ordinal(view.nextDue.number), overdue: view.isOverdue)
                 }
-                return (waiting, counts, Array(due), meetings, series)
+                return (waiting, counts, due, meetings, series)
             }
             return pages.render(
                 "dashboard",

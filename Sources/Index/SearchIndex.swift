@@ -104,6 +104,21 @@ public final class SearchIndex: Sendable {
         }
     }
 
+    /// A number that changes whenever anything is written to the index, by this process or
+    /// another: views derived from the archive (agendas, deadlines) are cached against it.
+    /// Zero for an index that was never written to.
+    public func generation() throws(IndexError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'") ?? 0
+        }
+    }
+
+    /// Records a change to the archive that the index holds nothing of (a board log entry),
+    /// so that views cached against `generation()` are computed again.
+    public func noteChange() throws(IndexError) {
+        try write { _ in }
+    }
+
     /// The fingerprint recorded for every submission the index knows, readable or not.
     public func fingerprints() throws(IndexError) -> [String: String] {
         try read { db in
@@ -203,16 +218,29 @@ public final class SearchIndex: Sendable {
         public var deadline: String
     }
 
-    /// Every submission not in a final state whose state has a deadline, soonest first.
-    public func openDeadlines() throws(IndexError) -> [OpenDeadline] {
+    /// Submissions not in a final state whose state has a deadline, soonest first: all of them,
+    /// or those due by `through` (`YYYY-MM-DD`, overdue ones included), at most `limit`.
+    public func openDeadlines(through: String? = nil, limit: Int? = nil) throws(IndexError) -> [OpenDeadline] {
         try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT reference, title, workflow, state, deadline FROM submission
-                    WHERE is_final = 0 AND deadline IS NOT NULL ORDER BY deadline, reference
-                    """
+                    WHERE is_final = 0 AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline, reference LIMIT ?
+                    """, arguments: [through ?? "9999-12-31", limit ?? -1]
             ).map { OpenDeadline(reference: $0[0], title: $0[1], workflow: $0[2], state: $0[3], deadline: $0[4]) }
+        }
+    }
+
+    /// Whether the index holds a document of this kind and description for a submission.
+    public func hasDocument(of reference: String, kind: String, description: String) throws(IndexError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM document d JOIN submission s ON s.id = d.submission_id
+                    WHERE s.reference = ? AND d.kind = ? AND d.description = ?)
+                    """, arguments: [reference, kind, description]) ?? false
         }
     }
 
@@ -271,7 +299,16 @@ public final class SearchIndex: Sendable {
 
     func write<Value>(_ body: (Database) throws -> Value) throws(IndexError) -> Value {
         do {
-            return try database.write(body)
+            return try database.write { db in
+                let value = try body(db)
+                // In the same transaction, so that a reader never sees the change without the new number.
+                try db.execute(
+                    sql: """
+                        INSERT INTO meta(key, value) VALUES ('generation', '1')
+                        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
+                        """)
+                return value
+            }
         } catch let error as IndexError {
             throw error
         } catch {
