@@ -44,6 +44,6 @@ extension DocketArchive {
     /// Tells the index (and so every process's cached views) that the archive changed in a way
     /// its rows do not show. Best effort: an unusable index caches nothing anyway.
     func noteArchiveChange() {
-        try? index().noteChange()
+        try? indexForRecordingWrites()?.noteChange()
     }
 }

@@ -57,6 +57,10 @@ extension DocketArchive {
             try? opened?.close()
             opened = nil
         }
+        recordingIndex.withLock { handle in
+            try? handle?.close()
+            handle = nil
+        }
         forgetDerivedViews()
         let buildPath = "\(path).rebuild-\(getpid())"
         Self.removeIndexFiles(at: buildPath)
@@ -239,10 +243,30 @@ extension DocketArchive {
         return results.values
     }
 
-    /// Updates the index for one submission this process just wrote, if the index is open.
+    /// The index to record this process's own writes in: the open one, or, in a process that
+    /// has not needed it so far (a CLI command firing one event), the file opened without the
+    /// full sync — so that a long-running web app sees the change at once, not at its next
+    /// start. Nil when there is no index yet or it belongs to another archive (the next full
+    /// open rebuilds it).
+    func indexForRecordingWrites() -> SearchIndex? {
+        if let index = openedIndex.withLock({ $0 }) { return index }
+        let path = store.indexPath
+        return recordingIndex.withLock { handle -> SearchIndex? in
+            if let handle { return handle }
+            guard FileManager.default.fileExists(atPath: path), let identity = try? archiveIdentity(),
+                let index = try? SearchIndex(path: path), (try? index.meta("archive")) == identity
+            else {
+                return nil
+            }
+            handle = index
+            return index
+        }
+    }
+
+    /// Updates the index for one submission this process just wrote.
     /// The archive write has already succeeded: an index failure here is left for the next sync.
     func refreshIndex(for reference: String) {
-        guard let index = openedIndex.withLock({ $0 }), let fingerprint = store.fingerprint(reference) else { return }
+        guard let index = indexForRecordingWrites(), let fingerprint = store.fingerprint(reference) else { return }
         do {
             let known = try indexCall { () throws(IndexError) in try index.indexedDocuments(of: reference) }
             let submission = try indexedSubmission(reference, fingerprint: fingerprint, known: known)

@@ -22,6 +22,8 @@ public final class DocketArchive: Sendable {
     private let pinnedDefinitions = Mutex<[String: WorkflowDefinition]>([:])
     /// The search index, once something asked for it (see `DocketArchive+Index`).
     let openedIndex = Mutex<SearchIndex?>(nil)
+    /// The index opened only to record this process's writes (see `indexForRecordingWrites`).
+    let recordingIndex = Mutex<SearchIndex?>(nil)
     /// Reads text out of documents for the index.
     let textExtractor: TextExtractor
     /// Views derived from many records (meetings, series, deadlines), with the index

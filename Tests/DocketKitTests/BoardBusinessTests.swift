@@ -330,6 +330,30 @@ import Workflow
         #expect(try docket.meeting(meeting).items.allSatisfy { $0.exemptParagraph == nil })
     }
 
+    @Test func viewsKeptBetweenCallsFollowChangesMadeByAnotherProcess() throws {
+        let meeting = try board()
+        let reference = try responded("kept")
+        let webApp = try archive.reopen()  // a long-running process that keeps its views
+        #expect(try webApp.meeting(meeting).items.filter { $0.kind == .submission }.isEmpty)
+        #expect(try webApp.series("bvp").members.map(\.reference) == [reference])
+        #expect(!(try webApp.due().contains { $0.kind == .report && $0.subject == reference }))
+        // Another process (the CLI) schedules the submission and publishes the agenda.
+        try schedule(reference, for: meeting)
+        #expect(try webApp.meeting(meeting).items.contains { $0.reference == reference })
+        #expect(try webApp.due().contains { $0.kind == .report && $0.subject == reference })
+        // A change only the meeting's log records (no submission changes with it).
+        try docket.setExempt(meeting, reference: reference, paragraph: 3, as: "clive")
+        #expect(try webApp.meeting(meeting).items.first { $0.reference == reference }?.exemptParagraph == 3)
+        try docket.publishAgenda(meeting, as: "clive")
+        let published = try webApp.meeting(meeting)
+        #expect(published.publications == 1)
+        #expect(published.items.first { $0.reference == reference }?.isPublished == true)
+        // Publishing archived the report, so no report is due for it any more.
+        #expect(!(try webApp.due().contains { $0.kind == .report && $0.subject == reference }))
+        let second = try responded("joined later")
+        #expect(try webApp.series("bvp").members.map(\.reference).contains(second))
+    }
+
     @Test func concurrentPublishersNeverGiveTwoItemsOneNumber() throws {
         let meeting = try board()
         for name in ["one", "two", "three"] { try schedule(try responded(name), for: meeting) }
