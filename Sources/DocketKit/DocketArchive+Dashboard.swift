@@ -3,6 +3,12 @@ import Foundation
 import Index
 import Workflow
 
+/// A state and how many submissions are in it (a Sendable pair for the view cache).
+private struct StateCount: Sendable {
+    var state: String
+    var count: Int
+}
+
 extension DocketArchive {
     /// Submissions whose current state has an event this user's roles may fire: what is
     /// waiting for them. From the index (no replay), most recently active first; the
@@ -27,10 +33,16 @@ extension DocketArchive {
         return Array(lines.filter { keys.contains("\($0.workflow)/\($0.state)") }.prefix(limit))
     }
 
-    /// Submissions by state, from the index.
+    /// Submissions by state, from the index (counted again only after the archive changed:
+    /// counting reads every submission's index entry, 14 ms at 125,000).
     public func stateCounts() throws(DocketError) -> [(state: String, count: Int)] {
         let index = try index()
-        return try indexCall { () throws(IndexError) in try index.stateCounts() }
+        let counts = try derived("state-counts") { () throws(DocketError) in
+            try indexCall { () throws(IndexError) in try index.stateCounts() }.map {
+                StateCount(state: $0.state, count: $0.count)
+            }
+        }
+        return counts.map { ($0.state, $0.count) }
     }
 
     /// A page of submissions, optionally in one state, most recently active first.

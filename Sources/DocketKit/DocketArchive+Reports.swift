@@ -372,7 +372,8 @@ extension DocketArchive {
     /// (without a usable one) from reading the submission.
     public func hasArchivedReport(_ reference: String, for meeting: String) throws(DocketError) -> Bool {
         if let found = try? index().hasDocument(
-            of: reference, kind: DocumentKind.boardReport.rawValue, description: Self.reportDescription(meeting: meeting))
+            of: reference, kind: DocumentKind.boardReport.rawValue,
+            description: Self.reportDescription(meeting: meeting))
         {
             return found
         }

@@ -115,6 +115,15 @@ enum IndexSchema {
                     UPDATE unreadable SET fingerprint = 'before-v2:' || fingerprint;
                     """)
         }
+        migrator.registerMigration("v3-recent-by-state") { db in
+            // Lists are "most recently active first", whole or by state: both read in index order
+            // and stop at the page, instead of sorting every match (45 ms at 125,000 submissions).
+            try db.execute(
+                sql: """
+                    CREATE INDEX submission_recent ON submission(last_activity DESC, reference);
+                    CREATE INDEX submission_state_recent ON submission(state, last_activity DESC, reference);
+                    """)
+        }
         return migrator
     }
 }

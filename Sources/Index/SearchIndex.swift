@@ -181,21 +181,28 @@ public final class SearchIndex: Sendable {
     public func submissionLines(inStates states: [String]? = nil, limit: Int = 200, offset: Int = 0) throws(IndexError)
         -> [SubmissionLine]
     {
-        try read { db in
-            var sql = "SELECT reference, title, workflow, state, is_final, deadline, last_activity FROM submission"
-            var arguments: StatementArguments = []
-            if let states {
-                guard !states.isEmpty else { return [] }
-                sql += " WHERE state IN (\(databaseQuestionMarks(count: states.count)))"
-                arguments = StatementArguments(states)
+        let columns = "SELECT reference, title, workflow, state, is_final, deadline, last_activity FROM submission"
+        let order = "ORDER BY last_activity DESC, reference"
+        func line(_ row: Row) -> SubmissionLine {
+            SubmissionLine(
+                reference: row[0], title: row[1], workflow: row[2], state: row[3], isFinal: row[4], deadline: row[5],
+                lastActivity: Date(timeIntervalSince1970: row[6]))
+        }
+        return try read { db in
+            guard let states else {
+                return try Row.fetchAll(db, sql: "\(columns) \(order) LIMIT ? OFFSET ?", arguments: [limit, offset])
+                    .map(line)
             }
-            sql += " ORDER BY last_activity DESC, reference LIMIT ? OFFSET ?"
-            _ = arguments.append(contentsOf: [limit, offset])
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-                SubmissionLine(
-                    reference: $0[0], title: $0[1], workflow: $0[2], state: $0[3], isFinal: $0[4], deadline: $0[5],
-                    lastActivity: Date(timeIntervalSince1970: $0[6]))
+            // One walk down the (state, recency) index per state, each stopping at the page's end,
+            // then merged: SQLite would otherwise sort every submission in those states.
+            var merged: [SubmissionLine] = []
+            for state in Set(states) {
+                merged += try Row.fetchAll(
+                    db, sql: "\(columns) WHERE state = ? \(order) LIMIT ?", arguments: [state, limit + offset]
+                ).map(line)
             }
+            merged.sort { ($0.lastActivity, $1.reference) > ($1.lastActivity, $0.reference) }
+            return Array(merged.dropFirst(offset).prefix(limit))
         }
     }
 

@@ -219,6 +219,35 @@ import Testing
         #expect(try index.fingerprints().isEmpty)
     }
 
+    @Test func listsByStateArePagedMostRecentFirstLikeASortOfEverything() throws {
+        defer { cleanUp() }
+        var generator = SystemRandomNumberGenerator()
+        let states = ["drafting", "awaiting-sign-off", "dispatched", "considered"]
+        var submissions: [IndexedSubmission] = []
+        for number in 0..<300 {
+            var submission = Self.submission(
+                String(format: "S-%04d", number), state: states[number % states.count], documents: [])
+            // Many share a time, so that the reference decides their order.
+            submission.lastActivity = Date(timeIntervalSince1970: Double(Int.random(in: 0..<40, using: &generator)))
+            submissions.append(submission)
+        }
+        let before = try index.generation()
+        try index.replace(submissions)
+        #expect(try index.generation() > before)
+        let all = submissions.sorted { ($0.lastActivity, $1.reference) > ($1.lastActivity, $0.reference) }
+        for chosen in [nil, ["considered"], ["drafting", "dispatched"], ["awaiting-sign-off", "nowhere"]] {
+            let expected = all.filter { chosen?.contains($0.state) ?? true }.map(\.reference)
+            for (limit, offset) in [(10, 0), (25, 10), (200, 40), (50, 290)] {
+                let page = try index.submissionLines(inStates: chosen, limit: limit, offset: offset).map(\.reference)
+                #expect(page == Array(expected.dropFirst(offset).prefix(limit)), "\(chosen ?? []) \(limit)/\(offset)")
+            }
+        }
+        #expect(try index.submissionLines(inStates: []).isEmpty)
+        let noted = try index.generation()
+        try index.noteChange()
+        #expect(try index.generation() == noted + 1)
+    }
+
     @Test func unreadableSubmissionsAreRememberedWithTheirReason() throws {
         defer { cleanUp() }
         try index.replace([Self.submission("X-2016-01", documents: [Self.document("x1", "Letter", body: "text")])])
