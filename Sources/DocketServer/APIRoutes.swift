@@ -182,12 +182,14 @@ extension DocketWebApp {
                 state: value("state"), from: value("from"), to: value("to"),
                 limit: try Self.integer(request, "limit", default: 20, in: 1...100),
                 offset: try Self.integer(request, "offset", default: 0, in: 0...Int(Int32.max)))
-            let hits = try await blocking { [docket] in
-                try docket.search(searchRequest).hits.map {
-                    API.Hit(
-                        reference: $0.reference, sha256: $0.sha256, title: $0.title, kind: $0.kind, date: $0.date,
-                        snippet: $0.snippet.replacingOccurrences(of: SearchIndex.highlightStart, with: "«")
-                            .replacingOccurrences(of: SearchIndex.highlightEnd, with: "»"))
+            let hits = try await searches.run {
+                try await blocking { [docket] in
+                    try docket.search(searchRequest).hits.map {
+                        API.Hit(
+                            reference: $0.reference, sha256: $0.sha256, title: $0.title, kind: $0.kind, date: $0.date,
+                            snippet: $0.snippet.replacingOccurrences(of: SearchIndex.highlightStart, with: "«")
+                                .replacingOccurrences(of: SearchIndex.highlightEnd, with: "»"))
+                    }
                 }
             }
             return try Self.json(hits)

@@ -102,7 +102,7 @@ extension DocketWebApp {
             return model
         }
         do {
-            let results = try await blocking { [docket] in try docket.search(request) }
+            let results = try await searches.run { try await blocking { [docket] in try docket.search(request) } }
             model.hits = results.hits.map { hit in
                 SearchModel.Hit(
                     reference: hit.reference, sha256: hit.sha256, title: hit.title, kind: hit.kind, date: hit.date,

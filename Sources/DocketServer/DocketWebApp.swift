@@ -12,6 +12,8 @@ public struct DocketWebApp: Sendable {
     let pages: Pages
     let sessions: SessionStore
     let throttle: SignInThrottle
+    /// Searches run a few at a time (see `WorkLimiter`): one per core.
+    let searches = WorkLimiter(slots: max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     static let sessionCookie = "docket_session"
     static let signInCookie = "docket_signin"

@@ -1,0 +1,54 @@
+import Synchronization
+import Testing
+
+@testable import DocketServer
+
+/// The limiter that keeps expensive searches from taking every core at once.
+@Suite struct WorkLimiterTests {
+    @Test func neverRunsMoreThanItsSlotsAndFinishesEverything() async throws {
+        let limiter = WorkLimiter(slots: 2)
+        let gauge = Gauge()
+        let results = try await withThrowingTaskGroup(of: Int.self) { group in
+            for number in 0..<40 {
+                group.addTask {
+                    try await limiter.run {
+                        gauge.enter()
+                        try await Task.sleep(for: .milliseconds(2))
+                        gauge.leave()
+                        if number % 7 == 0 { throw CancellationError() }  // a failing piece frees its slot too
+                        return number
+                    }
+                }
+            }
+            var finished: [Int] = []
+            var failures = 0
+            while let next = await group.nextResult() {
+                switch next {
+                case .success(let number): finished.append(number)
+                case .failure: failures += 1
+                }
+            }
+            return (finished.sorted(), failures)
+        }
+        #expect(gauge.state.withLock { $0.most } == 2)
+        #expect(results.0 == (0..<40).filter { $0 % 7 != 0 })
+        #expect(results.1 == 6)
+        #expect(gauge.state.withLock { $0.running } == 0)
+    }
+}
+
+/// How many pieces of work run now, and the most that ever ran at once.
+private final class Gauge: Sendable {
+    let state = Mutex((running: 0, most: 0))
+
+    func enter() {
+        state.withLock {
+            $0.running += 1
+            $0.most = max($0.most, $0.running)
+        }
+    }
+
+    func leave() {
+        state.withLock { $0.running -= 1 }
+    }
+}
