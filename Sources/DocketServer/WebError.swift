@@ -18,6 +18,15 @@ struct WebError: Error, Sendable {
     static func badRequest(_ message: String) -> WebError {
         WebError(status: .badRequest, code: "invalid-input", message: message)
     }
+    /// The server is too busy to start this work now.
+    static func busy(retryAfterSeconds: Int) -> WebError {
+        var headers = HTTPFields()
+        headers[.retryAfter] = "\(retryAfterSeconds)"
+        return WebError(
+            status: .serviceUnavailable, code: "busy",
+            message: "Too many searches are running at once; try again in a moment.", headers: headers)
+    }
+
     static let signInRequired = WebError(status: .unauthorized, code: "sign-in-required", message: "Sign in first.")
     static let csrf = WebError(
         status: .forbidden, code: "csrf",

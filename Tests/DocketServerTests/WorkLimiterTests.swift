@@ -1,3 +1,4 @@
+import HTTPTypes
 import Synchronization
 import Testing
 
@@ -34,6 +35,31 @@ import Testing
         #expect(results.0 == (0..<40).filter { $0 % 7 != 0 })
         #expect(results.1 == 6)
         #expect(gauge.state.withLock { $0.running } == 0)
+    }
+}
+
+extension WorkLimiterTests {
+    @Test func workThatWaitedTooLongIsAnsweredBusyNotStarted() async throws {
+        let limiter = WorkLimiter(slots: 1, maximumWait: .milliseconds(20))
+        let gauge = Gauge()
+        let long = Task { try await limiter.run { try await Task.sleep(for: .milliseconds(200)) } }
+        try await Task.sleep(for: .milliseconds(30))  // the long one holds the only slot
+        var refusal: WebError?
+        do {
+            _ = try await limiter.run {
+                gauge.enter()
+                return 1
+            }
+            Issue.record("work that waited 170 ms past its limit was started")
+        } catch let error as WebError {
+            refusal = error
+        }
+        try await long.value
+        #expect(refusal?.status == HTTPResponse.Status.serviceUnavailable)
+        #expect(refusal?.headers[HTTPField.Name.retryAfter] == "1")
+        #expect(gauge.state.withLock { $0.most } == 0)
+        // The slot is free again afterwards.
+        #expect(try await limiter.run { 7 } == 7)
     }
 }
 
