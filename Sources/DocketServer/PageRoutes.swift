@@ -292,32 +292,60 @@ extension DocketWebApp {
             return pages.render("search", SimplePage(chrome: await chrome("Search", context), model: model))
         }
 
-        router.get("users") { _, context -> Response in
+        router.get("users") { request, context -> Response in
             let user = try requireUser(context)
-            guard docket.holds(.admin, user) else {
-                throw WebError(
-                    status: .forbidden, code: "not-permitted",
-                    message: "\(user) may not manage users: that needs the role admin")
+            var model = try await usersModel(as: user)
+            let parameters = request.uri.queryParameters
+            if let added = parameters.get("added") {
+                model.notice = "Added \(added). They can sign in with the password you gave."
+            } else if let changed = parameters.get("password") {
+                model.notice = "Set a new password for \(changed)."
             }
-            let users = try await blocking { [docket] in
-                try docket.users().map {
-                    UserRow(
-                        name: $0.name, fullName: $0.fullName ?? "",
-                        roles: $0.roles.map(\.rawValue).joined(separator: ", "))
+            return pages.render("users", SimplePage(chrome: await chrome("Users", context), model: model))
+        }
+
+        router.post("users") { request, context -> Response in
+            let user = try requireUser(context)
+            let form = try await FormBody.read(request)
+            try requireCSRF(form, context)
+            let name = form.text("name") ?? ""
+            let roles = form.values["role", default: []].compactMap(Role.init(rawValue:))
+            let password = form["password"] ?? ""
+            do {
+                try await blocking { [docket] in
+                    _ = try docket.addUser(
+                        name, roles: roles, fullName: form.text("full-name"), password: password, as: user)
                 }
+            } catch let error as WebError
+                where [.badRequest, .unprocessableContent, .conflict].contains(error.status)
+            {
+                // Shown beside the form, which keeps what was typed (except the password).
+                var model = try await usersModel(as: user)
+                model.error = error.message
+                model.name = name
+                model.fullName = form.text("full-name") ?? ""
+                model.roles = Role.allCases.map { .init(value: $0.rawValue, checked: roles.contains($0)) }
+                return pages.render(
+                    "users", SimplePage(chrome: await chrome("Users", context), model: model),
+                    status: error.status)
             }
-            return pages.render("users", SimplePage(chrome: await chrome("Users", context), model: users))
+            return Self.redirect("/users?added=\(name)")
+        }
+
+        router.post("users/:name/password") { request, context -> Response in
+            let user = try requireUser(context)
+            let name = try context.parameters.require("name")
+            let form = try await FormBody.read(request)
+            try requireCSRF(form, context)
+            let password = form["password"] ?? ""
+            try await blocking { [docket] in try docket.setPassword(password, for: name, as: user) }
+            return Self.redirect("/users?password=\(name)")
         }
 
         router.get("health") { _, context -> Response in
             let user = try requireUser(context)
-            guard docket.holds(.admin, user) else {
-                throw WebError(
-                    status: .forbidden, code: "not-permitted",
-                    message: "\(user) may not run verify: that needs the role admin")
-            }
             let findings = try await blocking { [docket] in
-                try docket.verify().map {
+                try docket.verify(as: user).map {
                     FindingRow(severity: $0.severity.rawValue, path: $0.path, message: $0.message)
                 }
             }
@@ -421,6 +449,34 @@ struct UserRow: Sendable {
     var name: String
     var fullName: String
     var roles: String
+}
+
+/// The Users page: the list, and the form to add one (refilled after a refusal).
+struct UsersModel: Sendable {
+    struct RoleOption: Sendable {
+        var value: String
+        var checked: Bool
+    }
+    var users: [UserRow]
+    var roles: [RoleOption]
+    var name = ""
+    var fullName = ""
+    var minimumPasswordLength = DocketArchive.minimumPasswordLength
+    var error: String?
+    var notice: String?
+}
+
+extension DocketWebApp {
+    /// The users, if `user` is an administrator (the library refuses anyone else).
+    func usersModel(as user: String) async throws -> UsersModel {
+        let users = try await blocking { [docket] in
+            try docket.users(as: user).map {
+                UserRow(
+                    name: $0.name, fullName: $0.fullName ?? "", roles: $0.roles.map(\.rawValue).joined(separator: ", "))
+            }
+        }
+        return UsersModel(users: users, roles: Role.allCases.map { .init(value: $0.rawValue, checked: false) })
+    }
 }
 
 struct FindingRow: Sendable {

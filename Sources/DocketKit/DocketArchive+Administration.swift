@@ -1,0 +1,43 @@
+import Archive
+import Foundation
+import Workflow
+
+/// What only an administrator may do from the web app: see and add users, set their
+/// passwords, check the archive. (The CLI runs as the operating-system user who owns the
+/// archive files, and is trusted as such.)
+extension DocketArchive {
+    /// Every user, for an administrator.
+    public func users(as acting: String) throws(DocketError) -> [UserRecord] {
+        _ = try require([.admin], of: acting, to: "see the users")
+        return try users()
+    }
+
+    /// Adds a user with a first password, for an administrator.
+    ///
+    /// The password is checked before anything is written, so a refused one leaves no user
+    /// behind without a way to sign in.
+    @discardableResult
+    public func addUser(
+        _ name: String, roles: [Role], fullName: String?, password: String, as acting: String
+    ) throws(DocketError) -> UserRecord {
+        _ = try require([.admin], of: acting, to: "add users")
+        guard password.count >= Self.minimumPasswordLength else {
+            throw .invalidInput("the password must have at least \(Self.minimumPasswordLength) characters")
+        }
+        let record = try addUser(name, roles: roles, fullName: fullName)
+        try setPassword(password, for: name)
+        return record
+    }
+
+    /// Sets a user's password, for an administrator.
+    public func setPassword(_ password: String, for user: String, as acting: String) throws(DocketError) {
+        _ = try require([.admin], of: acting, to: "set passwords")
+        try setPassword(password, for: user)
+    }
+
+    /// Checks the whole archive, for an administrator (see `verify()`).
+    public func verify(as acting: String) throws(DocketError) -> [VerificationFinding] {
+        _ = try require([.admin], of: acting, to: "check the archive")
+        return try verify()
+    }
+}
