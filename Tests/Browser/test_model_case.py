@@ -92,11 +92,11 @@ class ModelCaseInABrowser(unittest.TestCase):
     def open(self, path):
         self.driver.get(self.base + path)
 
-    def sign_in(self, user):
+    def sign_in(self, user, password=PASSWORD):
         self.driver.delete_all_cookies()
         self.open("/sign-in")
         self.driver.find_element(By.ID, "user").send_keys(user)
-        self.driver.find_element(By.ID, "password").send_keys(PASSWORD)
+        self.driver.find_element(By.ID, "password").send_keys(password)
         self.submit(self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
         self.assertIn(f"Signed in as <strong>{user}</strong>", self.driver.page_source, self.driver.page_source[:1500])
 
@@ -107,7 +107,8 @@ class ModelCaseInABrowser(unittest.TestCase):
         axe.inject()
         results = axe.run()
         bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
-        self.assertEqual([], [(v["id"], v["impact"], v["help"]) for v in bad], f"axe on {name}")
+        self.assertEqual([], [(v["id"], v["impact"], v["help"], [n["html"][:120] for n in v["nodes"]][:3]) for v in bad],
+                         f"axe on {name}")
         self.checked.append(name)
 
     def fire(self, event, fields=None, comment=None):
@@ -217,6 +218,17 @@ class ModelCaseInABrowser(unittest.TestCase):
             self.open(path)
             self.check_page(name)
         self.assertIn("No problems found", driver.page_source)
+        # The administrator adds a colleague, who can then sign in with the first password.
+        self.open("/users")
+        driver.find_element(By.ID, "name").send_keys("nadia")
+        driver.find_element(By.ID, "full-name").send_keys("Nadia Rahman")
+        driver.find_element(By.CSS_SELECTOR, "input[name=role][value=officer]").click()
+        driver.find_element(By.ID, "password").send_keys("first-password-for-nadia")
+        self.submit(driver.find_element(By.XPATH, "//button[normalize-space()='Add the user']"))
+        self.assertIn("Added nadia.", driver.page_source)
+        self.assertIn("Nadia Rahman", driver.page_source)
+        self.check_page("users-added")
+        self.sign_in("nadia", "first-password-for-nadia")
         self.sign_in("victor")
         self.open(f"/submissions/{reference}")
         self.assertIn("Nothing: no event of this state is open to your roles.", driver.page_source)
