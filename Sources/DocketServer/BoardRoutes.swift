@@ -37,6 +37,13 @@ struct SearchModel: Sendable {
     }
 }
 
+/// The Series page: every series, and the form to define one for those who may.
+struct SeriesListModel: Sendable {
+    var series: [SeriesPageModel]
+    var mayDefine: Bool
+    var workflows: [String]
+}
+
 struct SeriesPageModel: Sendable {
     struct Member: Sendable {
         var number: String
@@ -140,7 +147,8 @@ extension DocketWebApp {
 
     func addBoardRoutes(to router: Router<DocketRequestContext>) {
         router.get("series") { _, context -> Response in
-            _ = try requireUser(context)
+            let user = try requireUser(context)
+            let workflows = try await blocking { [docket] in try docket.workflows().map(\.name) }
             let models = try await blocking { [docket] in
                 try docket.seriesIDs().map { id in
                     let series = try docket.series(id)
@@ -158,7 +166,26 @@ extension DocketWebApp {
                         })
                 }
             }
-            return pages.render("series", SimplePage(chrome: await chrome("Series", context), model: models))
+            let model = SeriesListModel(
+                series: models, mayDefine: DocketArchive.seriesRoles.contains { docket.holds($0, user) },
+                workflows: workflows)
+            return pages.render("series", SimplePage(chrome: await chrome("Series", context), model: model))
+        }
+
+        router.post("series") { request, context -> Response in
+            let user = try requireUser(context)
+            let form = try await FormBody.read(request)
+            try requireCSRF(form, context)
+            guard let firstDue = form.text("first-due").flatMap(CalendarDate.init(iso:)) else {
+                throw WebError.badRequest("the first update's due date must be YYYY-MM-DD")
+            }
+            let id = form.text("id") ?? ""
+            try await blocking { [docket] in
+                try docket.addSeries(
+                    id, title: form.text("title") ?? "", cadence: form.text("cadence") ?? "", firstDue: firstDue,
+                    workflow: form.text("workflow") ?? "", service: form.text("service"), as: user)
+            }
+            return Self.redirect("/series#\(id)")
         }
 
         router.get("meetings") { _, context -> Response in

@@ -1,0 +1,66 @@
+import DocketKit
+import DocketServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import Workflow
+
+/// Forms beyond the model case: defining a series.
+@Suite(.serialized) struct WebFormsTests {
+    static let housing: [(String, String)] = [
+        ("id", "housing"), ("title", "Housing improvement plan updates"), ("cadence", "P3M"),
+        ("first-due", "2017-01-31"), ("workflow", "best-value-submission"), ("service", "Housing"),
+    ]
+
+    @Test func seriesAreDefinedByThoseWhoseRoleAllowsIt() async throws {
+        let fixture = try await WebFixture()
+        try await fixture.test { client in
+            let before = fixture.docket.seriesIDs()
+            for name in ["morgan", "victor"] {
+                let browser = try await Browser.signIn(name, client: client)
+                #expect(!String(buffer: try await browser.get("/series", client: client).body).contains("New series"))
+                #expect(try await browser.post("/series", Self.housing, client: client).status == .forbidden)
+            }
+            #expect(fixture.docket.seriesIDs() == before)
+
+            let olivia = try await Browser.signIn("olivia", client: client)
+            #expect(String(buffer: try await olivia.get("/series", client: client).body).contains("New series"))
+            let created = try await olivia.post("/series", Self.housing, client: client)
+            #expect(created.status == .seeOther)
+            #expect(created.headers[.location] == "/series#housing")
+            let series = try fixture.docket.series("housing")
+            #expect(series.definition.cadence == "P3M")
+            #expect(series.nextDue.date == CalendarDate(iso: "2017-01-31"))
+            let page = String(buffer: try await olivia.get("/series", client: client).body)
+            #expect(page.contains("housing: Housing improvement plan updates"))
+        }
+    }
+
+    @Test func aSeriesThatCannotBeDefinedIsExplainedAndNothingIsWritten() async throws {
+        let fixture = try await WebFixture()
+        try await fixture.test { client in
+            let olivia = try await Browser.signIn("olivia", client: client)
+            let before = fixture.docket.seriesIDs()
+            func with(_ name: String, _ value: String) -> [(String, String)] {
+                Self.housing.map { $0.0 == name ? (name, value) : $0 }
+            }
+            let cases: [([(String, String)], String)] = [
+                (with("cadence", "every so often"), "cadence"),
+                (with("first-due", "31/01/2017"), "YYYY-MM-DD"),
+                (with("id", "../escape"), "must be up to 32 letters"),
+                (with("workflow", "no-such-workflow"), "no-such-workflow"),
+                (with("id", before.first ?? "bvp"), "already exists"),
+            ]
+            for (fields, message) in cases {
+                let response = try await olivia.post("/series", fields, client: client)
+                #expect(response.status.code >= 400 && response.status.code < 500, "\(fields)")
+                let text = String(buffer: response.body)
+                #expect(text.contains(message), "\(fields): \(text.prefix(300))")
+            }
+            #expect(fixture.docket.seriesIDs() == before)
+            #expect(!FileManager.default.fileExists(atPath: "\(fixture.path)/series/housing"))
+        }
+    }
+}
