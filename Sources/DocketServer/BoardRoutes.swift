@@ -249,6 +249,30 @@ extension DocketWebApp {
             return Self.redirect("/meetings/\(id)")
         }
 
+        router.post("meetings/:id/exempt") { request, context -> Response in
+            let user = try requireUser(context)
+            let id = try context.parameters.require("id")
+            let form = try await FormBody.read(request)
+            try requireCSRF(form, context)
+            let reference = form.text("reference") ?? ""
+            // "open" takes the item back into the public part; otherwise a paragraph of Schedule 12A.
+            let choice = form.text("paragraph") ?? ""
+            let paragraph: Int?
+            if choice == "open" {
+                paragraph = nil
+            } else if let number = Int(choice) {
+                paragraph = number
+            } else {
+                throw WebError.badRequest("choose a paragraph of Schedule 12A (1–7) or 'open', not '\(choice)'")
+            }
+            let expected = form["log"].flatMap(Int.init)
+            try await blocking { [docket] in
+                try docket.setExempt(
+                    id, reference: reference, paragraph: paragraph, as: user, expectedLogLength: expected)
+            }
+            return Self.redirect("/meetings/\(id)")
+        }
+
         router.post("meetings/:id/order") { request, context -> Response in
             let user = try requireUser(context)
             let id = try context.parameters.require("id")

@@ -64,3 +64,46 @@ import Workflow
         }
     }
 }
+
+extension WebFormsTests {
+    @Test func theClerkMarksAnItemExemptAndOpensItAgain() async throws {
+        let fixture = try await WebFixture()
+        let meeting = "BVPB-2016-10-19"
+        let reference = "BVP-2016-02"
+        try await fixture.test { client in
+            func item() throws -> AgendaItem? {
+                try fixture.docket.meeting(meeting).items.first { $0.reference == reference }
+            }
+            let olivia = try await Browser.signIn("olivia", client: client)
+            let refused = try await olivia.post(
+                "/meetings/\(meeting)/exempt", [("reference", reference), ("paragraph", "3")], client: client)
+            #expect(refused.status == .forbidden)
+            #expect(try item()?.exemptParagraph == nil)
+
+            let clara = try await Browser.signIn("clara", client: client)
+            let page = String(buffer: try await clara.get("/meetings/\(meeting)", client: client).body)
+            let log = try #require(Browser.value(of: "log", in: page))
+            let marked = try await clara.post(
+                "/meetings/\(meeting)/exempt", [("reference", reference), ("paragraph", "3"), ("log", log)],
+                client: client)
+            #expect(marked.status == .seeOther)
+            #expect(try item()?.exemptParagraph == 3)
+            // The same form again, from the page as it was before: the agenda changed since.
+            let stale = try await clara.post(
+                "/meetings/\(meeting)/exempt", [("reference", reference), ("paragraph", "open"), ("log", log)],
+                client: client)
+            #expect(stale.status == .preconditionFailed)
+            #expect(try item()?.exemptParagraph == 3)
+            let opened = try await clara.post(
+                "/meetings/\(meeting)/exempt", [("reference", reference), ("paragraph", "open")], client: client)
+            #expect(opened.status == .seeOther)
+            #expect(try item()?.exemptParagraph == nil)
+            for bad in ["8", "none", ""] {
+                let response = try await clara.post(
+                    "/meetings/\(meeting)/exempt", [("reference", reference), ("paragraph", bad)], client: client)
+                #expect([.badRequest, .unprocessableContent].contains(response.status), "paragraph \(bad)")
+            }
+            #expect(try item()?.exemptParagraph == nil)
+        }
+    }
+}
