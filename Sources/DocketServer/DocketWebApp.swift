@@ -24,7 +24,7 @@ public struct DocketWebApp: Sendable {
         self.docket = docket
         self.configuration = configuration
         pages = try await Pages.load()
-        sessions = SessionStore(idleTimeout: configuration.idleTimeout)
+        sessions = SessionStore(idleTimeout: configuration.idleTimeout, now: configuration.sessionClock)
         throttle = SignInThrottle(limit: configuration.maximumFailedSignIns, window: configuration.throttleWindow)
         _ = try? await blocking { [docket] in try docket.index() }
     }
@@ -82,17 +82,19 @@ public struct DocketWebApp: Sendable {
         let roles: String
         var isAdmin = false
         var isClerk = false
+        var isOfficer = false
         if let user {
             let actor = try? await blocking { [docket] in try docket.actor(user) }
             roles = actor.map { $0.grants.map(\.role.rawValue).joined(separator: ", ") } ?? ""
             isAdmin = actor?.grant(for: [.admin]) != nil
             isClerk = actor?.grant(for: [.clerk, .admin]) != nil
+            isOfficer = actor?.grant(for: [.officer]) != nil
         } else {
             roles = ""
         }
         return Chrome(
             title: title, user: user, roles: roles, csrf: context.session?.csrfToken ?? "", isAdmin: isAdmin,
-            isClerk: isClerk, flash: flash, error: nil)
+            isClerk: isClerk, isOfficer: isOfficer, flash: flash, error: nil)
     }
 
     static func redirect(_ location: String) -> Response {

@@ -69,7 +69,6 @@ struct SubmissionPage: Sendable {
         var to: String?
         var size: Int
         var fileName: String
-        var previewable: Bool
     }
 
     struct HistoryRow: Sendable {
@@ -270,6 +269,28 @@ extension DocketWebApp {
             return response
         }
 
+        router.get("submissions/:reference/documents/:sha256/preview") { _, context -> Response in
+            _ = try requireUser(context)
+            let reference = try context.parameters.require("reference")
+            let sha = try context.parameters.require("sha256")
+            let preview = try await blocking { [docket] in try docket.documentPreview(reference, sha256: sha) }
+            let metadata = preview.metadata
+            var text = preview.text
+            var note = preview.reason.map { "No text to show: \($0)." }
+            if let whole = text, whole.count > Self.previewCharacters {
+                text = String(whole.prefix(Self.previewCharacters))
+                note =
+                    "The first \(Self.previewCharacters.formatted()) characters of \(whole.count.formatted()); download the file for the rest."
+            }
+            let model = PreviewModel(
+                reference: reference, sha256: metadata.sha256, title: metadata.title, kind: metadata.kind.rawValue,
+                date: metadata.date?.description, from: metadata.creator?.description,
+                to: metadata.addressees.isEmpty ? nil : metadata.addressees.map(\.description).joined(separator: "; "),
+                fileName: metadata.originalFileName, size: metadata.size.formatted(), format: metadata.format,
+                opensInBrowser: ["application/pdf", "text/plain"].contains(metadata.format), text: text, note: note)
+            return pages.render("preview", SimplePage(chrome: await chrome(metadata.title, context), model: model))
+        }
+
         router.get("workflows/:name/picture.svg") { request, context -> Response in
             _ = try requireUser(context)
             let name = try context.parameters.require("name")
@@ -380,8 +401,7 @@ extension DocketWebApp {
                     title: document.title, date: document.date?.description, from: document.creator?.description,
                     to: document.addressees.isEmpty
                         ? nil : document.addressees.map(\.description).joined(separator: "; "),
-                    size: document.size, fileName: document.originalFileName,
-                    previewable: ["application/pdf", "text/plain"].contains(document.format))
+                    size: document.size, fileName: document.originalFileName)
             }
             let history = view.events.map { event -> SubmissionPage.HistoryRow in
                 var what = ""
@@ -445,6 +465,23 @@ struct NewSubmissionModel: Sendable {
     var series: [String]
 }
 
+/// A document read as text inside the app.
+struct PreviewModel: Sendable {
+    var reference: String
+    var sha256: String
+    var title: String
+    var kind: String
+    var date: String?
+    var from: String?
+    var to: String?
+    var fileName: String
+    var size: String
+    var format: String
+    var opensInBrowser: Bool
+    var text: String?
+    var note: String?
+}
+
 struct UserRow: Sendable {
     var name: String
     var fullName: String
@@ -467,6 +504,10 @@ struct UsersModel: Sendable {
 }
 
 extension DocketWebApp {
+    /// The most of a document's text a preview page shows (a long PDF would make a page of
+    /// megabytes; the file is a click away).
+    static let previewCharacters = 200_000
+
     /// The users, if `user` is an administrator (the library refuses anyone else).
     func usersModel(as user: String) async throws -> UsersModel {
         let users = try await blocking { [docket] in

@@ -67,6 +67,8 @@ struct Chrome: Sendable {
     var csrf: String
     var isAdmin: Bool
     var isClerk: Bool
+    /// Whether the user may start submissions (the link is only a convenience: the library decides).
+    var isOfficer: Bool
     var flash: String?
     var error: String?
 }

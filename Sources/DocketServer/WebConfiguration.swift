@@ -16,11 +16,15 @@ public struct WebConfiguration: Sendable {
     /// refused (429) until the window has passed.
     public var maximumFailedSignIns: Int
     public var throttleWindow: TimeInterval
+    /// The time sessions are measured by (tests move it on instead of waiting).
+    public var sessionClock: @Sendable () -> Date
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, idleTimeout: TimeInterval = 30 * 60,
-        uploadLimit: Int = 64 * 1024 * 1024, maximumFailedSignIns: Int = 5, throttleWindow: TimeInterval = 15 * 60
+        uploadLimit: Int = 64 * 1024 * 1024, maximumFailedSignIns: Int = 5, throttleWindow: TimeInterval = 15 * 60,
+        sessionClock: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.sessionClock = sessionClock
         self.host = host
         self.port = port
         self.secureCookies = secureCookies

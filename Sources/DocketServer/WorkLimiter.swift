@@ -42,6 +42,9 @@ actor WorkLimiter {
         }
     }
 
+    /// How many are waiting for a slot now.
+    var queued: Int { waiting.count }
+
     private func acquire() async {
         if running < slots {
             running += 1

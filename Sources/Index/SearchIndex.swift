@@ -239,6 +239,25 @@ public final class SearchIndex: Sendable {
         }
     }
 
+    /// The text the index extracted from a document (nil when there was none, with the reason
+    /// in `note`); nil when the index does not hold the document.
+    public func documentText(of reference: String, sha256: String) throws(IndexError) -> (text: String?, note: String?)?
+    {
+        try read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT t.body, d.text_note FROM document d JOIN submission s ON s.id = d.submission_id
+                    LEFT JOIN document_text t ON t.rowid = d.id WHERE s.reference = ? AND d.sha256 = ?
+                    """, arguments: [reference, sha256]
+            ).map { row in
+                let note: String? = row[1]
+                let body: String? = row[0]
+                return (note == nil ? body : nil, note)
+            }
+        }
+    }
+
     /// Whether the index holds a document of this kind and description for a submission.
     public func hasDocument(of reference: String, kind: String, description: String) throws(IndexError) -> Bool {
         try read { db in

@@ -107,3 +107,44 @@ extension WebFormsTests {
         }
     }
 }
+
+extension WebFormsTests {
+    @Test func aDocumentIsReadAsEscapedTextInsideThePage() async throws {
+        let fixture = try await WebFixture()
+        let reference = "BVP-2016-02"
+        let text = "<script>alert('preview')</script>\nDear Secretary of State,\nthe fourth update follows."
+        try fixture.docket.addDocument(
+            to: reference, content: Array(text.utf8),
+            description: DocumentDescription(kind: .correspondence, title: "Letter", originalFileName: "letter.txt"),
+            as: "olivia")
+        let sha = try #require(
+            try fixture.docket.submission(reference).documents.first { $0.originalFileName == "letter.txt" }?.sha256)
+        try await fixture.test { client in
+            let victor = try await Browser.signIn("victor", client: client)  // a viewer reads too
+            let submission = String(buffer: try await victor.get("/submissions/\(reference)", client: client).body)
+            #expect(submission.contains("/submissions/\(reference)/documents/\(sha)/preview"))
+            let page = try await victor.get("/submissions/\(reference)/documents/\(sha)/preview", client: client)
+            #expect(page.status == .ok)
+            let html = String(buffer: page.body)
+            #expect(html.contains("&lt;script&gt;alert("))
+            #expect(!html.contains("<script>alert("))
+            #expect(html.contains("Dear Secretary of State,"))
+            #expect(html.contains(sha))
+            // A DOCX report from the demo reads as its words.
+            let report = try #require(
+                try fixture.docket.submission(reference).documents.first {
+                    $0.format == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                })
+            let docx = String(
+                buffer: try await victor.get(
+                    "/submissions/\(reference)/documents/\(report.sha256)/preview", client: client
+                ).body)
+            #expect(docx.contains("Best Value"))
+            for bad in ["../../etc/passwd", String(repeating: "0", count: 64), "%2e%2e%2fauth"] {
+                let response = try await victor.get(
+                    "/submissions/\(reference)/documents/\(bad)/preview", client: client)
+                #expect([.notFound, .badRequest].contains(response.status), "\(bad)")
+            }
+        }
+    }
+}

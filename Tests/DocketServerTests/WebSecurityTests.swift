@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 import Workflow
 
@@ -53,11 +54,17 @@ import Workflow
     }
 
     @Test func anIdleSessionEnds() async throws {
-        let fixture = try await WebFixture(configuration: WebConfiguration(idleTimeout: 1))
+        let elapsed = Mutex<TimeInterval>(0)
+        let configuration = WebConfiguration(
+            idleTimeout: 30 * 60, sessionClock: { Date().addingTimeInterval(elapsed.withLock { $0 }) })
+        let fixture = try await WebFixture(configuration: configuration)
         try await fixture.test { client in
             let olivia = try await Browser.signIn("olivia", client: client)
+            elapsed.withLock { $0 += 29 * 60 }  // used just in time: the idle clock starts again
             #expect(try await olivia.get("/", client: client).status == .ok)
-            try await Task.sleep(for: .milliseconds(1_300))
+            elapsed.withLock { $0 += 29 * 60 }
+            #expect(try await olivia.get("/", client: client).status == .ok)
+            elapsed.withLock { $0 += 31 * 60 }
             #expect(try await olivia.get("/", client: client).status == .seeOther)
         }
     }

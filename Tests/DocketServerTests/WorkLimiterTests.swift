@@ -7,14 +7,14 @@ import Testing
 /// The limiter that keeps expensive searches from taking every core at once.
 @Suite struct WorkLimiterTests {
     @Test func neverRunsMoreThanItsSlotsAndFinishesEverything() async throws {
-        let limiter = WorkLimiter(slots: 2)
+        let limiter = WorkLimiter(slots: 2, maximumWait: .seconds(3_600))  // slots only, not the wait bound
         let gauge = Gauge()
         let results = try await withThrowingTaskGroup(of: Int.self) { group in
             for number in 0..<40 {
                 group.addTask {
                     try await limiter.run {
                         gauge.enter()
-                        try await Task.sleep(for: .milliseconds(2))
+                        try await Task.sleep(for: .milliseconds(10))
                         gauge.leave()
                         if number % 7 == 0 { throw CancellationError() }  // a failing piece frees its slot too
                         return number
@@ -42,21 +42,33 @@ extension WorkLimiterTests {
     @Test func workThatWaitedTooLongIsAnsweredBusyNotStarted() async throws {
         let limiter = WorkLimiter(slots: 1, maximumWait: .milliseconds(20))
         let gauge = Gauge()
-        let long = Task { try await limiter.run { try await Task.sleep(for: .milliseconds(200)) } }
-        try await Task.sleep(for: .milliseconds(30))  // the long one holds the only slot
-        var refusal: WebError?
-        do {
-            _ = try await limiter.run {
+        let (started, startedSignal) = AsyncStream<Void>.makeStream()
+        let (finish, finishSignal) = AsyncStream<Void>.makeStream()
+        let long = Task {
+            try await limiter.run {
+                startedSignal.yield()
+                for await _ in finish { break }  // holds the only slot until told
+            }
+        }
+        for await _ in started { break }
+        let late = Task { () async throws -> Int in
+            try await limiter.run {
                 gauge.enter()
                 return 1
             }
-            Issue.record("work that waited 170 ms past its limit was started")
-        } catch let error as WebError {
-            refusal = error
         }
+        while await limiter.queued == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        try await Task.sleep(for: .milliseconds(60))  // well past its 20 ms
+        finishSignal.yield()
         try await long.value
-        #expect(refusal?.status == HTTPResponse.Status.serviceUnavailable)
-        #expect(refusal?.headers[HTTPField.Name.retryAfter] == "1")
+        let outcome = await late.result
+        switch outcome {
+        case .success: Issue.record("work that waited past its limit was started")
+        case .failure(let error):
+            let refusal = error as? WebError
+            #expect(refusal?.status == HTTPResponse.Status.serviceUnavailable)
+            #expect(refusal?.headers[HTTPField.Name.retryAfter] == "1")
+        }
         #expect(gauge.state.withLock { $0.most } == 0)
         // The slot is free again afterwards.
         #expect(try await limiter.run { 7 } == 7)
