@@ -12,8 +12,10 @@ public struct DocketWebApp: Sendable {
     let pages: Pages
     let sessions: SessionStore
     let throttle: SignInThrottle
-    /// Searches run a few at a time (see `WorkLimiter`): one per core.
-    let searches = WorkLimiter(slots: max(1, ProcessInfo.processInfo.activeProcessorCount))
+    /// Searches run a few at a time (see `WorkLimiter`): one fewer than the cores. Archive
+    /// work runs on Dispatch's worker threads, of which there are about as many as cores while
+    /// they are busy; a search on every one of them left a dashboard waiting 300 ms for a thread.
+    let searches = WorkLimiter(slots: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
 
     static let sessionCookie = "docket_session"
     static let signInCookie = "docket_signin"

@@ -2,9 +2,9 @@
 /// arrival order.
 ///
 /// A search for two common words costs SQLite a tenth of a second at a million documents
-/// (BM25 reads the whole list of documents holding each word). Fifty at once would share the
-/// two cores with every other request and slow the whole app down; queued here, they wait
-/// for each other instead, and dashboards and submission pages keep their pace.
+/// (BM25 reads the whole list of documents holding each word). Fifty at once would take every
+/// worker thread and core and slow the whole app down; queued here, they wait for each other
+/// instead, and dashboards and submission pages keep their pace.
 ///
 /// Work that waited longer than `maximumWait` for its slot is not started: the server is
 /// overloaded, and the client has most likely given up (a load tester after two seconds, a
