@@ -1,3 +1,4 @@
+import Archive
 import DocketKit
 import Foundation
 import Hummingbird
@@ -34,6 +35,35 @@ struct SearchModel: Sendable {
     struct KindOption: Sendable {
         var value: String
         var selected: Bool
+    }
+}
+
+/// A submission's Board report, section by section, with a form for each to those who write reports.
+struct ReportSectionsModel: Sendable {
+    struct Section: Sendable {
+        var name: String
+        var title: String
+        var text: String
+        var source: String
+    }
+    struct Placeholder: Sendable {
+        var name: String
+        var example: String
+    }
+    var reference: String
+    var mayEdit: Bool
+    var sections: [Section]
+    var placeholders: [Placeholder]
+    var saved: String?
+}
+
+extension DocketWebApp {
+    static func sourceWording(_ source: SectionSource) -> String {
+        switch source {
+        case .submission: return "written for this submission"
+        case .series: return "the series' standard text"
+        case .template: return "the council's template"
+        }
     }
 }
 
@@ -146,6 +176,41 @@ extension DocketWebApp {
     }
 
     func addBoardRoutes(to router: Router<DocketRequestContext>) {
+        router.get("submissions/:reference/report") { request, context -> Response in
+            let user = try requireUser(context)
+            let reference = try context.parameters.require("reference")
+            let sections = try await blocking { [docket] in try docket.reportSections(reference) }
+            let model = ReportSectionsModel(
+                reference: reference,
+                mayEdit: DocketArchive.reportRoles.contains { docket.holds($0, user) },
+                sections: sections.map {
+                    .init(
+                        name: $0.section.rawValue, title: $0.section.rawValue.capitalized, text: $0.text,
+                        source: Self.sourceWording($0.source))
+                },
+                placeholders: ReportTemplate.placeholders.map { .init(name: "{\($0.name)}", example: $0.example) },
+                saved: request.uri.queryParameters.get("saved"))
+            return pages.render(
+                "report-sections", SimplePage(chrome: await chrome("Report: \(reference)", context), model: model))
+        }
+
+        router.post("submissions/:reference/report") { request, context -> Response in
+            let user = try requireUser(context)
+            let reference = try context.parameters.require("reference")
+            let form = try await FormBody.read(request)
+            try requireCSRF(form, context)
+            let name = form["section"] ?? ""
+            guard let section = ReportSectionName(rawValue: name) else {
+                throw WebError.badRequest(
+                    "no report section '\(name)'; the sections are "
+                        + ReportSectionName.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            try await blocking { [docket] in
+                try docket.editReportSection(reference, section: section, text: form["text"] ?? "", as: user)
+            }
+            return Self.redirect("/submissions/\(reference)/report?saved=\(section.rawValue)#\(section.rawValue)")
+        }
+
         router.get("series") { _, context -> Response in
             let user = try requireUser(context)
             let workflows = try await blocking { [docket] in try docket.workflows().map(\.name) }

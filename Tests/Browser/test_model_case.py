@@ -220,7 +220,7 @@ class ModelCaseInABrowser(unittest.TestCase):
 
         # The other main pages, as the clerk and the administrator.
         for path, name in [("/", "dashboard-clerk"), (f"/search?q=fourth", "search"), ("/series", "series"),
-                           ("/submissions", "submissions")]:
+                           ("/submissions", "submissions"), (f"/submissions/{reference}/report", "report-sections")]:
             self.open(path)
             self.check_page(name)
         self.sign_in("ada")

@@ -148,3 +148,47 @@ extension WebFormsTests {
         }
     }
 }
+
+extension WebFormsTests {
+    @Test func reportSectionsAreWrittenByOfficersWithCheckedPlaceholders() async throws {
+        let fixture = try await WebFixture()
+        let reference = "BVP-2016-02"
+        try await fixture.test { client in
+            func finance() throws -> String? {
+                try fixture.docket.reportSections(reference).first { $0.section == .finance }?.text
+            }
+            let before = try finance()
+            let victor = try await Browser.signIn("victor", client: client)
+            let readOnly = String(buffer: try await victor.get("/submissions/\(reference)/report", client: client).body)
+            #expect(readOnly.contains("Finance") && !readOnly.contains("Save the finance section"))
+            let refused = try await victor.post(
+                "/submissions/\(reference)/report", [("section", "finance"), ("text", "No cost.")], client: client)
+            #expect(refused.status == .forbidden)
+            #expect(try finance() == before)
+
+            let olivia = try await Browser.signIn("olivia", client: client)
+            let page = String(buffer: try await olivia.get("/submissions/\(reference)/report", client: client).body)
+            #expect(page.contains("Save the finance section") && page.contains("{ordinal}"))
+            let text = "There are no financial implications of the {ordinal} update <b>itself</b>."
+            let saved = try await olivia.post(
+                "/submissions/\(reference)/report", [("section", "finance"), ("text", text)], client: client)
+            #expect(saved.status == .seeOther)
+            #expect(try finance() == text)
+            let report = String(
+                buffer: try await olivia.get("/submissions/\(reference)/report.html", client: client).body)
+            #expect(report.contains("There are no financial implications of the third update"))
+            #expect(report.contains("&lt;b&gt;itself&lt;/b&gt;"))
+
+            for (fields, reason) in [
+                ([("section", "finance"), ("text", "Costs {nonsense} apply.")], "nonsense"),
+                ([("section", "finance"), ("text", "   ")], "must not be empty"),
+                ([("section", "appendix"), ("text", "Text.")], "no report section &#39;appendix&#39;"),
+            ] {
+                let response = try await olivia.post("/submissions/\(reference)/report", fields, client: client)
+                #expect(response.status.code >= 400 && response.status.code < 500, "\(fields)")
+                #expect(String(buffer: response.body).contains(reason), "\(fields)")
+            }
+            #expect(try finance() == text)
+        }
+    }
+}
