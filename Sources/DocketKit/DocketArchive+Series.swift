@@ -98,7 +98,8 @@ extension DocketArchive {
     /// A series with its numbered submissions and due dates (computed again only after the
     /// archive changed).
     public func series(_ id: String) throws(DocketError) -> SeriesView {
-        try derived("series/\(id)") { () throws(DocketError) in try computeSeries(id) }
+        // Keyed by the day as well: whether the next update is overdue changes at midnight.
+        try derived("series/\(id)/\(calendar.today(now()))") { () throws(DocketError) in try computeSeries(id) }
     }
 
     private func computeSeries(_ id: String) throws(DocketError) -> SeriesView {

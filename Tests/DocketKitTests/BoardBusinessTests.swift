@@ -352,6 +352,14 @@ import Workflow
         #expect(!(try webApp.due().contains { $0.kind == .report && $0.subject == reference }))
         let second = try responded("joined later")
         #expect(try webApp.series("bvp").members.map(\.reference).contains(second))
+        // Time alone (no write) makes the next update overdue once its day has passed.
+        let series = try webApp.series("bvp")
+        #expect(!series.isOverdue)
+        let today = docket.calendar.today(archive.now)
+        let days = series.nextDue.date.dayNumber - today.dayNumber
+        #expect(days > 0)
+        archive.advance(days: Double(days + 2))
+        #expect(try webApp.series("bvp").isOverdue)
     }
 
     @Test func concurrentPublishersNeverGiveTwoItemsOneNumber() throws {
