@@ -240,6 +240,32 @@ extension DocketArchive {
         return (meeting, meeting.items.first { $0.reference == view.record.reference }, reportDue)
     }
 
+    /// The Schedule 12A paragraph an item brings from the meetings it was scheduled for before
+    /// `meeting` (most recent first): the last decision any of them recorded, or nil when
+    /// none made it exempt or the latest opened it.
+    func carriedExemption(of view: SubmissionView, to meeting: String) throws(DocketError) -> Int? {
+        var earlier: [String] = []
+        for event in view.events {
+            guard case .transition(let transition) = event.body, let named = transition.fields[Self.meetingField],
+                named != meeting, !earlier.contains(named)
+            else { continue }
+            earlier.append(named)
+        }
+        let reference = view.record.reference
+        for previous in earlier.reversed() where store.boardLogExists(.meeting, previous) {
+            var decision: Int??
+            for read in try boardLog(.meeting, previous) {
+                switch read.entry.record {
+                case .itemExempt(reference, let paragraph): decision = .some(paragraph)
+                case .itemOpen(reference): decision = .some(nil)
+                default: break
+                }
+            }
+            if let decision { return decision }
+        }
+        return nil
+    }
+
     /// The meeting a submission is scheduled for now, and when it was scheduled: the last
     /// transition that named a meeting in its `meeting` field, unless a later transition took
     /// the submission into a state that is not final (a deferral, a return for more work). A
@@ -271,14 +297,19 @@ extension DocketArchive {
         }
         var order: [String] = []
         var exempt: [String: Int] = [:]
+        var decided: Set<String> = []  // items this meeting's log marks exempt or open
         var published: [PublishedAgendaItem] = []
         var supplementOf: [Int: Int] = [:]
         var publications = 0
         for read in entries.dropFirst() {
             switch read.entry.record {
             case .agendaOrder(let references): order = references
-            case .itemExempt(let reference, let paragraph): exempt[reference] = paragraph
-            case .itemOpen(let reference): exempt[reference] = nil
+            case .itemExempt(let reference, let paragraph):
+                exempt[reference] = paragraph
+                decided.insert(reference)
+            case .itemOpen(let reference):
+                exempt[reference] = nil
+                decided.insert(reference)
             case .agendaPublished(let supplement, let items):
                 published += items
                 for item in items { supplementOf[item.number] = supplement }
@@ -287,6 +318,11 @@ extension DocketArchive {
             }
         }
         let scheduled = try scheduledSubmissions(for: id)
+        // An item deferred from an earlier meeting where it was exempt stays exempt here until
+        // the clerk opens it: forgetting to mark it again must not put it in the public pack.
+        for (view, _) in scheduled where !decided.contains(view.record.reference) {
+            if let carried = try carriedExemption(of: view, to: id) { exempt[view.record.reference] = carried }
+        }
         var byReference: [String: SubmissionView] = [:]
         for (view, _) in scheduled { byReference[view.record.reference] = view }
         func service(_ reference: String?) -> String? {

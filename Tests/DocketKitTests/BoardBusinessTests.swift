@@ -237,6 +237,32 @@ import Workflow
         #expect(try docket.meetingPack(meeting, public: true).files.map(\.path) == fullPack)
     }
 
+    @Test func anExemptItemDeferredToAnotherMeetingStaysExemptUntilOpened() throws {
+        let first = try board()
+        let second = try docket.newMeeting(
+            board: "Best Value Programme Board", date: day("2016-11-16"), time: "18:30", as: "clive")
+        let exempt = try responded("exempt then deferred")
+        let open = try responded("open then deferred")
+        for reference in [exempt, open] { try schedule(reference, for: first) }
+        try docket.setExempt(first, reference: exempt, paragraph: 3, as: "clive")
+        for reference in [exempt, open] {
+            try docket.fire("defer", on: reference, as: "clive", comment: "Not reached; to the next meeting.")
+            try schedule(reference, for: second)
+        }
+        func paragraph(_ reference: String) throws -> Int?? {
+            try docket.meeting(second).items.first { $0.reference == reference }.map(\.exemptParagraph)
+        }
+        #expect(try paragraph(exempt) == .some(3))
+        #expect(try paragraph(open) == .some(nil))
+        // The public pack leaves the carried item out without anyone marking it again.
+        try docket.publishAgenda(second, as: "clive")
+        #expect(try docket.meetingPack(second, public: true).leftOut.map(\.reference) == [exempt])
+        // The clerk's own decision at the new meeting wins.
+        try docket.setExempt(second, reference: exempt, paragraph: nil, as: "clive")
+        #expect(try paragraph(exempt) == .some(nil))
+        #expect(try docket.meetingPack(second, public: true).leftOut.isEmpty)
+    }
+
     @Test func aPackRefusesADocumentChangedOnDisk() throws {
         let meeting = try board()
         let reference = try responded("tampered")
