@@ -104,6 +104,15 @@ extension DocketArchive {
         return text
     }
 
+    /// What each placeholder stands for in this submission's report (its example when the
+    /// submission has no report facts yet, i.e. was never scheduled).
+    public func placeholderValues(_ reference: String) throws(DocketError) -> [(name: String, value: String)] {
+        let facts = try? reportFacts(reference)
+        return ReportTemplate.placeholders.map { placeholder in
+            (placeholder.name, facts.map { Self.placeholderValue(placeholder.name, $0) } ?? placeholder.example)
+        }
+    }
+
     /// Each section's current text (placeholders unfilled) and where it came from.
     public func reportSections(_ reference: String) throws(DocketError) -> [(
         section: ReportSectionName, text: String, source: SectionSource

@@ -179,7 +179,9 @@ extension DocketWebApp {
         router.get("submissions/:reference/report") { request, context -> Response in
             let user = try requireUser(context)
             let reference = try context.parameters.require("reference")
-            let sections = try await blocking { [docket] in try docket.reportSections(reference) }
+            let (sections, values) = try await blocking { [docket] in
+                (try docket.reportSections(reference), try docket.placeholderValues(reference))
+            }
             let model = ReportSectionsModel(
                 reference: reference,
                 mayEdit: DocketArchive.reportRoles.contains { docket.holds($0, user) },
@@ -188,7 +190,7 @@ extension DocketWebApp {
                         name: $0.section.rawValue, title: $0.section.rawValue.capitalized, text: $0.text,
                         source: Self.sourceWording($0.source))
                 },
-                placeholders: ReportTemplate.placeholders.map { .init(name: "{\($0.name)}", example: $0.example) },
+                placeholders: values.map { .init(name: "{\($0.name)}", example: $0.value) },
                 saved: request.uri.queryParameters.get("saved"))
             return pages.render(
                 "report-sections", SimplePage(chrome: await chrome("Report: \(reference)", context), model: model))

@@ -223,6 +223,8 @@ class ModelCaseInABrowser(unittest.TestCase):
                            ("/submissions", "submissions"), (f"/submissions/{reference}/report", "report-sections")]:
             self.open(path)
             self.check_page(name)
+        self.open(f"/submissions/{reference}/report")
+        self.assertIn("<code>{ordinal}</code> (fourth)", driver.page_source)  # this report's facts
         self.sign_in("ada")
         for path, name in [("/users", "users"), ("/health", "health")]:
             self.open(path)
