@@ -21,10 +21,8 @@ extension DocketArchive {
         _ name: String, roles: [Role], fullName: String?, password: String, as acting: String
     ) throws(DocketError) -> UserRecord {
         _ = try require([.admin], of: acting, to: "add users")
-        guard password.count >= Self.minimumPasswordLength else {
-            throw .invalidInput("the password must have at least \(Self.minimumPasswordLength) characters")
-        }
-        let record = try addUser(name, roles: roles, fullName: fullName)
+        try Self.checkPassword(password)
+        let record = try addUser(name, roles: roles, fullName: fullName, createdBy: acting)
         try setPassword(password, for: name)
         return record
     }

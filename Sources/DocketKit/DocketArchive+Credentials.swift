@@ -79,16 +79,21 @@ extension DocketArchive {
     ///   longer than bcrypt reads (72 bytes).
     public func setPassword(_ password: String, for user: String) throws(DocketError) {
         _ = try actor(user)
+        try Self.checkPassword(password)
+        var credentials = try readCredentials(user)
+        credentials.passwordHash = Bcrypt.hash(password, cost: Self.bcryptCost)
+        credentials.passwordSet = now()
+        try writeCredentials(credentials)
+    }
+
+    /// Refuses a password too short to be safe or too long for bcrypt (which reads 72 bytes).
+    static func checkPassword(_ password: String) throws(DocketError) {
         guard password.count >= Self.minimumPasswordLength else {
             throw .invalidInput("the password must have at least \(Self.minimumPasswordLength) characters")
         }
         guard password.utf8.count <= 72 else {
             throw .invalidInput("the password must be at most 72 bytes (bcrypt ignores the rest)")
         }
-        var credentials = try readCredentials(user)
-        credentials.passwordHash = Bcrypt.hash(password, cost: Self.bcryptCost)
-        credentials.passwordSet = now()
-        try writeCredentials(credentials)
     }
 
     /// Whether `password` is the user's password. False for an unknown user or one without a

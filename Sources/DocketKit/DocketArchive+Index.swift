@@ -35,7 +35,13 @@ extension DocketArchive {
     /// this process's own writes update it as they happen.
     @discardableResult
     public func index(progress: @Sendable (IndexProgress) -> Void = { _ in }) throws(DocketError) -> SearchIndex {
-        if let index = openedIndex.withLock({ $0 }) { return index }
+        if let index = openedIndex.withLock({ $0 }) {
+            if index.isCurrentFile { return index }
+            // Rebuilt by another process (`docket reindex` while the web app runs): this handle
+            // reads a file no longer in the archive. Open the new one; requests still reading
+            // the old handle finish on it, and it closes when the last lets go.
+            openedIndex.withLock { opened in if opened === index { opened = nil } }
+        }
         let (index, _) = try openAndSyncIndex(progress: progress)
         return index
     }
@@ -249,10 +255,11 @@ extension DocketArchive {
     /// start. Nil when there is no index yet or it belongs to another archive (the next full
     /// open rebuilds it).
     func indexForRecordingWrites() -> SearchIndex? {
-        if let index = openedIndex.withLock({ $0 }) { return index }
+        if let index = openedIndex.withLock({ $0 }), index.isCurrentFile { return index }
         let path = store.indexPath
         return recordingIndex.withLock { handle -> SearchIndex? in
-            if let handle { return handle }
+            if let current = handle, current.isCurrentFile { return current }
+            handle = nil
             guard FileManager.default.fileExists(atPath: path), let identity = try? archiveIdentity(),
                 let index = try? SearchIndex(path: path), (try? index.meta("archive")) == identity
             else {
@@ -266,13 +273,19 @@ extension DocketArchive {
     /// Updates the index for one submission this process just wrote.
     /// The archive write has already succeeded: an index failure here is left for the next sync.
     func refreshIndex(for reference: String) {
-        guard let index = indexForRecordingWrites(), let fingerprint = store.fingerprint(reference) else { return }
+        guard let index = indexForRecordingWrites() else {
+            distrustDerivedViews()  // nothing to record the change in: see below
+            return
+        }
+        guard let fingerprint = store.fingerprint(reference) else { return }
         do {
             let known = try indexCall { () throws(IndexError) in try index.indexedDocuments(of: reference) }
             let submission = try indexedSubmission(reference, fingerprint: fingerprint, known: known)
             try indexCall { () throws(IndexError) in try index.replace([submission]) }
         } catch {
-            // The next open re-reads it: its fingerprint in the index is the old one.
+            // The next open re-reads it (its fingerprint in the index is the old one); until
+            // then the index's generation did not move, so views cached against it cannot be trusted.
+            distrustDerivedViews()
         }
     }
 

@@ -157,10 +157,13 @@ extension DocketArchive {
                 throw .invalidInput(
                     "Schedule 12A to the Local Government Act 1972 has paragraphs 1 to 7, not \(paragraph)")
             }
+            // Checked against the log as read, so that two clerks deciding at once cannot both write.
             try appendBoard(
-                .meeting, id, .itemExempt(reference: reference, paragraph: paragraph), user: user, grant: grant)
+                .meeting, id, .itemExempt(reference: reference, paragraph: paragraph), user: user, grant: grant,
+                expectedLength: view.logLength)
         } else {
-            try appendBoard(.meeting, id, .itemOpen(reference: reference), user: user, grant: grant)
+            try appendBoard(
+                .meeting, id, .itemOpen(reference: reference), user: user, grant: grant, expectedLength: view.logLength)
         }
     }
 
@@ -247,8 +250,9 @@ extension DocketArchive {
         var earlier: [String] = []
         for event in view.events {
             guard case .transition(let transition) = event.body, let named = transition.fields[Self.meetingField],
-                named != meeting, !earlier.contains(named)
+                named != meeting
             else { continue }
+            earlier.removeAll { $0 == named }  // a meeting scheduled again counts where it was last
             earlier.append(named)
         }
         let reference = view.record.reference

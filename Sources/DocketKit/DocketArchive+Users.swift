@@ -9,6 +9,14 @@ extension DocketArchive {
     ///   with a letter, at most 32), no roles, or a name already taken.
     @discardableResult
     public func addUser(_ name: String, roles: [Role], fullName: String? = nil) throws(DocketError) -> UserRecord {
+        try addUser(name, roles: roles, fullName: fullName, createdBy: systemUser)
+    }
+
+    /// Adds a user, recording who added them (the operating-system user for the CLI, the
+    /// administrator for the web app).
+    func addUser(_ name: String, roles: [Role], fullName: String?, createdBy: String) throws(DocketError)
+        -> UserRecord
+    {
         guard Self.isValidUserName(name) else {
             throw .invalidInput(
                 "user name '\(name)' must start with a lower-case letter and hold only a-z, 0-9, '.', '_', '-' "
@@ -18,7 +26,7 @@ extension DocketArchive {
         let fullName = fullName?.trimmingCharacters(in: .whitespacesAndNewlines)
         let record = UserRecord(
             name: name, fullName: (fullName?.isEmpty ?? true) ? nil : fullName,
-            roles: Array(Set(roles)).sorted(), delegations: [], created: now(), createdBy: systemUser)
+            roles: Array(Set(roles)).sorted(), delegations: [], created: now(), createdBy: createdBy)
         try archive { () throws(ArchiveError) in try store.createUser(record) }
         return record
     }

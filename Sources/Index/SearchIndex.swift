@@ -13,7 +13,12 @@ public final class SearchIndex: Sendable {
     /// Whether this is a new index being built in bulk (see `init(buildingAt:)`): writers then
     /// group many submissions per transaction.
     public let isBuilding: Bool
+    /// Names this open handle (not the file): views cached against a generation of one handle
+    /// are never taken for another's, whose count starts again.
+    public let instance = UUID()
     let database: any DatabaseWriter
+    /// The file's device and inode when it was opened.
+    private let opened: (device: UInt64, inode: UInt64)?
 
     /// Opens (creating if needed) the index at `path` and brings its tables up to date.
     ///
@@ -41,6 +46,7 @@ public final class SearchIndex: Sendable {
                 _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM document_text WHERE rowid = 0")
             }
             database = pool
+            opened = Self.fileIdentity(path)
         } catch let error as IndexError {
             throw error
         } catch {
@@ -62,6 +68,7 @@ public final class SearchIndex: Sendable {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             try IndexSchema.migrator.migrate(queue)
             database = queue
+            opened = Self.fileIdentity(path)
         } catch {
             throw .unusable(path: path, reason: Self.describe(error))
         }
@@ -86,6 +93,19 @@ public final class SearchIndex: Sendable {
         } catch {
             throw .failed(Self.describe(error))
         }
+    }
+
+    /// Whether the file at `path` is still the one this handle opened: false once another
+    /// process rebuilt the index (a rebuild moves a new file into place) or removed it.
+    public var isCurrentFile: Bool {
+        guard let opened, let now = Self.fileIdentity(path) else { return false }
+        return opened == now
+    }
+
+    private static func fileIdentity(_ path: String) -> (device: UInt64, inode: UInt64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
     }
 
     // MARK: - Bookkeeping
@@ -193,10 +213,16 @@ public final class SearchIndex: Sendable {
                 return try Row.fetchAll(db, sql: "\(columns) \(order) LIMIT ? OFFSET ?", arguments: [limit, offset])
                     .map(line)
             }
+            let distinct = Set(states)
+            if distinct.count == 1, let state = distinct.first {
+                return try Row.fetchAll(
+                    db, sql: "\(columns) WHERE state = ? \(order) LIMIT ? OFFSET ?", arguments: [state, limit, offset]
+                ).map(line)
+            }
             // One walk down the (state, recency) index per state, each stopping at the page's end,
             // then merged: SQLite would otherwise sort every submission in those states.
             var merged: [SubmissionLine] = []
-            for state in Set(states) {
+            for state in distinct {
                 merged += try Row.fetchAll(
                     db, sql: "\(columns) WHERE state = ? \(order) LIMIT ?", arguments: [state, limit + offset]
                 ).map(line)

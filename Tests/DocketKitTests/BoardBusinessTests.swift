@@ -1,6 +1,7 @@
 import Archive
 import DocketKit
 import Foundation
+import Index
 import Synchronization
 import TestSupport
 import Testing
@@ -235,6 +236,19 @@ import Workflow
 
         try docket.setExempt(meeting, reference: reference, paragraph: nil, as: "clive")
         #expect(try docket.meetingPack(meeting, public: true).files.map(\.path) == fullPack)
+    }
+
+    @Test func aLongRunningProcessFollowsAnIndexRebuiltByAnother() throws {
+        let meeting = try board()
+        let reference = try responded("after the rebuild")
+        let webApp = try archive.reopen()
+        #expect(try webApp.meeting(meeting).items.filter { $0.kind == .submission }.isEmpty)
+        #expect(try webApp.search(SearchRequest(query: try SearchQuery("rebuild"))).hits.count >= 1)
+        _ = try archive.reopen().reindex()  // `docket reindex` in another process
+        let cli = try archive.reopen()  // then a CLI command that schedules
+        try cli.fire("schedule-for-board", on: reference, as: "clive", fields: ["meeting": meeting])
+        #expect(try webApp.meeting(meeting).items.contains { $0.reference == reference })
+        #expect(try webApp.stateCounts().contains { $0.state == "scheduled-for-board" && $0.count == 1 })
     }
 
     @Test func anExemptItemDeferredToAnotherMeetingStaysExemptUntilOpened() throws {

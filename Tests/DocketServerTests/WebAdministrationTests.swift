@@ -70,6 +70,10 @@ import Workflow
                 ([("name", "Bad Name"), ("role", "officer"), ("password", "long-enough-password")], "user name"),
                 ([("name", "noroles"), ("password", "long-enough-password")], "at least one role"),
                 ([("name", "olivia"), ("role", "officer"), ("password", "long-enough-password")], "olivia"),
+                (
+                    [("name", "toolong"), ("role", "officer"), ("password", String(repeating: "p", count: 80))],
+                    "72 bytes"
+                ),
             ]
             for (fields, message) in cases {
                 let response = try await ada.post("/users", fields, client: client)
@@ -80,6 +84,7 @@ import Workflow
             }
             #expect(try fixture.docket.users().map(\.name) == before)
             #expect(!FileManager.default.fileExists(atPath: "\(fixture.path)/auth/short.json"))
+            #expect(!FileManager.default.fileExists(atPath: "\(fixture.path)/users/toolong.xml"))
             // Without the session's CSRF token nothing is added either.
             let forged = try await ada.post(
                 "/users", [("name", "forged"), ("role", "admin"), ("password", "long-enough-password")],
