@@ -32,8 +32,14 @@ struct Pages: Sendable {
     /// 56% of a submission page's time there. Dictionaries are looked up by hash. A nil
     /// optional is left out, which keeps Mustache's rule that a missing name falls back to the
     /// enclosing context.
+    ///
+    /// A value that describes itself (a `Date`, a `URL`, a `UUID`) is kept whole for Mustache to
+    /// print, not taken apart into its stored fields; page models themselves never conform.
     static func tree(_ value: Any) -> Any? {
         let mirror = Mirror(reflecting: value)
+        if value is any CustomStringConvertible, mirror.displayStyle == .struct || mirror.displayStyle == .class {
+            return value
+        }
         switch mirror.displayStyle {
         case .optional:
             return mirror.children.first.flatMap { tree($0.value) }
