@@ -354,8 +354,13 @@ public final class ArchiveStore: Sendable {
     @discardableResult
     public func storeDocument(_ content: [UInt8], metadata: DocumentMetadata) throws(ArchiveError) -> String {
         let directory = documentsDirectory(metadata.submission)
-        try DurableFile.makeDirectory(directory)
         let contentPath = documentPath(metadata.submission, storedAs: metadata.storedAs)
+        // The content and its metadata must be two files: one name for both would let the
+        // metadata overwrite the content.
+        guard contentPath != metadataPath(metadata.submission, metadata.sha256) else {
+            throw .invalidInput("a document's content cannot be stored as \(metadata.storedAs), its metadata's name")
+        }
+        try DurableFile.makeDirectory(directory)
         do {
             try DurableFile.create(content, at: contentPath)
         } catch .alreadyExists {

@@ -33,6 +33,15 @@ extension DocketArchive {
         try setPassword(password, for: user)
     }
 
+    /// Adds and removes a user's roles, for an administrator (see `changeRoles(of:adding:removing:)`).
+    @discardableResult
+    public func changeRoles(of name: String, adding: [Role], removing: [Role], as acting: String)
+        throws(DocketError) -> UserRecord
+    {
+        _ = try require([.admin], of: acting, to: "change roles")
+        return try changeRoles(of: name, adding: adding, removing: removing)
+    }
+
     /// Checks the whole archive, for an administrator (see `verify()`).
     public func verify(as acting: String) throws(DocketError) -> [VerificationFinding] {
         _ = try require([.admin], of: acting, to: "check the archive")

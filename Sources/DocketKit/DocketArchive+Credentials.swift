@@ -4,10 +4,16 @@ import Foundation
 import HummingbirdBcrypt
 import Workflow
 
-/// A user's sign-in secrets: a bcrypt password hash and the SHA-256 of each API token.
+/// A user's sign-in secrets: a bcrypt password hash, the SHA-256 of each API token, and the
+/// credential generation.
 ///
 /// Kept in `auth/NAME.json`, in a directory only the archive's owner can enter: operational
 /// data, not a record (never exported, not hash-chained), replaced atomically when it changes.
+///
+/// The generation is how a change made in one process ends sessions held by another: web
+/// sessions live in the server's memory, out of a CLI process's reach, so each session and
+/// token remembers the generation it was issued at and is honoured only while it is current.
+/// Every password or role change moves it on.
 struct Credentials: Codable, Sendable {
     struct Token: Codable, Sendable {
         /// The public part of the token, which finds it.
@@ -16,12 +22,27 @@ struct Credentials: Codable, Sendable {
         var secretSHA256: String
         var label: String
         var created: Date
+        /// The credential generation the token was issued at (absent in files written before
+        /// generations existed: read as 0, the generation such a file starts at).
+        var generation: Int?
     }
 
     var user: String
     var passwordHash: String?
     var passwordSet: Date?
     var tokens: [Token]
+    /// Moved on by every password or role change (absent in older files: 0).
+    var generation: Int?
+
+    init(user: String, passwordHash: String? = nil, passwordSet: Date? = nil, tokens: [Token] = []) {
+        self.user = user
+        self.passwordHash = passwordHash
+        self.passwordSet = passwordSet
+        self.tokens = tokens
+    }
+
+    /// The current generation (0 until the first change).
+    var currentGeneration: Int { generation ?? 0 }
 }
 
 /// A personal API token, shown once when it is created.
@@ -44,7 +65,7 @@ extension DocketArchive {
 
     func readCredentials(_ user: String) throws(DocketError) -> Credentials {
         let path = credentialsPath(user)
-        guard DurableFile.exists(path) else { return Credentials(user: user, passwordHash: nil, tokens: []) }
+        guard DurableFile.exists(path) else { return Credentials(user: user) }
         let bytes = try archive { () throws(ArchiveError) in try DurableFile.read(path, limit: 1 << 20) }
         do {
             let decoder = JSONDecoder()
@@ -66,9 +87,6 @@ extension DocketArchive {
             throw .invalidInput("the credentials could not be encoded: \(error)")
         }
         try archive { () throws(ArchiveError) in
-            if try DurableFile.makeDirectory(credentialsDirectory) {
-                chmod(credentialsDirectory, 0o700)
-            }
             try DurableFile.replace(bytes, at: credentialsPath(credentials.user))
         }
     }
@@ -77,12 +95,47 @@ extension DocketArchive {
     ///
     /// - Throws: for an unknown user, or a password shorter than `minimumPasswordLength`, or
     ///   longer than bcrypt reads (72 bytes).
+    ///
+    /// Ends every session and token the user held (the credential generation moves on), from
+    /// whichever process makes the change.
     public func setPassword(_ password: String, for user: String) throws(DocketError) {
         _ = try actor(user)
         try Self.checkPassword(password)
+        try updateCredentials(of: user) { credentials in
+            credentials.passwordHash = Bcrypt.hash(password, cost: Self.bcryptCost)
+            credentials.passwordSet = now()
+            credentials.generation = credentials.currentGeneration + 1
+        }
+    }
+
+    /// The user's credential generation: a session or token issued at another generation is
+    /// no longer honoured. Nil for a user who does not exist (any more).
+    public func credentialGeneration(of user: String) -> Int? {
+        guard Self.isValidUserName(user), (try? store.user(user)) != nil else { return nil }
+        return (try? readCredentials(user))?.currentGeneration
+    }
+
+    /// Moves the user's credential generation on, ending their sessions and tokens everywhere
+    /// (done before a role change is written: a crash between them ends sessions needlessly,
+    /// never leaves one alive with roles it should have lost).
+    func endSessionsAndTokens(of user: String) throws(DocketError) {
+        try updateCredentials(of: user) { credentials in
+            credentials.generation = credentials.currentGeneration + 1
+        }
+    }
+
+    /// Reads, changes and writes a user's credentials under one lock, so that two processes
+    /// changing them at once (a password set while a token is issued) cannot lose either.
+    func updateCredentials(of user: String, _ change: (inout Credentials) -> Void) throws(DocketError) {
+        try archive { () throws(ArchiveError) in
+            if try DurableFile.makeDirectory(credentialsDirectory) {
+                chmod(credentialsDirectory, 0o700)
+            }
+        }
+        let lock = try archive { () throws(ArchiveError) in try store.lockCredentials() }
+        defer { lock.release() }
         var credentials = try readCredentials(user)
-        credentials.passwordHash = Bcrypt.hash(password, cost: Self.bcryptCost)
-        credentials.passwordSet = now()
+        change(&credentials)
         try writeCredentials(credentials)
     }
 
@@ -99,13 +152,21 @@ extension DocketArchive {
     /// Whether `password` is the user's password. False for an unknown user or one without a
     /// password — after the same bcrypt work, so that timing does not tell which.
     public func verifyPassword(_ password: String, for user: String) -> Bool {
-        guard Self.isValidUserName(user), (try? actor(user)) != nil,
-            let hash = try? readCredentials(user).passwordHash
+        authenticate(user, password: password) != nil
+    }
+
+    /// Checks a password at sign-in: the credential generation a new session must carry when
+    /// `password` is the user's password (read with the hash it was checked against, so a
+    /// password changed a moment later still ends the session), else nil — after the same
+    /// bcrypt work for an unknown user, so that timing does not tell which.
+    public func authenticate(_ user: String, password: String) -> Int? {
+        guard Self.isValidUserName(user), (try? actor(user)) != nil, let credentials = try? readCredentials(user),
+            let hash = credentials.passwordHash
         else {
             _ = Bcrypt.verify(password, hash: Self.decoyHash)
-            return false
+            return nil
         }
-        return Bcrypt.verify(password, hash: hash)
+        return Bcrypt.verify(password, hash: hash) ? credentials.currentGeneration : nil
     }
 
     /// A hash of nothing anyone knows, verified against when there is no real one.
@@ -114,18 +175,21 @@ extension DocketArchive {
     /// Creates a personal API token for a user; only its SHA-256 is kept.
     public func createToken(for user: String, label: String) throws(DocketError) -> IssuedToken {
         _ = try actor(user)
-        var credentials = try readCredentials(user)
         let id = Self.randomHex(bytes: 6)
         let secret = Self.randomHex(bytes: 32)
-        credentials.tokens.append(
-            Credentials.Token(
-                id: id, secretSHA256: ArchiveStore.sha256(Array(secret.utf8)),
-                label: label.isEmpty ? "token" : label, created: now()))
-        try writeCredentials(credentials)
+        let created = now()
+        try updateCredentials(of: user) { credentials in
+            credentials.tokens.append(
+                Credentials.Token(
+                    id: id, secretSHA256: ArchiveStore.sha256(Array(secret.utf8)),
+                    label: label.isEmpty ? "token" : label, created: created,
+                    generation: credentials.currentGeneration))
+        }
         return IssuedToken(token: "dkt_\(id)_\(secret)", id: id)
     }
 
-    /// The user a token belongs to, or nil for a malformed, unknown or revoked token.
+    /// The user a token belongs to, or nil for a malformed, unknown or revoked token, or one
+    /// issued before the user's last password or role change.
     public func user(forToken token: String) -> String? {
         let parts = token.split(separator: "_")
         guard parts.count == 3, parts[0] == "dkt", parts[1].count == 12, parts[2].count == 64 else { return nil }
@@ -137,7 +201,10 @@ extension DocketArchive {
             for stored in credentials.tokens where stored.id == id {
                 // Compare digests in constant time.
                 let equal = zip(stored.secretSHA256.utf8, secretHash.utf8).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-                return equal && stored.secretSHA256.utf8.count == secretHash.utf8.count ? user : nil
+                guard equal, stored.secretSHA256.utf8.count == secretHash.utf8.count,
+                    (stored.generation ?? 0) == credentials.currentGeneration, (try? store.user(user)) != nil
+                else { return nil }
+                return user
             }
         }
         return nil
@@ -145,12 +212,9 @@ extension DocketArchive {
 
     /// Revokes a token by its id.
     public func revokeToken(_ id: String, of user: String) throws(DocketError) {
-        var credentials = try readCredentials(user)
-        guard credentials.tokens.contains(where: { $0.id == id }) else {
-            throw .notFound(kind: "token", id: id, known: credentials.tokens.map(\.id))
-        }
-        credentials.tokens.removeAll { $0.id == id }
-        try writeCredentials(credentials)
+        let known = try readCredentials(user).tokens.map(\.id)
+        guard known.contains(id) else { throw .notFound(kind: "token", id: id, known: known) }
+        try updateCredentials(of: user) { credentials in credentials.tokens.removeAll { $0.id == id } }
     }
 
     static func randomHex(bytes count: Int) -> String {

@@ -13,7 +13,7 @@ extension DocketArchive {
     /// Submissions whose current state has an event this user's roles may fire: what is
     /// waiting for them. From the index (no replay), most recently active first; the
     /// submission page then checks the event itself against the pinned workflow.
-    public func waiting(for user: String, limit: Int = 50) throws(DocketError) -> [SearchIndex.SubmissionLine] {
+    public func waiting(for user: String, limit: Int = 50) throws(DocketError) -> [SubmissionSummary] {
         let actor = try actor(user)
         let held = Set(actor.grants.map(\.role))
         var keys: Set<String> = []
@@ -30,7 +30,10 @@ extension DocketArchive {
         let lines = try indexCall { () throws(IndexError) in
             try index.submissionLines(inStates: states.sorted(), limit: limit * 4)
         }
-        return Array(lines.filter { keys.contains("\($0.workflow)/\($0.state)") }.prefix(limit))
+        let today = self.today()
+        return lines.filter { keys.contains("\($0.workflow)/\($0.state)") }.prefix(limit).map {
+            SubmissionSummary(indexed: $0, today: today)
+        }
     }
 
     /// Submissions by state, from the index (counted again only after the archive changed:
@@ -47,16 +50,44 @@ extension DocketArchive {
 
     /// A page of submissions, optionally in one state, most recently active first.
     public func submissionLines(inState state: String? = nil, limit: Int = 50, offset: Int = 0) throws(DocketError)
-        -> [SearchIndex.SubmissionLine]
+        -> [SubmissionSummary]
     {
         let index = try index()
+        let today = self.today()
         return try indexCall { () throws(IndexError) in
             try index.submissionLines(inStates: state.map { [$0] }, limit: limit, offset: offset)
+        }.map { SubmissionSummary(indexed: $0, today: today) }
+    }
+
+    /// Today's date in London by the archive's clock (what deadlines are compared with).
+    public func today() -> CalendarDate {
+        calendar.today(now())
+    }
+
+    /// Meetings on or after today (by the archive's clock), soonest first.
+    public func upcomingMeetings() throws(DocketError) -> [MeetingView] {
+        let today = self.today()
+        var upcoming: [MeetingView] = []
+        for id in meetingIDs() {
+            let meeting = try meeting(id)
+            if meeting.definition.date >= today { upcoming.append(meeting) }
         }
+        return upcoming.sorted { ($0.definition.date, $0.id) < ($1.definition.date, $1.id) }
     }
 
     /// Whether a user holds a role (directly or by a delegation in force).
     public func holds(_ role: Role, _ user: String) -> Bool {
         (try? actor(user))?.grant(for: [role]) != nil
+    }
+}
+
+extension SubmissionSummary {
+    /// A summary from the index's line, overdue when its deadline is before `today`.
+    init(indexed line: SearchIndex.SubmissionLine, today: CalendarDate) {
+        let deadline = line.deadline.flatMap(CalendarDate.init(iso:))
+        self.init(
+            reference: line.reference, title: line.title, workflow: line.workflow, state: line.state,
+            deadline: deadline, isOverdue: !line.isFinal && deadline.map { today > $0 } == true,
+            lastActivity: line.lastActivity)
     }
 }

@@ -337,11 +337,16 @@ extension DocketArchive {
     /// Archives the report (HTML and DOCX) as `board-report` documents of its submission: a
     /// report that differs from the last one archived in that format is a new version of it.
     ///
+    /// A submission in a final state is left as it is: its pack is closed, and the report it
+    /// was considered with is the one archived when its agenda was published.
+    ///
     /// - Returns: how many documents were added (0 when the archived reports are current).
     @discardableResult
     func archiveBoardReport(_ reference: String, stamp: ActorStamp) throws(DocketError) -> Int {
+        let view = try submission(reference)
+        guard !view.isFinal else { return 0 }
         let facts = try reportFacts(reference)
-        let existing = try submission(reference).documents.filter { $0.kind == .boardReport }
+        let existing = view.documents.filter { $0.kind == .boardReport }
         var added = 0
         for format in ReportFormat.allCases {
             let bytes = try renderBoardReport(reference, format: format)
@@ -396,6 +401,8 @@ extension DocketArchive {
     /// Archives the report now (e.g. after sections changed on a published agenda).
     public func archiveBoardReport(_ reference: String, as user: String) throws(DocketError) {
         let grant = try require(Self.reportRoles.union(Self.meetingRoles), of: user, to: "archive Board reports")
+        let view = try submission(reference)
+        if view.isFinal { throw .packClosed(reference: reference, state: view.state) }
         try archiveBoardReport(
             reference,
             stamp: ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser))

@@ -137,22 +137,30 @@ extension DocketArchive {
 
     /// Archives a document in a submission's pack: the file, its metadata, then the event.
     ///
+    /// - Parameter expectedSequence: refuse unless the submission's last event has this number,
+    ///   checked under the submission's lock (optimistic concurrency for callers that showed
+    ///   the user the pack, as `fire` has: two uploads made from the same view cannot both land).
     /// - Returns: the stored metadata (its `sha256` identifies the document).
-    /// - Throws: for a role that may not add documents, an empty or oversized file, a document
+    /// - Throws: for a role that may not add documents, a submission in a final state (its
+    ///   pack is closed), a stale `expectedSequence`, an empty or oversized file, a document
     ///   already in the pack, or a conflict with another writer.
     @discardableResult
     public func addDocument(
-        to reference: String, content: [UInt8], description: DocumentDescription, as user: String
+        to reference: String, content: [UInt8], description: DocumentDescription, as user: String,
+        expectedSequence: Int? = nil
     ) throws(DocketError) -> DocumentMetadata {
         let grant = try require(Self.documentRoles, of: user, to: "add documents")
         let stamp = ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser)
-        return try addDocument(to: reference, content: content, description: description, stamp: stamp)
+        return try addDocument(
+            to: reference, content: content, description: description, stamp: stamp, expectedSequence: expectedSequence)
     }
 
     /// Archives a document for an actor already authorised (the public entry point checks roles;
-    /// an import authorises its administrator once for every row).
+    /// an import authorises its administrator once for every row). Every path that adds a
+    /// document comes through here, so the rules below hold for all of them.
     func addDocument(
-        to reference: String, content: [UInt8], description: DocumentDescription, stamp: ActorStamp
+        to reference: String, content: [UInt8], description: DocumentDescription, stamp: ActorStamp,
+        expectedSequence: Int? = nil
     ) throws(DocketError) -> DocumentMetadata {
         guard !content.isEmpty else { throw .invalidInput("the file is empty; nothing to archive") }
         guard content.count <= Self.maximumDocumentSize else {
@@ -169,6 +177,11 @@ extension DocketArchive {
         let lock = try archive { () throws(ArchiveError) in try store.lockSubmission(reference) }
         defer { lock.release() }
         let current = try readSubmission(reference)
+        if let expectedSequence, expectedSequence != current.events.count {
+            throw .archive(
+                .staleSequence(reference: reference, expected: expectedSequence, actual: current.events.count))
+        }
+        if let state = try finalState(of: current) { throw .packClosed(reference: reference, state: state) }
         if current.pack.contains(where: { $0.sha256 == sha }) {
             throw .invalidInput("this file (\(sha)) is already in \(reference)'s pack")
         }
@@ -269,6 +282,17 @@ extension DocketArchive {
         }
         refreshIndex(for: reference)
         return FiredEvent(event: stored, state: record.toState, fileSHA256: written)
+    }
+
+    /// The submission's state if it is final (its pack closed), else nil.
+    func finalState(of current: CurrentSubmission) throws(DocketError) -> String? {
+        let status: WorkflowEngine.Status
+        do {
+            status = try WorkflowEngine(definition: current.definition).replay(current.transitions)
+        } catch {
+            throw .rejected(error)
+        }
+        return current.definition.state(status.state)?.isFinal == true ? status.state : nil
     }
 
     // MARK: - Reading

@@ -31,6 +31,51 @@ extension DocketArchive {
         return record
     }
 
+    /// Gives a user the roles in `adding` and takes away those in `removing`.
+    ///
+    /// Any change ends the user's sessions and API tokens, in every process (see
+    /// `credentialGeneration(of:)`): someone who lost a role must sign in again rather than
+    /// keep a page open under the old one.
+    ///
+    /// - Returns: the user as now recorded.
+    /// - Throws: for an unknown user, nothing to change, a role both added and removed, a role
+    ///   to remove that the user does not hold, or a change that would leave no role (the
+    ///   archive's user records require one).
+    @discardableResult
+    public func changeRoles(of name: String, adding: [Role], removing: [Role]) throws(DocketError) -> UserRecord {
+        let added = Set(adding)
+        let removed = Set(removing)
+        guard !added.isEmpty || !removed.isEmpty else {
+            throw .invalidInput("nothing to change: give --role to add a role or --remove-role to take one away")
+        }
+        if let both = added.intersection(removed).sorted().first {
+            throw .invalidInput("the role \(both.rawValue) cannot be both added and removed")
+        }
+        let current = try archive { () throws(ArchiveError) in try store.user(name) }
+        if let missing = removed.subtracting(current.roles).sorted().first {
+            throw .invalidInput(
+                "\(name) does not hold the role \(missing.rawValue) (holds "
+                    + current.roles.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        let roles = Set(current.roles).union(added).subtracting(removed)
+        guard !roles.isEmpty else {
+            throw .invalidInput("\(name) must keep at least one role; add another before removing the last")
+        }
+        guard roles != Set(current.roles) else { return current }
+        try endSessionsAndTokens(of: name)
+        var changed = current
+        try archive { () throws(ArchiveError) in
+            try store.updateUser(name) { (user: inout UserRecord) throws(ArchiveError) in
+                // Recomputed under the users' lock from the record as it is now: a change made
+                // by another process since it was read above is kept.
+                user.roles = Set(user.roles).union(added).subtracting(removed).sorted()
+                if user.roles.isEmpty { throw .invalidInput("\(name) must keep at least one role") }
+                changed = user
+            }
+        }
+        return changed
+    }
+
     /// Every user, by name.
     public func users() throws(DocketError) -> [UserRecord] {
         try archive { () throws(ArchiveError) in try store.users() }

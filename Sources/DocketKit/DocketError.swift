@@ -29,6 +29,8 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
     case bagNotWritten(path: String, reason: String)
     /// An event was recorded while the submission was being exported.
     case changedDuringExport(reference: String)
+    /// The submission is in a final state: its pack takes no more documents.
+    case packClosed(reference: String, state: String)
 
     public var description: String {
         switch self {
@@ -54,6 +56,8 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
             return "\(path) exists and is not empty; name a new directory for the bag (or an empty one)"
         case .bagNotWritten(let path, let reason):
             return "could not write the bag \(path): \(reason); nothing was left there"
+        case .packClosed(let reference, let state):
+            return "\(reference) is \(state), a final state: its pack is closed and takes no more documents"
         case .changedDuringExport(let reference):
             return "\(reference) changed while it was being exported (an event was recorded); export it again"
         }

@@ -36,7 +36,14 @@ enum MediaType {
     }
 
     /// The extension to store the content under (`bin` when the name has none usable).
+    ///
+    /// An XML document is stored as `SHA256.xmldata`: `SHA256.xml` is the name of its metadata
+    /// file beside it, which would otherwise overwrite the content it describes.
     static func storedExtension(of fileName: String) -> String {
-        fileExtension(of: fileName) ?? "bin"
+        let found = fileExtension(of: fileName) ?? "bin"
+        return found == metadataExtension ? "xmldata" : found
     }
+
+    /// The extension of every document's metadata file (`SHA256.xml`).
+    static let metadataExtension = "xml"
 }

@@ -96,7 +96,8 @@ extension DocketWebApp {
             let offset = try Self.integer(request, "offset", default: 0, in: 0...Int(Int32.max))
             let lines = try await blocking { [docket] in
                 try docket.submissionLines(inState: state, limit: limit, offset: offset).map {
-                    API.SubmissionLine(reference: $0.reference, title: $0.title, state: $0.state, deadline: $0.deadline)
+                    API.SubmissionLine(
+                        reference: $0.reference, title: $0.title, state: $0.state, deadline: $0.deadline?.description)
                 }
             }
             return try Self.json(lines)
@@ -144,13 +145,10 @@ extension DocketWebApp {
             }
             let expected = try Self.requireIfMatch(request, reference: reference)
             let (metadata, view) = try await blocking { [docket] in
-                let current = try docket.submission(reference)
-                guard current.sequence == expected else {
-                    throw WebError(
-                        status: .preconditionFailed, code: "stale",
-                        message: "\(reference) has changed since it was read (If-Match does not match its ETag)")
-                }
-                let metadata = try docket.addDocument(to: reference, upload: upload, as: user)
+                // If-Match is checked by the library under the submission's lock: two uploads
+                // sent with the same ETag cannot both pass it.
+                let metadata = try docket.addDocument(
+                    to: reference, upload: upload, as: user, expectedSequence: expected)
                 return (metadata, try docket.submission(reference, for: user))
             }
             var response = try Self.json(Self.apiDocument(metadata), status: .created)

@@ -184,7 +184,7 @@ extension DocketWebApp {
             }
             let model = ReportSectionsModel(
                 reference: reference,
-                mayEdit: DocketArchive.reportRoles.contains { docket.holds($0, user) },
+                mayEdit: try docket.permissions(for: user).mayEditReports,
                 sections: sections.map {
                     .init(
                         name: $0.section.rawValue, title: $0.section.rawValue.capitalized, text: $0.text,
@@ -234,7 +234,7 @@ extension DocketWebApp {
                 }
             }
             let model = SeriesListModel(
-                series: models, mayDefine: DocketArchive.seriesRoles.contains { docket.holds($0, user) },
+                series: models, mayDefine: try docket.permissions(for: user).mayDefineSeries,
                 workflows: workflows)
             return pages.render("series", SimplePage(chrome: await chrome("Series", context), model: model))
         }
@@ -258,13 +258,7 @@ extension DocketWebApp {
         router.get("meetings") { _, context -> Response in
             _ = try requireUser(context)
             let rows = try await blocking { [docket] in
-                try docket.meetingIDs().map { id in
-                    let meeting = try docket.meeting(id)
-                    return MeetingRow(
-                        id: id, board: meeting.definition.board, date: Wording.longDate(meeting.definition.date),
-                        published: meeting.publications > 0,
-                        items: meeting.items.filter { $0.kind == .submission }.count)
-                }
+                try docket.meetingIDs().map { id in MeetingRow(try docket.meeting(id)) }
             }
             return pages.render("meetings", SimplePage(chrome: await chrome("Meetings", context), model: rows))
         }
@@ -356,29 +350,37 @@ extension DocketWebApp {
 
         for format in ReportFormat.allCases {
             router.get("meetings/:id/agenda.\(format.fileExtension)") { request, context -> Response in
-                _ = try requireUser(context)
+                let user = try requireUser(context)
                 let id = try context.parameters.require("id")
-                let isPublic = request.uri.queryParameters.get("public") == "1"
-                let bytes = try await blocking { [docket] in
-                    try docket.renderAgenda(id, format: format, public: isPublic)
+                let askedPublic = request.uri.queryParameters.get("public") == "1"
+                let agenda = try await blocking { [docket] in
+                    try docket.renderAgenda(id, format: format, for: user, publicOnly: askedPublic)
                 }
-                return Self.bytes(bytes, type: Self.mediaType(format), fileName: "agenda-\(id).\(format.fileExtension)")
+                return Self.bytes(
+                    agenda.bytes, type: Self.mediaType(format),
+                    fileName: "agenda-\(id)\(agenda.isPublic ? "-public" : "").\(format.fileExtension)")
             }
         }
 
         router.get("meetings/:id/pack.zip") { request, context -> Response in
-            _ = try requireUser(context)
+            let user = try requireUser(context)
             let id = try context.parameters.require("id")
-            let isPublic = request.uri.queryParameters.get("public") == "1"
-            let bytes = try await blocking { [docket] in
+            let askedPublic = request.uri.queryParameters.get("public") == "1"
+            let (file, isPublic) = try await blocking { [docket] in
                 let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-                    "pack-\(UUID().uuidString).zip"
+                    "docket-pack-\(UUID().uuidString).zip"
                 ).path
-                defer { try? FileManager.default.removeItem(atPath: path) }
-                try docket.writeMeetingPack(id, public: isPublic, to: path)
-                return [UInt8](FileManager.default.contents(atPath: path) ?? Data())
+                do {
+                    let written = try docket.writeMeetingPack(id, for: user, publicOnly: askedPublic, to: path)
+                    // Unlinked at once: the pack is streamed from the open file and is gone
+                    // when the response is, even if the client goes away half way.
+                    return (try OpenFile(path, unlinking: true), written.isPublic)
+                } catch {
+                    try? FileManager.default.removeItem(atPath: path)
+                    throw error
+                }
             }
-            return Self.bytes(bytes, type: "application/zip", fileName: "pack-\(id)\(isPublic ? "-public" : "").zip")
+            return Self.streamed(file, type: "application/zip", fileName: "pack-\(id)\(isPublic ? "-public" : "").zip")
         }
 
         for format in ReportFormat.allCases {

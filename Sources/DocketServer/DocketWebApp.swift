@@ -81,22 +81,14 @@ public struct DocketWebApp: Sendable {
     /// The layout's data for a signed-in page.
     func chrome(_ title: String, _ context: DocketRequestContext, flash: String? = nil) async -> Chrome {
         let user = context.user
-        let roles: String
-        var isAdmin = false
-        var isClerk = false
-        var isOfficer = false
-        if let user {
-            let actor = try? await blocking { [docket] in try docket.actor(user) }
-            roles = actor.map { $0.grants.map(\.role.rawValue).joined(separator: ", ") } ?? ""
-            isAdmin = actor?.grant(for: [.admin]) != nil
-            isClerk = actor?.grant(for: [.clerk, .admin]) != nil
-            isOfficer = actor?.grant(for: [.officer]) != nil
-        } else {
-            roles = ""
+        let permissions: Permissions? = try? await blocking { [docket] in
+            try user.map { try docket.permissions(for: $0) }
         }
         return Chrome(
-            title: title, user: user, roles: roles, csrf: context.session?.csrfToken ?? "", isAdmin: isAdmin,
-            isClerk: isClerk, isOfficer: isOfficer, flash: flash, error: nil)
+            title: title, user: user,
+            roles: permissions.map { $0.roles.map(\.rawValue).sorted().joined(separator: ", ") } ?? "",
+            csrf: context.session?.csrfToken ?? "", may: permissions.map(MayLinks.init) ?? MayLinks(), flash: flash,
+            error: nil)
     }
 
     static func redirect(_ location: String) -> Response {
@@ -195,9 +187,13 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[HTTPField.Name("Content-Security-Policy")!] =
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; form-action 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'"
+        // A handler's stricter policy (an archived document is served sandboxed) is kept.
+        let policy = HTTPField.Name("Content-Security-Policy")!
+        if response.headers[policy] == nil {
+            response.headers[policy] =
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; form-action 'self'; "
+                + "frame-ancestors 'none'; base-uri 'none'"
+        }
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
@@ -205,7 +201,8 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     }
 }
 
-/// Finds the user: a live session cookie, or (for the API) a personal token.
+/// Finds the user: a live session cookie issued at the user's current credential generation,
+/// or (for the API) a personal token.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = DocketRequestContext
     let sessions: SessionStore
@@ -216,7 +213,13 @@ struct SessionMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         if let id = request.cookies[DocketWebApp.sessionCookie]?.value, let session = await sessions.session(id) {
-            context.session = session
+            // A password or role change since sign-in (made here or by the CLI) ends the session.
+            let current = try await blocking { [docket] in docket.credentialGeneration(of: session.user) }
+            if current == session.generation {
+                context.session = session
+            } else {
+                await sessions.end(id)
+            }
         } else if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
             let token = String(authorization.dropFirst("Bearer ".count))
             guard let user = try await blocking({ [docket] in docket.user(forToken: token) }) else {

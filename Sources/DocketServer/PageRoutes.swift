@@ -14,6 +14,15 @@ struct SubmissionRow: Sendable {
     var overdue: Bool
 }
 
+extension SubmissionRow {
+    /// The one mapping from the library's summary to a list row.
+    init(_ summary: SubmissionSummary) {
+        self.init(
+            reference: summary.reference, title: summary.title, state: summary.state,
+            deadline: summary.deadline?.description, overdue: summary.isOverdue)
+    }
+}
+
 struct DashboardPage: Sendable {
     var chrome: Chrome
     var waiting: [SubmissionRow]
@@ -42,6 +51,15 @@ struct MeetingRow: Sendable {
     var date: String
     var published: Bool
     var items: Int
+}
+
+extension MeetingRow {
+    /// The one mapping from a meeting to a row of a list of meetings.
+    init(_ meeting: MeetingView) {
+        self.init(
+            id: meeting.id, board: meeting.definition.board, date: Wording.longDate(meeting.definition.date),
+            published: meeting.publications > 0, items: meeting.items.filter { $0.kind == .submission }.count)
+    }
 }
 
 struct SeriesRow: Sendable {
@@ -129,26 +147,14 @@ extension DocketWebApp {
         router.get("/") { _, context -> Response in
             let user = try requireUser(context)
             let (waiting, counts, due, meetings, series) = try await blocking { [docket] in
-                let today = docket.calendar.today(Date())
-                let waiting = try docket.waiting(for: user, limit: 25).map {
-                    SubmissionRow(
-                        reference: $0.reference, title: $0.title, state: $0.state, deadline: $0.deadline,
-                        overdue: $0.deadline.flatMap(CalendarDate.init(iso:)).map { today > $0 } ?? false)
-                }
+                let waiting = try docket.waiting(for: user, limit: 25).map(SubmissionRow.init)
                 let counts = try docket.stateCounts().map { DashboardPage.StateCount(state: $0.state, count: $0.count) }
                 let due = try docket.due(within: 14, limit: 30).map {
                     DueRow(
                         date: $0.date.description, what: $0.what, subject: $0.subject,
                         who: $0.who.joined(separator: ", "), overdue: $0.isOverdue)
                 }
-                let meetings = try docket.meetingIDs().compactMap { id -> MeetingRow? in
-                    let meeting = try docket.meeting(id)
-                    guard meeting.definition.date >= today else { return nil }
-                    return MeetingRow(
-                        id: id, board: meeting.definition.board, date: Wording.longDate(meeting.definition.date),
-                        published: meeting.publications > 0,
-                        items: meeting.items.filter { $0.kind == .submission }.count)
-                }
+                let meetings = try docket.upcomingMeetings().map(MeetingRow.init)
                 let series = try docket.seriesIDs().map { id in
                     let view = try docket.series(id)
                     return SeriesRow(
@@ -168,11 +174,7 @@ extension DocketWebApp {
             _ = try requireUser(context)
             let state = request.uri.queryParameters.get("state").flatMap { $0.isEmpty ? nil : $0 }
             let rows = try await blocking { [docket] in
-                try docket.submissionLines(inState: state, limit: 100).map {
-                    SubmissionRow(
-                        reference: $0.reference, title: $0.title, state: $0.state, deadline: $0.deadline, overdue: false
-                    )
-                }
+                try docket.submissionLines(inState: state, limit: 100).map(SubmissionRow.init)
             }
             return pages.render(
                 "submissions",
@@ -184,7 +186,7 @@ extension DocketWebApp {
             let (workflows, series) = try await blocking { [docket] in
                 (try docket.workflows().map(\.name), docket.seriesIDs())
             }
-            guard docket.holds(.officer, user) else {
+            guard try await blocking({ [docket] in try docket.permissions(for: user).mayStartSubmissions }) else {
                 throw WebError(
                     status: .forbidden, code: "not-permitted",
                     message: "\(user) may not start a submission: that needs the role officer")
@@ -241,8 +243,11 @@ extension DocketWebApp {
             guard let session = context.session, let token = upload.fields["csrf"],
                 Self.constantTimeEqual(token, session.csrfToken)
             else { throw WebError.csrf }
+            // The page's view of the submission: an upload from a page that is out of date
+            // (another change recorded since it was shown) is refused, not added blind.
+            let expected = upload.fields["sequence"].flatMap(Int.init)
             _ = try await blocking { [docket] in
-                try docket.addDocument(to: reference, upload: upload, as: user)
+                try docket.addDocument(to: reference, upload: upload, as: user, expectedSequence: expected)
             }
             return Self.redirect("/submissions/\(reference)")
         }
@@ -252,18 +257,16 @@ extension DocketWebApp {
             let reference = try context.parameters.require("reference")
             let sha = try context.parameters.require("sha256")
             let inline = request.uri.queryParameters.get("inline") == "1"
-            let (metadata, bytes) = try await blocking { [docket] in
+            let (metadata, file) = try await blocking { [docket] in
                 let (metadata, path) = try docket.document(reference, sha256: sha)
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw WebError.notFound("the document's file is missing")
-                }
-                return (metadata, [UInt8](data))
+                guard let file = try? OpenFile(path) else { throw WebError.notFound("the document's file is missing") }
+                return (metadata, file)
             }
             // Only formats a browser shows safely are previewed inline; the CSP header keeps
             // any script in an HTML document from running either way.
             let previewable = ["application/pdf", "text/plain"].contains(metadata.format)
-            var response = Self.bytes(
-                bytes, type: previewable || !inline ? metadata.format : "application/octet-stream",
+            var response = Self.streamed(
+                file, type: previewable || !inline ? metadata.format : "application/octet-stream",
                 fileName: DocketArchive.safeFileName(metadata.originalFileName), inline: inline && previewable)
             response.headers[HTTPField.Name("Content-Security-Policy")!] = "sandbox; default-src 'none'"
             return response
@@ -449,7 +452,7 @@ extension DocketWebApp {
                 series: view.record.series, workflow: view.record.workflowName, state: view.state,
                 deadline: view.deadline?.description, overdue: view.isOverdue, board: boardLine, steps: steps,
                 documents: documents, history: history, forms: forms,
-                canUpload: !view.isFinal && DocketArchive.documentRoles.contains { docket.holds($0, user) },
+                canUpload: try docket.permissions(for: user).mayAddDocuments(to: view),
                 kinds: DocumentKind.allCases.map(\.rawValue), sequence: view.sequence, hasReport: board != nil)
         }
     }
@@ -536,7 +539,9 @@ struct HealthModel: Sendable {
 
 extension DocketArchive {
     /// Archives an uploaded document as described by its form.
-    func addDocument(to reference: String, upload: MultipartUpload, as user: String) throws -> DocumentMetadata {
+    func addDocument(
+        to reference: String, upload: MultipartUpload, as user: String, expectedSequence: Int?
+    ) throws -> DocumentMetadata {
         guard let file = upload.file else { throw WebError.badRequest("choose a file to upload") }
         guard let kind = upload.fields["kind"].flatMap(DocumentKind.init(rawValue:)) else {
             throw WebError.badRequest("choose the document's kind")
@@ -553,6 +558,6 @@ extension DocketArchive {
                 kind: kind, title: title.isEmpty ? file.fileName : title, originalFileName: file.fileName, date: date,
                 creator: upload.fields["from"].flatMap { Party(parsing: $0) },
                 addressees: upload.fields["to"].flatMap { Party(parsing: $0) }.map { [$0] } ?? []),
-            as: user)
+            as: user, expectedSequence: expectedSequence)
     }
 }

@@ -1,3 +1,4 @@
+import DocketKit
 import Foundation
 import Hummingbird
 import Mustache
@@ -65,16 +66,32 @@ struct Pages: Sendable {
     }
 }
 
+/// The library's `Permissions`, as flags a template can test (Mustache sees stored properties).
+struct MayLinks: Sendable {
+    var startSubmissions = false
+    var manageMeetings = false
+    var administerUsers = false
+    var checkArchive = false
+
+    init() {}
+
+    init(_ permissions: Permissions) {
+        startSubmissions = permissions.mayStartSubmissions
+        manageMeetings = permissions.mayManageMeetings
+        administerUsers = permissions.mayAdministerUsers
+        checkArchive = permissions.mayCheckArchive
+    }
+}
+
 /// What every page's layout needs.
 struct Chrome: Sendable {
     var title: String
     var user: String?
     var roles: String
     var csrf: String
-    var isAdmin: Bool
-    var isClerk: Bool
-    /// Whether the user may start submissions (the link is only a convenience: the library decides).
-    var isOfficer: Bool
+    /// What the user may do, as the library answers it: the links and forms a page offers
+    /// follow it (only a convenience: the library checks again when asked to act).
+    var may: MayLinks
     var flash: String?
     var error: String?
 }

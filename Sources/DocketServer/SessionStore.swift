@@ -7,6 +7,9 @@ struct Session: Sendable {
     let user: String
     /// 256 random bits, hex: every form posts it back; a cross-site form cannot know it.
     let csrfToken: String
+    /// The user's credential generation at sign-in: once a password or role change moves it
+    /// on (from any process), the session is over.
+    let generation: Int
     var lastSeen: Date
 }
 
@@ -23,8 +26,9 @@ actor SessionStore {
         self.now = now
     }
 
-    func create(for user: String) -> Session {
-        let session = Session(id: Self.randomToken(), user: user, csrfToken: Self.randomToken(), lastSeen: now())
+    func create(for user: String, generation: Int) -> Session {
+        let session = Session(
+            id: Self.randomToken(), user: user, csrfToken: Self.randomToken(), generation: generation, lastSeen: now())
         sessions[session.id] = session
         return session
     }
@@ -44,11 +48,6 @@ actor SessionStore {
 
     func end(_ id: String) {
         sessions[id] = nil
-    }
-
-    /// Ends every session of a user (e.g. after a password change).
-    func endAll(of user: String) {
-        sessions = sessions.filter { $0.value.user != user }
     }
 
     static func randomToken() -> String {

@@ -49,8 +49,8 @@ extension DocketWebApp {
                     message: "Too many failed sign-ins for this name. Try again in \(wait / 60 + 1) minutes.",
                     headers: headers)
             }
-            let valid = await Task.detached { [docket] in docket.verifyPassword(password, for: name) }.value
-            guard valid else {
+            let generation = await Task.detached { [docket] in docket.authenticate(name, password: password) }.value
+            guard let generation else {
                 await throttle.recordFailure(for: name)
                 let fresh = SessionStore.randomToken()
                 var chrome = await chrome("Sign in", context)
@@ -63,7 +63,7 @@ extension DocketWebApp {
             await throttle.recordSuccess(for: name)
             // A new session id at every sign-in: an id planted before sign-in is worthless.
             if let old = request.cookies[Self.sessionCookie]?.value { await sessions.end(old) }
-            let session = await sessions.create(for: name)
+            let session = await sessions.create(for: name, generation: generation)
             var response = Self.redirect(next)
             response.setCookie(sessionCookie(session.id))
             response.setCookie(Cookie(name: Self.signInCookie, value: "", maxAge: 0, path: "/sign-in"))

@@ -49,6 +49,8 @@ struct WebError: Error, Sendable {
             self.init(status: .preconditionFailed, code: "stale", message: message)
         case .archive(.conflict):
             self.init(status: .conflict, code: "conflict", message: message)
+        case .packClosed:
+            self.init(status: .conflict, code: "pack-closed", message: message)
         case .index(.badQuery), .index(.badFilter):
             self.init(status: .badRequest, code: "invalid-input", message: message)
         case .archive(.damaged), .archive(.io), .index:

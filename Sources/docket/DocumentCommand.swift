@@ -39,6 +39,10 @@ struct DocumentCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("A relation TYPE:SHA256 (repeatable).", valueName: "TYPE:SHA256"))
         var relation: [String] = []
         @OptionGroup var actor: ActingUser
+        @Option(
+            name: .customLong("expect-seq"),
+            help: "Refuse unless the submission's last event has this number (guards against stale views).")
+        var expectedSequence: Int?
 
         func run() throws {
             let creator = try from.map { (text: String) throws -> Party in try Self.party(text, option: "--from") }
@@ -63,7 +67,7 @@ struct DocumentCommand: ParsableCommand {
                     kind: kind, title: title, originalFileName: file, date: date, creator: creator,
                     addressees: addressees, annex: annex, direction: direction, description: description,
                     protectiveMarking: marking, relations: relations),
-                as: actor.user)
+                as: actor.user, expectedSequence: expectedSequence)
             print(metadata.sha256)
         }
 

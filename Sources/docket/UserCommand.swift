@@ -16,7 +16,7 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage Docket users, their roles and delegations.",
-        subcommands: [Add.self, List.self, Delegate.self, Passwd.self, Token.self]
+        subcommands: [Add.self, List.self, Change.self, Delegate.self, Passwd.self, Token.self]
     )
 
     struct Add: ParsableCommand {
@@ -75,6 +75,34 @@ struct UserCommand: ParsableCommand {
                 ])
             }
             print(table(lines))
+        }
+    }
+
+    struct Change: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Change a user's roles.",
+            discussion: """
+                --role adds a role, --remove-role takes one away (both repeatable). Any change ends \
+                the user's web sessions and API tokens, also in a web app already running: they \
+                sign in again under their new roles. A user keeps at least one role.
+                """)
+
+        @OptionGroup var archive: ArchiveOptions
+        @Argument(help: "The user.") var name: String
+        @Option(
+            name: .customLong("role"),
+            help: ArgumentHelp("A role to add: \(Role.allCases.map(\.rawValue).joined(separator: ", ")). Repeatable."))
+        var add: [Role] = []
+        @Option(name: .customLong("remove-role"), help: "A role to take away. Repeatable.") var remove: [Role] = []
+
+        func validate() throws {
+            if add.isEmpty && remove.isEmpty { throw ValidationError("give --role or --remove-role") }
+        }
+
+        func run() throws {
+            let user = try archive.open().changeRoles(of: name, adding: add, removing: remove)
+            print("\(user.name) now holds \(user.roles.map(\.rawValue).joined(separator: ", "))")
         }
     }
 

@@ -1,0 +1,56 @@
+import Workflow
+
+/// What one user may do across the archive, decided once from the roles they hold now (their
+/// own and those delegated to them and still in force).
+///
+/// The pages and the API ask this instead of repeating role sets: what a page offers and
+/// what the library allows come from the same answer. (Each use case still checks its roles
+/// itself when called; this only says in advance what it will allow.) Workflow events are
+/// not here: the pinned workflow decides those, per state (`SubmissionView.allowedNow`).
+public struct Permissions: Sendable, Hashable {
+    /// The user asked about.
+    public var user: String
+    /// The roles held now, own or delegated.
+    public var roles: Set<Role>
+
+    /// Start a submission.
+    public var mayStartSubmissions: Bool { !roles.isDisjoint(with: DocketArchive.submissionRoles) }
+    /// Add documents to a pack that is still open (see `mayAddDocuments(to:)`).
+    public var mayAddDocuments: Bool { !roles.isDisjoint(with: DocketArchive.documentRoles) }
+    /// Define series.
+    public var mayDefineSeries: Bool { !roles.isDisjoint(with: DocketArchive.seriesRoles) }
+    /// Create meetings, schedule, order, mark exemptions and publish.
+    public var mayManageMeetings: Bool { !roles.isDisjoint(with: DocketArchive.meetingRoles) }
+    /// Write the prose sections of Board reports.
+    public var mayEditReports: Bool { !roles.isDisjoint(with: DocketArchive.reportRoles) }
+    /// Read agenda items exempt under Schedule 12A, in agendas and packs. Until need-to-know
+    /// markings arrive, those who manage meetings: they decide the exemptions.
+    public var maySeeExemptItems: Bool { mayManageMeetings }
+    /// See and add users, set passwords and roles.
+    public var mayAdministerUsers: Bool { roles.contains(.admin) }
+    /// Run a full check of the archive.
+    public var mayCheckArchive: Bool { roles.contains(.admin) }
+    /// Import manifests.
+    public var mayImport: Bool { !roles.isDisjoint(with: DocketArchive.importRoles) }
+
+    /// The permissions of an actor.
+    public init(of actor: Actor) {
+        user = actor.user
+        roles = Set(actor.grants.map(\.role))
+    }
+
+    /// Whether this user may add a document to this submission now: a role that adds
+    /// documents, and a pack still open (a submission in a final state takes no more).
+    public func mayAddDocuments(to submission: SubmissionView) -> Bool {
+        mayAddDocuments && !submission.isFinal
+    }
+}
+
+extension DocketArchive {
+    /// What `user` may do, from the roles they hold today (see `Permissions`).
+    ///
+    /// - Throws: for an unknown user.
+    public func permissions(for user: String) throws(DocketError) -> Permissions {
+        Permissions(of: try actor(user))
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+/// `docket user set` and the rules that reach the CLI from the library: roles changed with
+/// every refusal explained, and a closed pack refused with the same words as on the web.
+@Suite struct UserCommandTests {
+    @Test func userSetAddsAndRemovesRolesAndRefusesWhatItCannotDo() throws {
+        let archive = try ScratchArchive("user-set")
+        defer { archive.remove() }
+        try archive.ok("init")
+        try archive.ok("user", "add", "clive", "--role", "clerk")
+        #expect(
+            try archive.ok("user", "set", "clive", "--role", "officer", "--role", "viewer")
+                == "clive now holds officer, clerk, viewer")
+        #expect(try archive.ok("user", "set", "clive", "--remove-role", "clerk") == "clive now holds officer, viewer")
+        let refusals: [([String], Int32, String)] = [
+            (["user", "set", "clive"], 2, "give --role or --remove-role"),
+            (["user", "set", "clive", "--remove-role", "mayor"], 1, "does not hold the role mayor"),
+            (["user", "set", "clive", "--role", "admin", "--remove-role", "admin"], 1, "both added and removed"),
+            (["user", "set", "clive", "--remove-role", "officer", "--remove-role", "viewer"], 1, "at least one role"),
+            (["user", "set", "nobody", "--role", "viewer"], 1, "nobody"),
+            (["user", "set", "clive", "--role", "emperor"], 2, "emperor"),
+        ]
+        for (arguments, status, message) in refusals {
+            let outcome = try archive.run(arguments)
+            #expect(outcome.status == status, "\(arguments): \(outcome.standardError)")
+            #expect(outcome.standardError.contains(message), "\(arguments): \(outcome.standardError)")
+        }
+        let listed = try archive.ok("user", "list", "--json")
+        let users = try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]]
+        #expect(users?.first { $0["name"] as? String == "clive" }?["roles"] as? [String] == ["officer", "viewer"])
+        let help = try archive.run(["user", "set", "--help"])
+        #expect(help.standardOutput.contains("USAGE: docket user set"))
+    }
+
+    @Test func aWithdrawnSubmissionsPackTakesNoMoreDocuments() throws {
+        let archive = try ScratchArchive("pack-closed")
+        defer { archive.remove() }
+        let reference = try archive.startSubmission()
+        try archive.ok("submission", "fire", reference, "withdraw", "--comment", "not needed", "--as", "olivia")
+        let file = try archive.write("A late annex\n", to: "late.txt")
+        let outcome = try archive.run([
+            "document", "add", reference, file, "--kind", "annex", "--title", "Late", "--as", "olivia",
+        ])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("\(reference) is withdrawn, a final state: its pack is closed"))
+        #expect(try archive.show(reference).documents.isEmpty)
+    }
+
+    @Test func documentAddWithAStaleExpectedSequenceChangesNothing() throws {
+        let archive = try ScratchArchive("expect-seq")
+        defer { archive.remove() }
+        let reference = try archive.startSubmission()
+        let first = try archive.write("First\n", to: "first.txt")
+        try archive.ok(
+            "document", "add", reference, first, "--kind", "annex", "--title", "First", "--as", "olivia",
+            "--expect-seq", "0")
+        let second = try archive.write("Second\n", to: "second.txt")
+        let stale = try archive.run([
+            "document", "add", reference, second, "--kind", "annex", "--title", "Second", "--as", "olivia",
+            "--expect-seq", "0",
+        ])
+        #expect(stale.status == 3, "\(stale.standardError)")
+        #expect(try archive.show(reference).documents.count == 1)
+    }
+}

@@ -1,0 +1,105 @@
+import Archive
+import DocketKit
+import Foundation
+import TestSupport
+import Testing
+import Workflow
+
+/// How the archive format grows (docs/archive-format.md, "How the format grows"): a schema file
+/// once shipped is never edited, and an archive written by an earlier Docket keeps verifying and
+/// accepting writes against the schemas it carries.
+@Suite struct ArchiveFormatTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Every schema file ever shipped, with the SHA-256 it shipped with. Archives validate their
+    /// writes against their own copies of these: editing one here would make new archives differ
+    /// from old ones under the same file name. New content goes into a new file (e.g.
+    /// `docket-archive-2.xsd`, a new namespace) added to this list and to `init --upgrade`.
+    static let shippedSchemas: [String: String] = [
+        "schema/docket-archive-1.xsd": "2ee9176fb75fc4038dc67e16cb05520cb6461b675382b7aac289e15f7fea9666",
+        "schema/docket-board-1.xsd": "3e7b58cda526a060ebaeb58e5616f4f1f407d178e9879c09d6772812f85f9150",
+        "schema/scxml/scxml.xsd": "1040cfaadc5b0539f6a9c19b469311566d5395c4506fe1afdc44506cf2246a0f",
+        "schema/scxml/xml.xsd": "7b695e836b90768ac5a5374ee3e8e23f1afa92d529b7baa286f91d7878c031d0",
+    ]
+
+    @Test func aShippedSchemaIsNeverEditedInPlace() throws {
+        let schemaDirectory = Self.repositoryRoot.appendingPathComponent("archive/schema").path
+        var found: [String] = []
+        for file in try FileManager.default.subpathsOfDirectory(atPath: schemaDirectory) where file.hasSuffix(".xsd") {
+            found.append("schema/\(file)")
+        }
+        for file in found.sorted() {
+            let expected = try #require(
+                Self.shippedSchemas[file],
+                "\(file) is not in ArchiveFormatTests.shippedSchemas: a new schema file ships with its SHA-256 listed")
+            let bytes = try [UInt8](Data(contentsOf: Self.repositoryRoot.appendingPathComponent("archive/\(file)")))
+            #expect(
+                ArchiveStore.sha256(bytes) == expected,
+                "\(file) changed after it shipped: archives hold copies of it. Put new content in a new versioned schema file instead (docs/archive-format.md)."
+            )
+        }
+        #expect(Set(found) == Set(Self.shippedSchemas.keys), "a shipped schema file is missing: \(found)")
+    }
+
+    /// An archive written by Docket at archive format 1 (before this rule was written down),
+    /// kept byte for byte in `Fixtures/archive-format-1`: users, a submission signed off,
+    /// dispatched, answered and scheduled, documents, a series, a meeting with a published
+    /// agenda and an edited report section.
+    @Test func anArchiveWrittenByAnEarlierDocketVerifiesAndAcceptsWrites() throws {
+        let fixture = Self.repositoryRoot.appendingPathComponent("Tests/DocketKitTests/Fixtures/archive-format-1").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "docket-format-\(UUID().uuidString)")
+        defer {
+            for file in (try? FileManager.default.subpathsOfDirectory(atPath: directory.path)) ?? [] {
+                chmod(directory.appendingPathComponent(file).path, 0o755)
+            }
+            try? FileManager.default.removeItem(at: directory)
+        }
+        let path = directory.appendingPathComponent("archive").path
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fixture, toPath: path)
+
+        // Its own schema copies are what it is checked against, and they are the shipped ones.
+        for (file, digest) in Self.shippedSchemas {
+            let copy = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(path)/\(file)")))
+            #expect(ArchiveStore.sha256(copy) == digest, "the fixture's \(file) is not the shipped one")
+        }
+
+        let docket = try DocketArchive(opening: path)
+        let problems = try docket.verify().filter { $0.severity == .problem }
+        #expect(problems.isEmpty, "\(problems.map(\.message))")
+
+        // Today's Docket writes into it: a document, an event, a meeting and a series entry.
+        let reference = try #require(docket.submissionLines().first?.reference)
+        let drafting = try docket.newSubmission(
+            workflow: "best-value-submission", title: "Written by today's Docket", as: "olivia")
+        try docket.addDocument(
+            to: drafting, content: Array("A cover letter written later.\n".utf8),
+            description: DocumentDescription(kind: .coverLetter, title: "Cover letter", originalFileName: "cover.txt"),
+            as: "olivia")
+        try docket.fire("withdraw", on: drafting, as: "olivia", comment: "format test")
+        let meeting = try docket.newMeeting(
+            board: "Best Value Programme Board", date: CalendarDate(iso: "2031-01-15")!, as: "clara")
+        #expect(try docket.meeting(meeting).items.allSatisfy { $0.reference == nil })
+        #expect(try docket.submission(reference).events.count > 0)
+        let after = try docket.verify().filter { $0.severity == .problem }
+        #expect(after.isEmpty, "\(after.map(\.message))")
+
+        // And xmllint alone, with the schemas the archive carries, accepts every XML file in it.
+        let xmllint = try ExternalTool.locate("xmllint", package: "libxml2-utils")
+        var checked = 0
+        for file in try FileManager.default.subpathsOfDirectory(atPath: path).sorted() where file.hasSuffix(".xml") {
+            let schema: String
+            if file.hasPrefix("meetings/") || file.hasPrefix("series/") || file.hasPrefix("reports/") {
+                schema = "\(path)/schema/docket-board-1.xsd"
+            } else {
+                schema = "\(path)/schema/docket-archive-1.xsd"
+            }
+            let outcome = try xmllint.run(["--noout", "--nonet", "--schema", schema, "\(path)/\(file)"], timeout: 30)
+            #expect(outcome.status == 0, "\(file): \(outcome.standardError)")
+            checked += 1
+        }
+        #expect(checked > 20, "only \(checked) XML files were checked")
+    }
+}
