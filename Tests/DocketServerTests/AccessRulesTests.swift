@@ -109,7 +109,8 @@ import Workflow
                 // Without ?public=1, the parameter that alone decided before.
                 let agenda = try await browser.get("/meetings/\(meeting)/agenda.html", client: client)
                 #expect(agenda.status == .ok)
-                #expect(Array(buffer: agenda.body) == open, "\(user) got the full agenda")
+                let isPublic = Array(buffer: agenda.body) == open
+                #expect(isPublic, "\(user) got the full agenda")
                 let pack = try await browser.get("/meetings/\(meeting)/pack.zip", client: client)
                 #expect(pack.status == .ok)
                 let names = try Self.zipEntries(Array(buffer: pack.body))
@@ -118,14 +119,16 @@ import Workflow
             }
             let clara = try await Browser.signIn("clara", client: client)
             let agenda = try await clara.get("/meetings/\(meeting)/agenda.html", client: client)
-            #expect(Array(buffer: agenda.body) == full)
+            let isFull = Array(buffer: agenda.body) == full
+            #expect(isFull, "the clerk did not get the full agenda")
             let pack = try await clara.get("/meetings/\(meeting)/pack.zip", client: client)
             #expect(pack.headers[.contentLength] == String(pack.body.readableBytes))
             let names = try Self.zipEntries(Array(buffer: pack.body))
             #expect(itemPapers(names).count >= 3, "the clerk's full pack lacks the exempt item's papers: \(names)")
             // The clerk can still ask for the public version.
             let asked = try await clara.get("/meetings/\(meeting)/agenda.html?public=1", client: client)
-            #expect(Array(buffer: asked.body) == open)
+            let askedPublic = Array(buffer: asked.body) == open
+            #expect(askedPublic, "the clerk asked for the public agenda and did not get it")
         }
         // Nothing of the streamed packs is left in the temporary directory.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
