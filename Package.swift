@@ -23,7 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
-        // The system libxml2, seen through a small shim header (see PITFALLS: ICU clash, xmlFree).
+        // The system libxml2, seen through a small shim header (see docs/pitfalls.md: ICU clash, xmlFree).
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",

@@ -4,7 +4,7 @@
 #include <libxml/xmlversion.h>
 /* Debian builds libxml2 with ICU; its encoding.h then pulls ICU headers whose UErrorCode
    clashes with Foundation's private ICU copy on a clean build. Docket never uses the ICU
-   fields, so hide them (see PITFALLS.md). */
+   fields, so hide them (see docs/pitfalls.md). */
 #undef LIBXML_ICU_ENABLED
 
 #include <stdarg.h>

@@ -7,7 +7,7 @@ import Testing
 
 /// Integrity under faults, through real `docket` processes on a real archive: writers that
 /// race, a caller with a stale view, processes killed mid-write, and archives tampered with
-/// afterwards. DESIGN.md promises that the archive is the system of record: no-replace event
+/// afterwards. docs/architecture.md promises that the archive is the system of record: no-replace event
 /// creation gives one winner per race, a crash leaves at worst harmless leftovers, and
 /// `docket verify` names every file that was changed behind its back.
 ///
