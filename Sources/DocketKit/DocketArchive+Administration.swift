@@ -21,7 +21,7 @@ extension DocketArchive {
         _ name: String, roles: [Role], fullName: String?, password: String, as acting: String
     ) throws(DocketError) -> UserRecord {
         _ = try require([.admin], of: acting, to: "add users")
-        try Self.checkPassword(password)
+        try UserAccounts.checkPassword(password)
         let record = try addUser(name, roles: roles, fullName: fullName, createdBy: acting)
         try setPassword(password, for: name)
         return record

@@ -75,10 +75,6 @@ extension DocketArchive {
         return upcoming.sorted { ($0.definition.date, $0.id) < ($1.definition.date, $1.id) }
     }
 
-    /// Whether a user holds a role (directly or by a delegation in force).
-    public func holds(_ role: Role, _ user: String) -> Bool {
-        (try? actor(user))?.grant(for: [role]) != nil
-    }
 }
 
 extension SubmissionSummary {

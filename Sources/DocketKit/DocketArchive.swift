@@ -18,6 +18,10 @@ public final class DocketArchive: Sendable {
     /// The operating-system account running this process, recorded beside the Docket user.
     public let systemUser: String
     public let calendar: WorkingCalendar
+    /// What the feature services share: the files, the clock, the calendar, the process's user.
+    let context: ArchiveContext
+    /// Users, roles, delegations, passwords and tokens (the façade's user methods forward here).
+    public let accounts: UserAccounts
     /// Pinned workflow definitions already loaded, by digest.
     private let pinnedDefinitions = Mutex<[String: WorkflowDefinition]>([:])
     /// The search index, once something asked for it (see `DocketArchive+Index`).
@@ -61,6 +65,8 @@ public final class DocketArchive: Sendable {
             self.calendar = WorkingCalendar()
         }
         self.textExtractor = textExtractor
+        context = ArchiveContext(store: store, clock: clock, systemUser: self.systemUser, calendar: self.calendar)
+        accounts = UserAccounts(context: context)
     }
 
     /// Creates an archive at `path` from the distribution's schemas and workflows.
@@ -99,7 +105,7 @@ public final class DocketArchive: Sendable {
 
     /// Now, to the millisecond (what the archive records).
     func now() -> Date {
-        Date(timeIntervalSince1970: (clock().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        context.now()
     }
 
     static func processUser() -> String {
@@ -109,11 +115,7 @@ public final class DocketArchive: Sendable {
 
     /// Runs an archive operation, wrapping its error.
     func archive<Value>(_ body: () throws(ArchiveError) -> Value) throws(DocketError) -> Value {
-        do {
-            return try body()
-        } catch {
-            throw .archive(error)
-        }
+        try context.archive(body)
     }
 
     // MARK: - Workflows

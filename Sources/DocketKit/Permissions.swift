@@ -46,7 +46,7 @@ public struct Permissions: Sendable, Hashable {
     }
 }
 
-extension DocketArchive {
+extension UserAccounts {
     /// What `user` may do, from the roles they hold today (see `Permissions`).
     ///
     /// - Throws: for an unknown user.

@@ -52,7 +52,7 @@ public struct IssuedToken: Sendable {
     public var id: String
 }
 
-extension DocketArchive {
+extension UserAccounts {
     /// The shortest password accepted (NCSC guidance favours length over composition rules).
     public static let minimumPasswordLength = 12
     /// bcrypt's cost: 2^12 rounds, about a quarter of a second here — slow for an attacker,
