@@ -16,8 +16,9 @@ extension XMLCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate XML files against an XML Schema (XSD).",
             discussion: """
-                Prints FILE:LINE:COLUMN: message for every problem found and FILE: valid for each \
-                good file. Files are parsed with Docket's hardened settings: a DOCTYPE, XInclude, \
+                Prints FILE:LINE:COLUMN: message for each problem libxml2 reports (after a missing \
+                element it checks no later siblings, so fixing one problem may reveal another) and \
+                FILE: valid for each good file. Files are parsed with Docket's hardened settings: a DOCTYPE, XInclude, \
                 external entities and inputs over the size limit are refused.
 
                 Exit status: 0 when every file is valid, 1 when any is not, 2 for a usage error \
