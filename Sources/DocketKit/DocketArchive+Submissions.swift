@@ -191,9 +191,9 @@ extension DocketArchive {
             creator: description.creator, addressees: description.addressees,
             direction: description.direction ?? Self.defaultDirection(description.kind),
             annex: description.annex.flatMap { $0.isEmpty ? nil : $0 },
-            format: MediaType.of(fileName: description.originalFileName), size: content.count,
+            format: MediaType.of(fileName: description.originalFileName, content: content), size: content.count,
             originalFileName: Self.baseName(description.originalFileName),
-            storedAs: "\(sha).\(MediaType.storedExtension(of: description.originalFileName))",
+            storedAs: "\(sha).\(MediaType.storedExtension(of: description.originalFileName, content: content))",
             description: description.description, protectiveMarking: description.protectiveMarking,
             relations: description.relations, added: added, addedBy: stamp)
         try archive { () throws(ArchiveError) in

@@ -32,7 +32,75 @@ enum MediaType {
 
     /// The media type for a file name (`application/octet-stream` when unknown).
     static func of(fileName: String) -> String {
-        fileExtension(of: fileName).flatMap { byExtension[$0] } ?? "application/octet-stream"
+        fileExtension(of: fileName).flatMap { byExtension[$0] } ?? unknown
+    }
+
+    /// The media type of a document: by its name's extension when that is one Docket knows,
+    /// else by its first bytes. A file whose name says nothing (an upload named `x`, or
+    /// `../../x` reduced to `x`) is still recognised as the PDF, Word document or text it is,
+    /// so its text reaches the index.
+    static func of(fileName: String, content: [UInt8]) -> String {
+        let named = of(fileName: fileName)
+        return named == unknown ? sniff(content) : named
+    }
+
+    /// The extension to store a document's content under: its name's, else the one its
+    /// content's media type implies (so that the file explains itself to someone browsing the
+    /// archive without Docket), else `bin`.
+    static func storedExtension(of fileName: String, content: [UInt8]) -> String {
+        if fileExtension(of: fileName) != nil { return storedExtension(of: fileName) }
+        let implied = sniffedExtension[sniff(content)]
+        return storedExtension(of: implied.map { "file.\($0)" } ?? fileName)
+    }
+
+    static let unknown = "application/octet-stream"
+
+    /// The extension for each type `sniff` can answer.
+    private static let sniffedExtension: [String: String] = [
+        "application/pdf": "pdf", byExtension["docx"]!: "docx", byExtension["odt"]!: "odt", "text/html": "html",
+        "application/xml": "xml", "text/plain": "txt",
+    ]
+
+    /// The media type the bytes themselves show: PDF and ZIP signatures, an OpenDocument
+    /// `mimetype` entry, a Word package's part names, XML and HTML openings, then UTF-8 text
+    /// without control characters. Anything else is `application/octet-stream`.
+    static func sniff(_ content: [UInt8]) -> String {
+        func starts(_ prefix: String, at offset: Int = 0) -> Bool {
+            let bytes = Array(prefix.utf8)
+            return content.count >= offset + bytes.count && Array(content[offset..<offset + bytes.count]) == bytes
+        }
+        if starts("%PDF-") { return "application/pdf" }
+        if starts("PK\u{3}\u{4}") {
+            // An OpenDocument package starts with its uncompressed `mimetype` entry.
+            if starts("mimetype", at: 30), starts(byExtension["odt"]!, at: 38) { return byExtension["odt"]! }
+            // Part names are stored uncompressed in the local and central headers.
+            let head = content.prefix(1 << 20)
+            if contains(head, "[Content_Types].xml") && contains(head, "word/document.xml") {
+                return byExtension["docx"]!
+            }
+            return unknown
+        }
+        guard
+            let text = String(validating: content.prefix(64 * 1024), as: UTF8.self)
+                ?? String(validating: content.prefix(64 * 1024 - 3), as: UTF8.self)
+        else { return unknown }
+        let allowed: Set<Unicode.Scalar> = ["\t", "\n", "\r", "\u{C}"]
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 && !allowed.contains($0) || $0.value == 0x7F })
+        else { return unknown }
+        let opening = text.drop { $0 == "\u{FEFF}" || $0.isWhitespace }.prefix(512).lowercased()
+        if opening.hasPrefix("<!doctype html") || opening.hasPrefix("<html") { return "text/html" }
+        if opening.hasPrefix("<?xml") { return opening.contains("<html") ? "text/html" : "application/xml" }
+        return "text/plain"
+    }
+
+    private static func contains(_ bytes: some Collection<UInt8>, _ text: String) -> Bool {
+        let needle = Array(text.utf8)
+        let haystack = Array(bytes)
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if Array(haystack[start..<start + needle.count]) == needle { return true }
+        }
+        return false
     }
 
     /// The extension to store the content under (`bin` when the name has none usable).

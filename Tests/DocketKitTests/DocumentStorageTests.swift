@@ -1,6 +1,8 @@
 import Archive
 import DocketKit
 import Foundation
+import Index
+import Reports
 import Testing
 import Workflow
 
@@ -25,6 +27,47 @@ import Workflow
             let stored = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
             #expect(stored == bytes, "\(name): the stored content is not what was archived")
             #expect(ArchiveStore.sha256(stored) == metadata.sha256)
+        }
+        let problems = try docket.verify().filter { $0.severity == .problem }
+        #expect(problems.isEmpty, "\(problems.map(\.description))")
+    }
+}
+
+extension DocumentStorageTests {
+    /// A file whose name says nothing of its format is recognised by its content, stored
+    /// under the extension that content implies, and its words are found.
+    @Test func aFileWithoutAnExtensionIsRecognisedByItsContent() throws {
+        let archive = try TemporaryArchive()
+        let docket = archive.docket!
+        try docket.addUser("olivia", roles: [.officer])
+        let reference = try docket.newSubmission(workflow: "best-value-submission", title: "No names", as: "olivia")
+        let word = RichDocument(
+            title: "Action tracker", blocks: [.paragraph(number: nil, text: "Quarterly zygomorphic returns")])
+        let cases: [(name: String, content: [UInt8], format: String, stored: String)] = [
+            ("x", Array("Minutes of the xylophonic working group\n".utf8), "text/plain", "txt"),
+            (
+                "../../notes", Array("<!DOCTYPE html><html><body><p>quixotic</p></body></html>".utf8), "text/html",
+                "html"
+            ),
+            (
+                "tracker", try DOCXWriter.write(word, created: Date(timeIntervalSince1970: 0), creator: "test"),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"
+            ),
+            ("scan", Array("%PDF-1.4\n%%EOF\n".utf8), "application/pdf", "pdf"),
+            ("blob", [0x00, 0x01, 0x02, 0xFF, 0xFE], "application/octet-stream", "bin"),
+            ("data", Array("<?xml version=\"1.0\"?><returns/>\n".utf8), "application/xml", "xmldata"),
+        ]
+        for entry in cases {
+            let metadata = try docket.addDocument(
+                to: reference, content: entry.content,
+                description: DocumentDescription(kind: .annex, title: entry.name, originalFileName: entry.name),
+                as: "olivia")
+            #expect(metadata.format == entry.format, "\(entry.name)")
+            #expect(metadata.storedAs == "\(metadata.sha256).\(entry.stored)", "\(entry.name)")
+        }
+        for word in ["xylophonic", "quixotic", "zygomorphic"] {
+            let hits = try docket.search(SearchRequest(query: try SearchQuery(word))).hits
+            #expect(hits.count == 1, "\(word): \(hits.map(\.title))")
         }
         let problems = try docket.verify().filter { $0.severity == .problem }
         #expect(problems.isEmpty, "\(problems.map(\.description))")
