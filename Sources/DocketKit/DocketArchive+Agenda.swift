@@ -307,9 +307,7 @@ extension DocketArchive {
     static func londonInstant(_ date: CalendarDate, time: String) -> Date? {
         let parts = time.split(separator: ":").compactMap { Int($0) }
         guard parts.count == 2 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/London")!
-        return calendar.date(
+        return WorkingCalendar.london.date(
             from: DateComponents(year: date.year, month: date.month, day: date.day, hour: parts[0], minute: parts[1]))
     }
 }
