@@ -231,9 +231,14 @@ extension DocketArchive {
 
     /// A submission's Board report in the council's structure, as a format-neutral document.
     public func boardReport(_ reference: String) throws(DocketError) -> RichDocument {
-        let facts = try reportFacts(reference)
+        try boardReport(try reportFacts(reference))
+    }
+
+    /// The Board report with these facts (computed once for all a report's uses: its
+    /// document, each format it is rendered in, its annexes).
+    func boardReport(_ facts: ReportFacts) throws(DocketError) -> RichDocument {
         var texts: [ReportSectionName: String] = [:]
-        for (section, text, _) in try reportSections(reference) {
+        for (section, text, _) in try reportSections(facts.reference) {
             texts[section] = try ReportTemplate.fill(text) { $0.value(for: facts) }
         }
         func paragraphs(_ section: ReportSectionName) -> [String] {
@@ -287,9 +292,8 @@ extension DocketArchive {
 
     /// The report rendered as HTML or DOCX.
     public func renderBoardReport(_ reference: String, format: ReportFormat) throws(DocketError) -> [UInt8] {
-        let document = try boardReport(reference)
-        let asOf = try reportFacts(reference).asOf
-        return try render(document, format: format, created: asOf)
+        let facts = try reportFacts(reference)
+        return try render(try boardReport(facts), format: format, created: facts.asOf)
     }
 
     func render(_ document: RichDocument, format: ReportFormat, created: Date) throws(DocketError) -> [UInt8] {
@@ -312,8 +316,9 @@ extension DocketArchive {
         let facts = try reportFacts(reference)
         let existing = try submission(reference).documents.filter { $0.kind == .boardReport }
         var added = 0
+        let document = try boardReport(facts)
         for format in ReportFormat.allCases {
-            let bytes = try renderBoardReport(reference, format: format)
+            let bytes = try render(document, format: format, created: facts.asOf)
             let sha = ArchiveStore.sha256(bytes)
             let fileName = "board-report-\(reference).\(format.fileExtension)"
             let previous = existing.last { $0.originalFileName == fileName }
