@@ -172,7 +172,9 @@ extension DocketArchive {
                         switch document.kind {
                         case .coverLetter: return "Cover letter"
                         case .submission: return "Submission"
-                        default: return document.title
+                        case .annex, .response, .boardReport, .minutes, .correspondence:
+                            // Only annexes reach here (see outgoingKinds); each is named by its own title.
+                            return document.title
                         }
                     }, documents: outgoing))
         }
