@@ -149,19 +149,20 @@ private struct SubmissionBuilder {
         if stage >= 2 { try fire("sign-off", "awaiting-sign-off", "signed-off", "mayor", .mayor) }
         if stage >= 3 {
             try fire(
-                "dispatch", "signed-off", "dispatched", "olivia", .officer, fields: ["dispatched-on": "\(year)-09-20"])
+                "dispatch", "signed-off", "dispatched", "olivia", .officer,
+                fields: [WorkflowField.dispatchedOn: "\(year)-09-20"])
         }
         if stage >= 4 {
             _ = try add(
                 .response, annex: "B", relations: coverLetter.map { [Relation(kind: .replyTo, target: $0)] } ?? [])
             try fire(
                 "record-response", "dispatched", "response-received", "olivia", .officer,
-                fields: ["received-on": "\(year)-10-05"])
+                fields: [WorkflowField.receivedOn: "\(year)-10-05"])
         }
         if stage >= 5 {
             try fire(
                 "schedule-for-board", "response-received", "scheduled-for-board", "clive", .clerk,
-                fields: ["meeting": "BVPB-\(year)-10-19"])
+                fields: [WorkflowField.meeting: "BVPB-\(year)-10-19"])
         }
         if stage >= 6 {
             try fire(

@@ -48,9 +48,10 @@ extension ArchiveStore {
         guard !names.isEmpty else { return [] }
         let schema = try requireBoardSchema()
         var result: [ReadBoardEntry] = []
-        var previous = BoardEntry.genesis
+        var chain = HashChainWalker(anchor: BoardEntry.genesis, anchorName: "the genesis")
         for name in names {
             let path = "\(directory)/\(name)"
+            let expectedName = chain.expectedName
             let bytes = try DurableFile.read(path, limit: XMLParseOptions.defaultMaximumInputSize)
             let document: XMLDocument
             do {
@@ -64,19 +65,17 @@ extension ArchiveStore {
             }
             let entry = try BoardEntry(
                 reading: ElementReader(node: root, path: path, namespace: BoardXML.namespace.uri))
-            let expectedName = Self.eventFileName(result.count + 1)
-            guard name == expectedName, entry.sequence == result.count + 1 else {
+            guard chain.enter(name) == nil, chain.isNumbered(recorded: entry.sequence) else {
                 throw .damaged(path: path, reason: "out of sequence: expected \(expectedName)")
             }
             guard entry.kind == kind, entry.logID == id else {
                 throw .damaged(path: path, reason: "belongs to \(entry.kind.rawValue) \(entry.logID)")
             }
-            guard entry.previous == previous else {
+            let sha = Self.sha256(bytes)
+            guard chain.link(previous: entry.previous, sha256: sha) else {
                 throw .damaged(path: path, reason: "hash chain broken: previous is not the SHA-256 of the file before")
             }
-            let sha = Self.sha256(bytes)
             result.append(ReadBoardEntry(entry: entry, fileSHA256: sha, path: path))
-            previous = sha
         }
         return result
     }

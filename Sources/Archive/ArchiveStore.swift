@@ -287,24 +287,23 @@ public final class ArchiveStore: Sendable {
     public func events(_ reference: String, anchor: String) throws(ArchiveError) -> [ReadEvent] {
         let directory = "\(submissionDirectory(reference))/events"
         var result: [ReadEvent] = []
-        var previous = anchor
+        var chain = HashChainWalker(anchor: anchor, anchorName: "submission.xml")
         for name in DurableFile.list(directory) where !name.hasPrefix(".") {
             let path = "\(directory)/\(name)"
+            let expectedName = chain.expectedName
             let (document, bytes) = try readDocument(path, root: "event")
             let event = try StoredEvent(reading: reader(document, path: path))
-            let expectedName = Self.eventFileName(result.count + 1)
-            guard name == expectedName, event.sequence == result.count + 1 else {
+            guard chain.enter(name) == nil, chain.isNumbered(recorded: event.sequence) else {
                 throw .damaged(path: path, reason: "out of sequence: expected \(expectedName)")
             }
             guard event.submission == reference else {
                 throw .damaged(path: path, reason: "belongs to submission \(event.submission)")
             }
-            guard event.previous == previous else {
+            let sha = Self.sha256(bytes)
+            guard chain.link(previous: event.previous, sha256: sha) else {
                 throw .damaged(path: path, reason: "hash chain broken: previous is not the SHA-256 of the file before")
             }
-            let sha = Self.sha256(bytes)
             result.append(ReadEvent(event: event, fileSHA256: sha, path: path))
-            previous = sha
         }
         return result
     }
@@ -392,12 +391,10 @@ public final class ArchiveStore: Sendable {
         guard descriptor >= 0 else {
             throw .io(path: lockPath, operation: "open", reason: String(cString: strerror(errno)))
         }
-        while flock(descriptor, LOCK_EX) != 0 {
-            guard errno == EINTR else {
-                let reason = String(cString: strerror(errno))
-                close(descriptor)
-                throw .io(path: lockPath, operation: "flock", reason: reason)
-            }
+        if DurableFile.retryingInterrupted({ Int(flock(descriptor, LOCK_EX)) }) != 0 {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw .io(path: lockPath, operation: "flock", reason: reason)
         }
         return SubmissionLock(descriptor: descriptor)
     }
@@ -474,14 +471,7 @@ public final class ArchiveStore: Sendable {
 
     /// Lower-case hex SHA-256.
     public static func sha256(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(64)
-        for byte in SHA256.hash(data: bytes) {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        SHA256.hash(data: bytes).hexadecimal
     }
 
     /// A name safe to use as one path component: no separators, no leading dot.

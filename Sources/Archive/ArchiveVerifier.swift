@@ -138,28 +138,25 @@ public struct ArchiveVerifier {
     {
         let directory = "\(store.submissionDirectory(reference))/events"
         var events: [ArchiveStore.ReadEvent] = []
-        var previousSHA = anchor
-        var previousName = "submission.xml"
-        var expected = 1
+        var chain = HashChainWalker(anchor: anchor, anchorName: "submission.xml")
         for name in DurableFile.list(directory) {
             let path = "\(directory)/\(name)"
             if name.hasPrefix(DurableFile.temporaryPrefix) {
                 findings.note(path, "temporary file left by an interrupted write (safe to delete)")
                 continue
             }
-            guard let number = Self.eventNumber(name) else {
+            switch chain.enter(name) {
+            case .unexpectedName?:
                 findings.problem(path, "unexpected file among the events (inserted?)")
                 continue
-            }
-            if number != expected {
+            case .missing(let first, let last)?:
                 findings.problem(
                     path,
-                    number > expected
-                        ? "events \(ArchiveStore.eventFileName(expected)) to \(ArchiveStore.eventFileName(number - 1)) are missing (deleted?)"
-                        : "duplicate event number")
-                expected = number
+                    "events \(ArchiveStore.eventFileName(first)) to \(ArchiveStore.eventFileName(last)) are missing "
+                        + "(deleted?)")
+            case .duplicate?: findings.problem(path, "duplicate event number")
+            case nil: break
             }
-            expected += 1
             let bytes: [UInt8]
             let event: StoredEvent
             do {
@@ -168,26 +165,25 @@ public struct ArchiveVerifier {
                 event = try StoredEvent(reading: store.reader(read.0, path: path))
             } catch {
                 findings.problem(path, "\(error)")
-                previousSHA = ""
-                previousName = name
+                chain.unreadable()
                 continue
             }
-            if event.sequence != number {
-                findings.problem(path, "records sequence \(event.sequence) but is file number \(number) (reordered?)")
+            if !chain.isNumbered(recorded: event.sequence) {
+                findings.problem(
+                    path, "records sequence \(event.sequence) but is file number \(chain.number) (reordered?)")
             }
             if event.submission != reference {
                 findings.problem(path, "records submission \(event.submission) (moved from another submission?)")
             }
-            if !previousSHA.isEmpty && event.previous != previousSHA {
+            let previousName = chain.previousName
+            let sha = ArchiveStore.sha256(bytes)
+            if !chain.link(previous: event.previous, sha256: sha) {
                 findings.problem(
                     path,
                     "hash chain broken: previous does not match the SHA-256 of \(previousName) (edited, "
                         + "inserted, deleted or reordered event)")
             }
-            let sha = ArchiveStore.sha256(bytes)
             events.append(ArchiveStore.ReadEvent(event: event, fileSHA256: sha, path: path))
-            previousSHA = sha
-            previousName = name
         }
         return events
     }
@@ -305,10 +301,4 @@ public struct ArchiveVerifier {
         }
     }
 
-    private static func eventNumber(_ name: String) -> Int? {
-        guard name.count == 10, name.hasSuffix(".xml") else { return nil }
-        let digits = name.prefix(6)
-        guard digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
-        return Int(digits)
-    }
 }

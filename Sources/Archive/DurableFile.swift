@@ -41,10 +41,14 @@ public enum DurableFile {
     }
 
     /// Creates a directory (and its parents); succeeds if it exists. Returns whether it was new.
+    ///
+    /// - Parameter syncParent: fsync the parent of each directory created, so that it survives a
+    ///   crash. Pass false only when building a tree aside that the caller fsyncs once complete
+    ///   (an export's bag).
     @discardableResult
-    public static func makeDirectory(_ path: String) throws(ArchiveError) -> Bool {
+    public static func makeDirectory(_ path: String, syncParent: Bool = true) throws(ArchiveError) -> Bool {
         if mkdir(path, 0o755) == 0 {
-            try syncDirectory(of: path)
+            if syncParent { try syncDirectory(of: path) }
             return true
         }
         let code = errno
@@ -52,8 +56,8 @@ public enum DurableFile {
         if code == ENOENT {
             let parent = directory(of: path)
             guard parent != path else { throw .io(path: path, operation: "mkdir", reason: "no parent") }
-            try makeDirectory(parent)
-            return try makeDirectory(path)
+            try makeDirectory(parent, syncParent: syncParent)
+            return try makeDirectory(path, syncParent: syncParent)
         }
         throw .io(path: path, operation: "mkdir", reason: String(cString: strerror(code)))
     }
@@ -78,9 +82,10 @@ public enum DurableFile {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { raw in
+                retryingInterrupted { Glibc.read(descriptor, raw.baseAddress, raw.count) }
+            }
             if count < 0 {
-                if errno == EINTR { continue }
                 throw .io(path: path, operation: "read", reason: String(cString: strerror(errno)))
             }
             if count == 0 { return bytes }
@@ -122,17 +127,10 @@ public enum DurableFile {
         guard descriptor >= 0 else {
             throw .io(path: temporary, operation: "create", reason: String(cString: strerror(errno)))
         }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                close(descriptor)
-                unlink(temporary)
-                throw .io(path: temporary, operation: "write", reason: reason)
-            }
-            written += count
+        if let code = bytes.withUnsafeBytes({ writeAll($0, to: descriptor) }) {
+            close(descriptor)
+            unlink(temporary)
+            throw .io(path: temporary, operation: "write", reason: String(cString: strerror(code)))
         }
         if fsync(descriptor) != 0 {
             let reason = String(cString: strerror(errno))
@@ -145,7 +143,11 @@ public enum DurableFile {
     }
 
     private static func syncDirectory(of path: String) throws(ArchiveError) {
-        let directory = directory(of: path)
+        try sync(directory: directory(of: path))
+    }
+
+    /// Fsyncs a directory, so that the names created in it survive a crash.
+    public static func sync(directory: String) throws(ArchiveError) {
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw .io(path: directory, operation: "open", reason: String(cString: strerror(errno)))

@@ -122,7 +122,8 @@ public enum DemoArchive {
         at(update.signedOff)
         try docket.fire("sign-off", on: reference, as: "morgan", comment: "Approved for dispatch.")
         at(update.dispatchedAt)
-        try docket.fire("dispatch", on: reference, as: "olivia", fields: ["dispatched-on": update.dispatched])
+        try docket.fire(
+            "dispatch", on: reference, as: "olivia", fields: [WorkflowField.dispatchedOn: update.dispatched])
         at(update.receivedAt)
         try docket.addDocument(
             to: reference, content: Array(update.responseText.utf8),
@@ -133,9 +134,10 @@ public enum DemoArchive {
                 relations: [Relation(kind: .replyTo, target: submission.sha256)]
             ),
             as: "olivia")
-        try docket.fire("record-response", on: reference, as: "olivia", fields: ["received-on": update.received])
+        try docket.fire(
+            "record-response", on: reference, as: "olivia", fields: [WorkflowField.receivedOn: update.received])
         at(update.scheduled)
-        try docket.fire("schedule-for-board", on: reference, as: "clara", fields: [DocketArchive.meetingField: meeting])
+        try docket.fire("schedule-for-board", on: reference, as: "clara", fields: [WorkflowField.meeting: meeting])
         if let background = update.background {
             try docket.editReportSection(reference, section: .background, text: background, as: "olivia")
         }

@@ -133,10 +133,13 @@ extension DocketArchive {
             }
             let number = String(item.number)
             let folder = String(repeating: "0", count: max(0, width - number.count)) + number + "-\(reference)"
+            let facts = try reportFacts(reference)
+            let report = try boardReport(facts)
             for format in ReportFormat.allCases {
-                rendered("\(folder)/report.\(format.fileExtension)", try renderBoardReport(reference, format: format))
+                rendered(
+                    "\(folder)/report.\(format.fileExtension)", try render(report, format: format, created: facts.asOf))
             }
-            for annex in try reportFacts(reference).annexes {
+            for annex in facts.annexes {
                 for (index, document) in annex.documents.enumerated() {
                     let stored = try self.document(reference, sha256: document.sha256)
                     let actual = try Self.fileSHA256(stored.path)
@@ -307,9 +310,7 @@ extension DocketArchive {
     static func londonInstant(_ date: CalendarDate, time: String) -> Date? {
         let parts = time.split(separator: ":").compactMap { Int($0) }
         guard parts.count == 2 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/London")!
-        return calendar.date(
+        return WorkingCalendar.london.date(
             from: DateComponents(year: date.year, month: date.month, day: date.day, hour: parts[0], minute: parts[1]))
     }
 }

@@ -1,5 +1,4 @@
 import Archive
-import Crypto
 import Foundation
 import Glibc
 import Workflow
@@ -390,131 +389,61 @@ extension DocketArchive {
         return result
     }
 
-    /// Copies `source` to the new file `destination` in 1 MiB chunks, hashing as it goes, and
-    /// fsyncs it: a document of any size is read once and never held whole in memory.
+    /// Copies `source` to the new file `destination` of the bag, hashing as it goes (see
+    /// `DurableFile.copyHashing`): a document of any size is read once and never held whole in memory.
     static func copyHashing(_ source: String, to destination: String) throws(DocketError) -> (
         sha256: String, bytes: Int
     ) {
-        let output = try createBagFile(destination)
-        var closed = false
-        defer { if !closed { close(output) } }
-        var hasher = SHA256()
-        var total = 0
-        try forEachChunk(of: source) { chunk throws(DocketError) in
-            hasher.update(bufferPointer: chunk)
-            if let failure = writeAll(chunk, to: output) { throw .bagNotWritten(path: destination, reason: failure) }
-            total += chunk.count
+        do {
+            return try DurableFile.copyHashing(source, to: destination)
+        } catch {
+            throw bagError(error, reading: source)
         }
-        guard fsync(output) == 0 else {
-            throw .bagNotWritten(path: destination, reason: "fsync: \(String(cString: strerror(errno)))")
-        }
-        closed = true
-        guard close(output) == 0 else {
-            throw .bagNotWritten(path: destination, reason: "close: \(String(cString: strerror(errno)))")
-        }
-        return (hexadecimal(hasher.finalize()), total)
     }
 
     /// The SHA-256 of a file, read in 1 MiB chunks.
     static func fileSHA256(_ path: String) throws(DocketError) -> String {
-        var hasher = SHA256()
-        try forEachChunk(of: path) { chunk throws(DocketError) in hasher.update(bufferPointer: chunk) }
-        return hexadecimal(hasher.finalize())
-    }
-
-    /// Reads a file in 1 MiB chunks, handing each to `body`.
-    static func forEachChunk(
-        of path: String, _ body: (UnsafeRawBufferPointer) throws(DocketError) -> Void
-    ) throws(DocketError) {
-        let input = open(path, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else {
-            throw .archive(.io(path: path, operation: "open", reason: String(cString: strerror(errno))))
-        }
-        defer { close(input) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .archive(.io(path: path, operation: "read", reason: String(cString: strerror(errno))))
-            }
-            if count == 0 { break }
-            var failure: DocketError?
-            buffer.withUnsafeBytes { raw in
-                do throws(DocketError) {
-                    try body(UnsafeRawBufferPointer(rebasing: raw[0..<count]))
-                } catch {
-                    failure = error
-                }
-            }
-            if let failure { throw failure }
+        do {
+            return try DurableFile.sha256(ofFile: path)
+        } catch {
+            throw .archive(error)
         }
     }
 
     /// Writes a new file of the bag and fsyncs it.
     static func writeBagFile(_ content: [UInt8], to path: String) throws(DocketError) {
-        let output = try createBagFile(path)
-        defer { close(output) }
-        if let failure = content.withUnsafeBytes({ writeAll($0, to: output) }) {
-            throw .bagNotWritten(path: path, reason: failure)
-        }
-        guard fsync(output) == 0 else {
-            throw .bagNotWritten(path: path, reason: "fsync: \(String(cString: strerror(errno)))")
+        do {
+            try DurableFile.writeInPlace(content, at: path)
+        } catch {
+            throw bagError(error)
         }
     }
 
-    private static func createBagFile(_ path: String) throws(DocketError) -> Int32 {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw .bagNotWritten(path: path, reason: "create: \(String(cString: strerror(errno)))")
-        }
-        return descriptor
-    }
-
-    /// Writes all of `bytes`; returns why not, if it could not (a closure over a buffer cannot
-    /// throw a typed error).
-    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> String? {
-        var written = 0
-        while written < bytes.count {
-            let count = Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-            if count < 0 {
-                if errno == EINTR { continue }
-                return "write: \(String(cString: strerror(errno)))"
-            }
-            written += count
-        }
-        return nil
-    }
-
+    /// Creates a directory of the bag (and its parents); the bag's directories are fsynced
+    /// once, when it is complete.
     private static func makeBagDirectory(_ path: String) throws(DocketError) {
-        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
-        if errno == ENOENT {
-            try makeBagDirectory(split(path).parent)
-            return try makeBagDirectory(path)
+        do {
+            try DurableFile.makeDirectory(path, syncParent: false)
+        } catch {
+            throw bagError(error)
         }
-        throw .bagNotWritten(path: path, reason: "mkdir: \(String(cString: strerror(errno)))")
     }
 
     private static func syncBagDirectory(_ path: String) throws(DocketError) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw .bagNotWritten(path: path, reason: "open: \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else {
-            throw .bagNotWritten(path: path, reason: "fsync: \(String(cString: strerror(errno)))")
+        do {
+            try DurableFile.sync(directory: path)
+        } catch {
+            throw bagError(error)
         }
     }
 
-    private static func hexadecimal(_ digest: SHA256.Digest) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in digest {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+    /// A failure to write the bag as `bagNotWritten` ("fsync: …"); a failure to read what goes
+    /// into it (`source`) as the archive's.
+    private static func bagError(_ error: ArchiveError, reading source: String? = nil) -> DocketError {
+        if case .io(let path, let operation, let reason) = error, path != source {
+            return .bagNotWritten(path: path, reason: "\(operation): \(reason)")
         }
-        return String(decoding: text, as: UTF8.self)
+        return .archive(error)
     }
 
     /// `Bag-Size`: approximate and for people (`Payload-Oxum` is the exact count), in SI units.

@@ -10,17 +10,29 @@ extension DocketArchive {
     /// every file (read and hashed), every submission's workflow and state, every relation.
     public func planImport(_ manifest: ImportManifest, as user: String) throws(DocketError) -> ImportPlan {
         _ = try require(Self.importRoles, of: user, to: "import")
+        var draft = ImportDraft()
+        checkRows(of: manifest, into: &draft)
+        checkSubmissions(of: manifest, into: &draft)
+        return resolveRelations(of: manifest, draft)
+    }
+
+    /// What the passes of `planImport` build up, row by row and submission by submission.
+    private struct ImportDraft {
         var problems: [ImportProblem] = []
+        /// A file may appear in several submissions; a relation to it names its first row.
         var documentsByFile: [String: ImportPlan.Document] = [:]
+        /// Submissions in the order the manifest first names them.
         var orderedReferences: [String] = []
         var submissions: [String: ImportPlan.Submission] = [:]
         var rowsOfReference: [String: [Int]] = [:]
-        let knownSeries = Set(seriesIDs())
-        let workflowsByName = Dictionary(
-            (try? workflows())?.map { ($0.name, $0) } ?? [], uniquingKeysWith: { first, _ in first })
-
-        // Pass 1: each row on its own, and its file.
+        /// Rows without problems of their own, waiting for their relations to be resolved.
         var pending: [(row: Int, fields: [String: String], document: ImportPlan.Document)] = []
+        /// Submissions whose rows disagree or that the archive cannot take.
+        var invalidReferences = Set<String>()
+    }
+
+    /// Pass 1: each row on its own, and its file (read and hashed).
+    private func checkRows(of manifest: ImportManifest, into draft: inout ImportDraft) {
         for (number, fields) in manifest.rows {
             var rowProblems: [ImportProblem] = []
             func problem(_ column: String?, _ message: String) {
@@ -80,38 +92,43 @@ extension DocketArchive {
             let document = ImportPlan.Document(row: number, file: file, sha256: sha, description: description)
             if rowProblems.isEmpty {
                 // A file may appear in several submissions; a relation to it names its first row.
-                documentsByFile[file] = documentsByFile[file] ?? document
-                pending.append((number, fields, document))
+                draft.documentsByFile[file] = draft.documentsByFile[file] ?? document
+                draft.pending.append((number, fields, document))
             }
-            problems += rowProblems
+            draft.problems += rowProblems
             if !reference.isEmpty {
-                if submissions[reference] == nil {
-                    orderedReferences.append(reference)
-                    submissions[reference] = ImportPlan.Submission(
+                if draft.submissions[reference] == nil {
+                    draft.orderedReferences.append(reference)
+                    draft.submissions[reference] = ImportPlan.Submission(
                         reference: reference, title: "", workflow: "", state: nil, series: nil, service: nil,
                         exists: false, documents: [])
                 }
-                rowsOfReference[reference, default: []].append(number)
+                draft.rowsOfReference[reference, default: []].append(number)
             }
         }
 
-        // Pass 2: submission-level facts must agree across a submission's rows and with the archive.
-        var invalidReferences = Set<String>()
-        for reference in orderedReferences {
+    }
+
+    /// Pass 2: submission-level facts must agree across a submission's rows and with the archive.
+    private func checkSubmissions(of manifest: ImportManifest, into draft: inout ImportDraft) {
+        let knownSeries = Set(seriesIDs())
+        let workflowsByName = Dictionary(
+            (try? workflows())?.map { ($0.name, $0) } ?? [], uniquingKeysWith: { first, _ in first })
+        for reference in draft.orderedReferences {
             let rows = manifest.rows.filter { $0.fields["reference"] == reference }
             let first = rows[0].number
             func agreed(_ column: String) -> String? {
                 let values = Set(rows.compactMap { $0.fields[column] })
                 if values.count > 1 {
-                    problems.append(
+                    draft.problems.append(
                         ImportProblem(
                             row: first, column: column,
                             message: "rows of \(reference) disagree: \(values.sorted().joined(separator: " / "))"))
-                    invalidReferences.insert(reference)
+                    draft.invalidReferences.insert(reference)
                 }
                 return values.first
             }
-            var submission = submissions[reference]!
+            var submission = draft.submissions[reference]!
             submission.title = agreed("submission_title") ?? ""
             submission.workflow = agreed("workflow") ?? "best-value-submission"
             submission.state = agreed("state")
@@ -123,62 +140,66 @@ extension DocketArchive {
                 let view = try? self.submission(reference)
                 let untouched = view.map { $0.events.allSatisfy { $0.workflowRecord == nil } } ?? false
                 if let state = submission.state, let current = view?.state, state != current, !untouched {
-                    problems.append(
+                    draft.problems.append(
                         ImportProblem(
                             row: first, column: "state",
                             message: "\(reference) is already in the archive in state '\(current)', not '\(state)'"))
-                    invalidReferences.insert(reference)
+                    draft.invalidReferences.insert(reference)
                 }
                 if !untouched { submission.state = nil }
             } else {
                 if submission.title.isEmpty {
-                    problems.append(
+                    draft.problems.append(
                         ImportProblem(
                             row: first, column: "submission_title", message: "\(reference) is new: give its title"))
-                    invalidReferences.insert(reference)
+                    draft.invalidReferences.insert(reference)
                 }
                 if let series = submission.series, !ArchiveStore.isSafeName(series) {
-                    problems.append(
+                    draft.problems.append(
                         ImportProblem(row: first, column: "series", message: "'\(series)' is not a usable series id"))
-                    invalidReferences.insert(reference)
+                    draft.invalidReferences.insert(reference)
                 } else if let series = submission.series, !knownSeries.contains(series) {
-                    problems.append(
+                    draft.problems.append(
                         ImportProblem(
                             row: first, column: "series",
                             message: "series '\(series)' is not defined (define it first with 'docket series add')"))
-                    invalidReferences.insert(reference)
+                    draft.invalidReferences.insert(reference)
                 }
                 if let definition = workflowsByName[submission.workflow] {
                     if let state = submission.state, definition.state(state) == nil {
-                        problems.append(
+                        draft.problems.append(
                             ImportProblem(
                                 row: first, column: "state",
                                 message: "workflow \(definition.name) has no state '\(state)' (states: "
                                     + definition.states.map(\.id).joined(separator: ", ") + ")"))
-                        invalidReferences.insert(reference)
+                        draft.invalidReferences.insert(reference)
                     } else if submission.state == nil {
-                        problems.append(
+                        draft.problems.append(
                             ImportProblem(
                                 row: first, column: "state",
                                 message: "\(reference) is new: give the state to import it in"))
-                        invalidReferences.insert(reference)
+                        draft.invalidReferences.insert(reference)
                     }
                 } else {
-                    problems.append(
+                    draft.problems.append(
                         ImportProblem(
                             row: first, column: "workflow",
                             message: "no workflow '\(submission.workflow)' (available: "
                                 + workflowsByName.keys.sorted().joined(separator: ", ") + ")"))
-                    invalidReferences.insert(reference)
+                    draft.invalidReferences.insert(reference)
                 }
             }
-            submissions[reference] = submission
+            draft.submissions[reference] = submission
         }
 
-        // Pass 3: relations, which may name another row's file or any SHA-256.
-        var invalidRows = Set(problems.map(\.row))
-        for reference in invalidReferences { invalidRows.formUnion(rowsOfReference[reference] ?? []) }
-        for item in pending {
+    }
+
+    /// Pass 3: relations, which may name another row's file or any SHA-256; then the plan.
+    private func resolveRelations(of manifest: ImportManifest, _ draft: ImportDraft) -> ImportPlan {
+        var draft = draft
+        var invalidRows = Set(draft.problems.map(\.row))
+        for reference in draft.invalidReferences { invalidRows.formUnion(draft.rowsOfReference[reference] ?? []) }
+        for item in draft.pending {
             var document = item.document
             var rowValid = !invalidRows.contains(item.row)
             for part in (item.fields["relation"] ?? "").split(separator: ";") {
@@ -186,7 +207,7 @@ extension DocketArchive {
                     String($0).trimmingCharacters(in: .whitespaces)
                 }
                 guard pieces.count == 2, let kind = Relation.Kind(rawValue: pieces[0]) else {
-                    problems.append(
+                    draft.problems.append(
                         ImportProblem(
                             row: item.row, column: "relation",
                             message: "'\(part)' must be TYPE:TARGET with TYPE annex-of, reply-to or version-of"))
@@ -196,10 +217,10 @@ extension DocketArchive {
                 let targetFile = pieces[1].hasPrefix("/") ? pieces[1] : "\(manifest.folder)/\(pieces[1])"
                 if ArchiveStore.isSHA256(pieces[1]) {
                     document.description.relations.append(Relation(kind: kind, target: pieces[1]))
-                } else if let target = documentsByFile[targetFile], !invalidRows.contains(target.row) {
+                } else if let target = draft.documentsByFile[targetFile], !invalidRows.contains(target.row) {
                     document.description.relations.append(Relation(kind: kind, target: target.sha256))
                 } else {
-                    problems.append(
+                    draft.problems.append(
                         ImportProblem(
                             row: item.row, column: "relation",
                             message: "'\(pieces[1])' is neither a SHA-256 nor a valid row's file in this manifest"))
@@ -207,15 +228,17 @@ extension DocketArchive {
                 }
             }
             if rowValid {
-                submissions[item.fields["reference"]!]!.documents.append(document)
+                draft.submissions[item.fields["reference"]!]!.documents.append(document)
             } else {
                 invalidRows.insert(item.row)
             }
         }
-        problems.sort { ($0.row, $0.column ?? "") < ($1.row, $1.column ?? "") }
+        draft.problems.sort { ($0.row, $0.column ?? "") < ($1.row, $1.column ?? "") }
         return ImportPlan(
-            submissions: orderedReferences.compactMap { invalidReferences.contains($0) ? nil : submissions[$0] },
-            problems: problems, invalidRows: invalidRows)
+            submissions: draft.orderedReferences.compactMap {
+                draft.invalidReferences.contains($0) ? nil : draft.submissions[$0]
+            },
+            problems: draft.problems, invalidRows: invalidRows)
     }
 
     /// Imports what a plan lists. Refuses a plan with problems unless `skipInvalid`.

@@ -63,8 +63,9 @@ extension DocketArchive {
     public static let standingItems = [
         "Apologies for absence", "Declarations of interest", "Minutes of the last meeting",
     ]
-    /// The name of a workflow field that schedules a submission for a meeting.
-    public static let meetingField = "meeting"
+    /// The name of a workflow field that schedules a submission for a meeting
+    /// (`WorkflowField.meeting`, kept under this name for existing callers).
+    public static let meetingField = WorkflowField.meeting
 
     /// Creates a meeting.
     ///
@@ -249,23 +250,17 @@ extension DocketArchive {
     func carriedExemption(of view: SubmissionView, to meeting: String) throws(DocketError) -> Int? {
         var earlier: [String] = []
         for event in view.events {
-            guard case .transition(let transition) = event.body, let named = transition.fields[Self.meetingField],
+            guard case .transition(let transition) = event.body, let named = transition.fields[WorkflowField.meeting],
                 named != meeting
             else { continue }
             earlier.removeAll { $0 == named }  // a meeting scheduled again counts where it was last
             earlier.append(named)
         }
-        let reference = view.record.reference
         for previous in earlier.reversed() where store.boardLogExists(.meeting, previous) {
-            var decision: Int??
-            for read in try boardLog(.meeting, previous) {
-                switch read.entry.record {
-                case .itemExempt(reference, let paragraph): decision = .some(paragraph)
-                case .itemOpen(reference): decision = .some(nil)
-                default: break
-                }
+            let log = try boardLog(.meeting, previous).map(\.entry.record)
+            if let decision = MeetingAgenda.exemptionDecision(of: view.record.reference, in: log) {
+                return decision.paragraph
             }
-            if let decision { return decision }
         }
         return nil
     }
@@ -278,7 +273,7 @@ extension DocketArchive {
         var found: (meeting: String, time: Date)?
         for event in view.events {
             guard case .transition(let transition) = event.body else { continue }
-            if let meeting = transition.fields[meetingField] {
+            if let meeting = transition.fields[WorkflowField.meeting] {
                 found = (meeting, event.time)
             } else if found != nil, !(view.workflow.state(transition.to)?.isFinal ?? false) {
                 found = nil
@@ -294,102 +289,20 @@ extension DocketArchive {
 
     private func computeMeeting(_ id: String) throws(DocketError) -> MeetingView {
         try requireMeeting(id)
-        let entries = try boardLog(.meeting, id)
-        guard let first = entries.first, case .meetingDefined(let definition) = first.entry.record else {
+        guard let agenda = MeetingAgenda(id: id, log: try boardLog(.meeting, id).map(\.entry)) else {
             throw .archive(
                 .damaged(path: store.boardLogDirectory(.meeting, id), reason: "does not start with a meeting"))
         }
-        var order: [String] = []
-        var exempt: [String: Int] = [:]
-        var decided: Set<String> = []  // items this meeting's log marks exempt or open
-        var published: [PublishedAgendaItem] = []
-        var supplementOf: [Int: Int] = [:]
-        var publications = 0
-        for read in entries.dropFirst() {
-            switch read.entry.record {
-            case .agendaOrder(let references): order = references
-            case .itemExempt(let reference, let paragraph):
-                exempt[reference] = paragraph
-                decided.insert(reference)
-            case .itemOpen(let reference):
-                exempt[reference] = nil
-                decided.insert(reference)
-            case .agendaPublished(let supplement, let items):
-                published += items
-                for item in items { supplementOf[item.number] = supplement }
-                publications = max(publications, supplement + 1)
-            default: break
-            }
+        var scheduled: [ScheduledSubmission] = []
+        for (view, time) in try scheduledSubmissions(for: id) {
+            let reference = view.record.reference
+            // Looked up only where this meeting's log decides nothing: it reads earlier meetings' logs.
+            let carried = agenda.decidesExemption(of: reference) ? nil : try carriedExemption(of: view, to: id)
+            scheduled.append(
+                ScheduledSubmission(
+                    reference: reference, title: view.record.title, service: view.record.service, scheduledAt: time,
+                    carriedExemption: carried))
         }
-        let scheduled = try scheduledSubmissions(for: id)
-        // An item deferred from an earlier meeting where it was exempt stays exempt here until
-        // the clerk opens it: forgetting to mark it again must not put it in the public pack.
-        for (view, _) in scheduled where !decided.contains(view.record.reference) {
-            if let carried = try carriedExemption(of: view, to: id) { exempt[view.record.reference] = carried }
-        }
-        var byReference: [String: SubmissionView] = [:]
-        for (view, _) in scheduled { byReference[view.record.reference] = view }
-        func service(_ reference: String?) -> String? {
-            guard let reference, let view = byReference[reference] else { return nil }
-            return view.record.service
-        }
-
-        var items: [AgendaItem] = []
-        let publishedReferences = Set(published.compactMap(\.reference))
-        for item in published {
-            items.append(
-                AgendaItem(
-                    kind: item.reference == nil ? .standing : .submission, number: item.number, isPublished: true,
-                    supplement: supplementOf[item.number], title: item.title, reference: item.reference,
-                    service: service(item.reference), exemptParagraph: item.reference.flatMap { exempt[$0] },
-                    isWithdrawn: item.reference.map { byReference[$0] == nil } ?? false))
-        }
-        // What publishing now would add: the standing items (first time only), then the
-        // submissions not yet numbered, in the clerk's order, then by when they were scheduled.
-        var next = (published.map(\.number).max() ?? 0) + 1
-        if published.isEmpty {
-            for title in Self.standingItems {
-                items.append(
-                    AgendaItem(
-                        kind: .standing, number: next, isPublished: false, supplement: nil, title: title,
-                        reference: nil, service: nil, exemptParagraph: nil, isWithdrawn: false))
-                next += 1
-            }
-        }
-        let waiting = scheduled.filter { !publishedReferences.contains($0.view.record.reference) }
-            .sorted { lhs, rhs in
-                let left = order.firstIndex(of: lhs.view.record.reference) ?? Int.max
-                let right = order.firstIndex(of: rhs.view.record.reference) ?? Int.max
-                return (left, lhs.scheduled, lhs.view.record.reference) < (
-                    right, rhs.scheduled, rhs.view.record.reference
-                )
-            }
-        for (view, _) in waiting {
-            items.append(
-                AgendaItem(
-                    kind: .submission, number: next, isPublished: false, supplement: nil,
-                    title: view.record.title, reference: view.record.reference, service: view.record.service,
-                    exemptParagraph: exempt[view.record.reference], isWithdrawn: false))
-            next += 1
-        }
-        // Published items stay with the agenda that published them (the agenda, then each
-        // supplementary agenda) and within it are taken in the clerk's latest order; their
-        // numbers never change.
-        let publishedItems = items.filter(\.isPublished).sorted { lhs, rhs in
-            if lhs.supplement != rhs.supplement { return (lhs.supplement ?? 0) < (rhs.supplement ?? 0) }
-            if lhs.kind != rhs.kind { return lhs.kind == .standing }
-            let left = lhs.reference.flatMap { order.firstIndex(of: $0) } ?? Int.max
-            let right = rhs.reference.flatMap { order.firstIndex(of: $0) } ?? Int.max
-            return (left, lhs.number) < (right, rhs.number)
-        }
-        items = publishedItems + items.filter { !$0.isPublished }
-        return MeetingView(
-            id: id, definition: definition, items: items, publications: publications,
-            unpublishedCount: items.filter { !$0.isPublished }.count,
-            reportDeadline: calendar.subtracting(
-                workingDays: definition.reportDeadlineWorkingDays, from: definition.date),
-            publicationDeadline: calendar.subtracting(
-                workingDays: definition.publicationWorkingDays, from: definition.date),
-            created: first.entry.time, createdBy: first.entry.actor.user, logLength: entries.count)
+        return agenda.view(scheduled: scheduled, calendar: calendar)
     }
 }

@@ -108,8 +108,8 @@ extension DocketArchive {
     /// submission has no report facts yet, i.e. was never scheduled).
     public func placeholderValues(_ reference: String) throws(DocketError) -> [(name: String, value: String)] {
         let facts = try? reportFacts(reference)
-        return ReportTemplate.placeholders.map { placeholder in
-            (placeholder.name, facts.map { Self.placeholderValue(placeholder.name, $0) } ?? placeholder.example)
+        return ReportPlaceholder.allCases.map { placeholder in
+            (placeholder.name, facts.map(placeholder.value) ?? placeholder.example)
         }
     }
 
@@ -172,7 +172,9 @@ extension DocketArchive {
                         switch document.kind {
                         case .coverLetter: return "Cover letter"
                         case .submission: return "Submission"
-                        default: return document.title
+                        case .annex, .response, .boardReport, .minutes, .correspondence:
+                            // Only annexes reach here (see outgoingKinds); each is named by its own title.
+                            return document.title
                         }
                     }, documents: outgoing))
         }
@@ -196,8 +198,9 @@ extension DocketArchive {
             board: meeting.definition.board, meetingDate: meeting.definition.date,
             itemNumber: item.flatMap { $0.isPublished ? $0.number : nil }, exemptParagraph: item?.exemptParagraph,
             seriesNumber: seriesNumber, seriesTitle: seriesView?.definition.title, cadence: seriesView?.cadence,
-            addressee: addressee, dispatchedOn: Self.lastDateField("dispatched-on", in: view.events),
-            receivedOn: Self.lastDateField("received-on", in: view.events), responder: responder, annexes: annexes,
+            addressee: addressee, dispatchedOn: Self.lastDateField(WorkflowField.dispatchedOn, in: view.events),
+            receivedOn: Self.lastDateField(WorkflowField.receivedOn, in: view.events), responder: responder,
+            annexes: annexes,
             asOf: asOf)
     }
 
@@ -228,44 +231,17 @@ extension DocketArchive {
         organisation.split(separator: " ").last.map(String.init) ?? organisation
     }
 
-    /// The value of each placeholder for these facts.
-    static func placeholderValue(_ name: String, _ facts: ReportFacts) -> String {
-        let annexA = facts.annexes.first { $0.documents.contains { $0.kind != .response } }
-        let annexB = facts.annexes.first { $0.documents.contains { $0.kind == .response } }
-        let unknown = "[not recorded]"
-        switch name {
-        case "series-title": return facts.seriesTitle ?? facts.title
-        case "ordinal": return facts.seriesNumber.map(Wording.ordinal) ?? unknown
-        case "cadence": return facts.cadence?.adjective ?? unknown
-        case "cadence-digits": return facts.cadence.flatMap(digitsAdjective) ?? unknown
-        case "addressee": return withArticle(facts.addressee)
-        case "dispatched-on": return facts.dispatchedOn.map(Wording.longDate) ?? unknown
-        case "dispatched-when":
-            guard let sent = facts.dispatchedOn else { return unknown }
-            let months = (facts.meetingDate.year - sent.year) * 12 + facts.meetingDate.month - sent.month
-            switch months {
-            case 0: return "this month"
-            case 1: return "last month"
-            default: return "in \(Wording.monthAndYear(sent))"
-            }
-        case "received-on": return facts.receivedOn.map(Wording.longDate) ?? unknown
-        case "responder": return facts.responder.map(withArticle) ?? unknown
-        case "responder-short": return facts.responder.map(shortName) ?? unknown
-        case "responder-possessive": return facts.responder.map { Wording.possessive(shortName(of: $0)) } ?? unknown
-        case "submission-annex": return annexA.map { "Annex \($0.letter)" } ?? unknown
-        case "response-annex": return annexB.map { "Annex \($0.letter)" } ?? unknown
-        case "meeting-date": return Wording.longDate(facts.meetingDate)
-        case "board": return facts.board
-        default: return unknown
-        }
-    }
-
     /// A submission's Board report in the council's structure, as a format-neutral document.
     public func boardReport(_ reference: String) throws(DocketError) -> RichDocument {
-        let facts = try reportFacts(reference)
+        try boardReport(try reportFacts(reference))
+    }
+
+    /// The Board report with these facts (computed once for all a report's uses: its
+    /// document, each format it is rendered in, its annexes).
+    func boardReport(_ facts: ReportFacts) throws(DocketError) -> RichDocument {
         var texts: [ReportSectionName: String] = [:]
-        for (section, text, _) in try reportSections(reference) {
-            texts[section] = try ReportTemplate.fill(text) { Self.placeholderValue($0, facts) }
+        for (section, text, _) in try reportSections(facts.reference) {
+            texts[section] = try ReportTemplate.fill(text) { $0.value(for: facts) }
         }
         func paragraphs(_ section: ReportSectionName) -> [String] {
             (texts[section] ?? "").components(separatedBy: "\n\n").map {
@@ -318,9 +294,8 @@ extension DocketArchive {
 
     /// The report rendered as HTML or DOCX.
     public func renderBoardReport(_ reference: String, format: ReportFormat) throws(DocketError) -> [UInt8] {
-        let document = try boardReport(reference)
-        let asOf = try reportFacts(reference).asOf
-        return try render(document, format: format, created: asOf)
+        let facts = try reportFacts(reference)
+        return try render(try boardReport(facts), format: format, created: facts.asOf)
     }
 
     func render(_ document: RichDocument, format: ReportFormat, created: Date) throws(DocketError) -> [UInt8] {
@@ -348,8 +323,9 @@ extension DocketArchive {
         let facts = try reportFacts(reference)
         let existing = view.documents.filter { $0.kind == .boardReport }
         var added = 0
+        let document = try boardReport(facts)
         for format in ReportFormat.allCases {
-            let bytes = try renderBoardReport(reference, format: format)
+            let bytes = try render(document, format: format, created: facts.asOf)
             let sha = ArchiveStore.sha256(bytes)
             let fileName = "board-report-\(reference).\(format.fileExtension)"
             let previous = existing.last { $0.originalFileName == fileName }

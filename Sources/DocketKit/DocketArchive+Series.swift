@@ -108,49 +108,25 @@ extension DocketArchive {
         // Members by the series their submission.xml names (not by their reference, which an
         // import may choose freely), found through the index; without it, by reading them all.
         let candidates = (try? index().references(inSeries: id)) ?? store.submissionReferences()
-        var members: [SeriesMember] = []
-        var dispatchTimes: [String: Date] = [:]
+        var facts: [SeriesNumbering.Facts] = []
         for reference in candidates {
             let view = try submission(reference)
             guard view.record.series == id else { continue }
-            dispatchTimes[reference] = Self.lastFieldTime("dispatched-on", in: view.events)
-            members.append(
-                SeriesMember(
-                    number: nil, reference: reference, title: view.record.title, state: view.state,
-                    created: view.record.created, dispatchedOn: Self.lastDateField("dispatched-on", in: view.events),
-                    receivedOn: Self.lastDateField("received-on", in: view.events), due: nil))
+            facts.append(
+                SeriesNumbering.Facts(
+                    reference: reference, title: view.record.title, state: view.state, created: view.record.created,
+                    dispatchedOn: Self.lastDateField(WorkflowField.dispatchedOn, in: view.events),
+                    dispatchRecordedAt: Self.lastFieldTime(WorkflowField.dispatchedOn, in: view.events),
+                    receivedOn: Self.lastDateField(WorkflowField.receivedOn, in: view.events)))
         }
-        // Numbers follow the order updates were sent, then (for those not sent yet) the order
-        // they were started: a number, once an update has gone, never changes, whatever
-        // happens to drafts started before it. Withdrawn drafts take no number.
-        members.sort { lhs, rhs in
-            switch (lhs.dispatchedOn, rhs.dispatchedOn) {
-            case (let left?, let right?):
-                let leftTime = dispatchTimes[lhs.reference] ?? lhs.created
-                let rightTime = dispatchTimes[rhs.reference] ?? rhs.created
-                return (left, leftTime, lhs.reference) < (right, rightTime, rhs.reference)
-            case (.some, nil): return true
-            case (nil, .some): return false
-            case (nil, nil): return (lhs.created, lhs.reference) < (rhs.created, rhs.reference)
-            }
-        }
-        var number = 0
-        for index in members.indices where members[index].state != Self.withdrawnState {
-            number += 1
-            members[index].number = number
-            members[index].due = cadence.date(number - 1, periodsAfter: definition.firstDue)
-        }
-        // The next due update is the first numbered one not yet dispatched, else the one after.
-        let pending = members.first { $0.number != nil && $0.dispatchedOn == nil }?.number ?? (number + 1)
-        let nextDate = cadence.date(pending - 1, periodsAfter: definition.firstDue)
+        let numbering = SeriesNumbering(cadence: cadence, firstDue: definition.firstDue)
+        let members = numbering.members(facts)
+        let (pending, nextDate) = numbering.nextDue(after: members)
         return SeriesView(
             id: id, definition: definition, cadence: cadence, sectionDefaults: defaults, members: members,
             nextDue: (pending, nextDate), isOverdue: calendar.today(now()) > nextDate, created: created,
             createdBy: createdBy)
     }
-
-    /// The state a withdrawn submission ends in; it keeps no number in its series.
-    static let withdrawnState = "withdrawn"
 
     /// When the last transition recording a field happened.
     static func lastFieldTime(_ name: String, in events: [StoredEvent]) -> Date? {

@@ -70,7 +70,7 @@ public enum Wording {
     /// "2016-09-20 11:00:00": an archived instant as a clock in London showed it (events are
     /// recorded in UTC and shown in Europe/London time).
     public static func londonTime(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "Europe/London")!)
+        Date.ISO8601FormatStyle(timeZone: WorkingCalendar.londonTimeZone)
             .year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
             .timeSeparator(.colon).format(date).replacingOccurrences(of: "T", with: " ")
     }

@@ -53,9 +53,13 @@ public struct WorkingCalendar: Sendable {
         coveredYears?.contains(date.year) ?? false
     }
 
-    private static let london: Calendar = {
+    /// Europe/London: where the council's business dates and meeting times are.
+    public static let londonTimeZone = TimeZone(identifier: "Europe/London")!
+
+    /// The Gregorian calendar in London.
+    static let london: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/London")!
+        calendar.timeZone = londonTimeZone
         return calendar
     }()
 

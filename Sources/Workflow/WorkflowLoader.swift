@@ -53,23 +53,6 @@ public struct WorkflowLoader: Sendable {
     }
 }
 
-extension Sequence<UInt8> {
-    /// Lower-case hexadecimal, two digits a byte.
-    var hexadecimal: String {
-        let digits = Array("0123456789abcdef")
-        var text = ""
-        for byte in self {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return text
-    }
-}
-
-extension Digest {
-    var hexadecimal: String { Array(self).hexadecimal }
-}
-
 /// Walks one parsed SCXML document into a `WorkflowDefinition`, collecting problems.
 private struct DefinitionReader {
     let source: String

@@ -130,7 +130,7 @@ let reportTextHelp = """
     Paragraphs are separated by a blank line and numbered in the report (3.1, 3.2 …); in \
     'recommendations' each paragraph is one numbered item of "The Board is asked to:". \
     Placeholders are filled from the archive: \
-    \(ReportTemplate.placeholders.map { "{\($0.name)} (\($0.example))" }.joined(separator: ", ")). \
+    \(ReportPlaceholder.allCases.map { "{\($0.name)} (\($0.example))" }.joined(separator: ", ")). \
     Write {{ for a literal brace.
     """
 
