@@ -11,12 +11,10 @@ extension ArchiveStore {
         guard descriptor >= 0 else {
             throw .io(path: lockPath, operation: "open", reason: String(cString: strerror(errno)))
         }
-        while flock(descriptor, LOCK_EX) != 0 {
-            guard errno == EINTR else {
-                let reason = String(cString: strerror(errno))
-                close(descriptor)
-                throw .io(path: lockPath, operation: "flock", reason: reason)
-            }
+        guard DurableFile.retryingInterrupted({ Int(flock(descriptor, LOCK_EX)) }) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw .io(path: lockPath, operation: "flock", reason: reason)
         }
         return SubmissionLock(descriptor: descriptor)
     }

@@ -459,7 +459,7 @@ public final class ArchiveStore: Sendable {
             throw .io(path: lockPath, operation: "open", reason: String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
-        guard flock(descriptor, LOCK_EX) == 0 else {
+        guard DurableFile.retryingInterrupted({ Int(flock(descriptor, LOCK_EX)) }) == 0 else {
             throw .io(path: lockPath, operation: "flock", reason: String(cString: strerror(errno)))
         }
         var record = try user(name)

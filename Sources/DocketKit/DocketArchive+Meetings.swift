@@ -63,9 +63,6 @@ extension DocketArchive {
     public static let standingItems = [
         "Apologies for absence", "Declarations of interest", "Minutes of the last meeting",
     ]
-    /// The name of a workflow field that schedules a submission for a meeting
-    /// (`WorkflowField.meeting`, kept under this name for existing callers).
-    public static let meetingField = WorkflowField.meeting
 
     /// Creates a meeting.
     ///

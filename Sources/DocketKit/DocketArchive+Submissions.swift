@@ -265,7 +265,7 @@ extension DocketArchive {
             throw .rejected(rejection)
         }
         // A field naming a meeting must name one that exists: agendas are built from these.
-        if let meeting = record.fields[Self.meetingField] { try requireMeeting(meeting) }
+        if let meeting = record.fields[WorkflowField.meeting] { try requireMeeting(meeting) }
         let stored = StoredEvent(
             sequence: record.sequence, submission: reference, time: time,
             actor: ActorStamp(user: user, role: record.role, onBehalfOf: record.onBehalfOf, systemUser: systemUser),

@@ -217,11 +217,9 @@ extension UserAccounts {
         try updateCredentials(of: user) { credentials in credentials.tokens.removeAll { $0.id == id } }
     }
 
+    /// `count` random bytes from the system's generator, as hexadecimal.
     static func randomHex(bytes count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            return String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
-        }.joined()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexadecimal
     }
 }

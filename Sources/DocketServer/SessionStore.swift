@@ -1,4 +1,5 @@
 import Foundation
+import Workflow
 
 /// A signed-in browser: who, and the token its forms must carry.
 struct Session: Sendable {
@@ -50,13 +51,10 @@ actor SessionStore {
         sessions[id] = nil
     }
 
+    /// 256 random bits from the system's generator, as hexadecimal.
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in
-            let value = generator.next()
-            let hex = String(value, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexadecimal
     }
 }
 
