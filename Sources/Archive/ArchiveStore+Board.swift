@@ -27,13 +27,7 @@ extension ArchiveStore {
     }
 
     func requireBoardSchema() throws(ArchiveError) -> XMLSchema {
-        guard let boardSchema else {
-            throw .damaged(
-                path: "\(root)/\(Self.boardSchemaFile)",
-                reason: "missing: this archive predates series and meetings; run 'docket init --upgrade' to add "
-                    + "the schema from Docket's distribution")
-        }
-        return boardSchema
+        try familySchemas.require(.board, root: root)
     }
 
     /// Every entry of a log in order, each validated, with the hash chain checked.

@@ -23,20 +23,20 @@ public final class ArchiveStore: Sendable {
     public let root: String
     /// The archive's own schema, loaded from `schema/` inside it.
     let schema: XMLSchema
-    /// The board schema (series, meetings, reports); nil in an archive that predates it
-    /// until `addMissingDistributionFiles` gives it one.
-    let boardSchema: XMLSchema?
+    /// The schemas of record families added after format 1's first version (the board's),
+    /// each absent from an archive that predates it until `addMissingDistributionFiles`.
+    let familySchemas: ArchiveSchemas
 
     public static let schemaFile = "schema/docket-archive-1.xsd"
     public static let scxmlSchemaFile = "schema/scxml/scxml.xsd"
-    public static let boardSchemaFile = "schema/docket-board-1.xsd"
+    public static let boardSchemaFile = SchemaFamily.board.file
     /// England and Wales bank holidays, one `date,title,notes` line each.
     public static let bankHolidaysFile = "calendar/bank-holidays-england-and-wales.csv"
     /// Files every archive carries from the distribution, copied in when missing (never replaced).
-    static let distributedFiles = [
-        "schema/docket-archive-1.xsd", "schema/docket-board-1.xsd", "schema/scxml/scxml.xsd",
-        "schema/scxml/xml.xsd", "schema/scxml/NOTICE.md", bankHolidaysFile,
-    ]
+    static let distributedFiles =
+        [schemaFile] + SchemaFamily.allCases.map(\.file) + [
+            "schema/scxml/scxml.xsd", "schema/scxml/xml.xsd", "schema/scxml/NOTICE.md", bankHolidaysFile,
+        ]
 
     /// Opens an existing archive.
     ///
@@ -50,15 +50,7 @@ public final class ArchiveStore: Sendable {
         } catch {
             throw .damaged(path: "\(root)/\(Self.schemaFile)", reason: "\(error)")
         }
-        if DurableFile.exists("\(root)/\(Self.boardSchemaFile)") {
-            do {
-                boardSchema = try XMLSchema(contentsOfFile: "\(root)/\(Self.boardSchemaFile)")
-            } catch {
-                throw .damaged(path: "\(root)/\(Self.boardSchemaFile)", reason: "\(error)")
-            }
-        } else {
-            boardSchema = nil
-        }
+        familySchemas = try ArchiveSchemas(root: root)
         _ = try readDocument("\(root)/archive.xml", root: "archive")
     }
 

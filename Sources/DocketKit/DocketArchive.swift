@@ -169,10 +169,9 @@ public final class DocketArchive: Sendable {
     /// in sequence, filed under its own log, and chained to the file before.
     func verifyBoardLogs() -> [VerificationFinding] {
         var findings: [VerificationFinding] = []
-        for (file, consequence) in [
-            (ArchiveStore.boardSchemaFile, "series and meetings cannot be recorded"),
-            (ArchiveStore.bankHolidaysFile, "deadlines count weekends only"),
-        ] where !FileManager.default.fileExists(atPath: "\(store.root)/\(file)") {
+        let families = SchemaFamily.allCases.map { ($0.file, $0.withoutIt) }
+        for (file, consequence) in families + [(ArchiveStore.bankHolidaysFile, "deadlines count weekends only")]
+        where !FileManager.default.fileExists(atPath: "\(store.root)/\(file)") {
             findings.append(
                 VerificationFinding(
                     severity: .note, path: file,
