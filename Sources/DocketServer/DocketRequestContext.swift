@@ -26,7 +26,12 @@ extension DocketRequestContext {
 
     /// Refuses a form whose CSRF token does not match the session's.
     func requireCSRF(_ form: FormBody) throws {
-        guard let session, let token = form["csrf"], DocketWebApp.constantTimeEqual(token, session.csrfToken)
+        try requireCSRF(token: form["csrf"])
+    }
+
+    /// Refuses a CSRF token (a form's `csrf` field, URL-encoded or multipart) that is not the session's.
+    func requireCSRF(token: String?) throws {
+        guard let session, let token, DocketWebApp.constantTimeEqual(token, session.csrfToken)
         else { throw WebError.csrf }
     }
 

@@ -130,9 +130,7 @@ struct SubmissionPagesController: Sendable {
         let user = try context.requireUser()
         let reference = try context.parameters.require("reference")
         let upload = try await MultipartUpload.read(request, limit: uploadLimit)
-        guard let session = context.session, let token = upload.fields["csrf"],
-            DocketWebApp.constantTimeEqual(token, session.csrfToken)
-        else { throw WebError.csrf }
+        try context.requireCSRF(token: upload.fields["csrf"])
         // The page's view of the submission: an upload from a page that is out of date
         // (another change recorded since it was shown) is refused, not added blind.
         let expected = upload.fields["sequence"].flatMap(Int.init)
