@@ -16,3 +16,30 @@ public struct DocketRequestContext: RequestContext {
     /// The acting Docket user, whichever way they signed in.
     var user: String? { session?.user ?? tokenUser }
 }
+
+extension DocketRequestContext {
+    /// The signed-in user, or a redirect to the sign-in page (pages) / 401 (API).
+    func requireUser() throws -> String {
+        guard let user else { throw WebError.signInRequired }
+        return user
+    }
+
+    /// Refuses a form whose CSRF token does not match the session's.
+    func requireCSRF(_ form: FormBody) throws {
+        try requireCSRF(token: form["csrf"])
+    }
+
+    /// Refuses a CSRF token (a form's `csrf` field, URL-encoded or multipart) that is not the session's.
+    func requireCSRF(token: String?) throws {
+        guard let session, let token, DocketWebApp.constantTimeEqual(token, session.csrfToken)
+        else { throw WebError.csrf }
+    }
+
+    /// What every form a signed-in page posts starts with: the user, the form, its CSRF token checked.
+    func signedInForm(_ request: Request) async throws -> (user: String, form: FormBody) {
+        let user = try requireUser()
+        let form = try await FormBody.read(request)
+        try requireCSRF(form)
+        return (user, form)
+    }
+}

@@ -31,7 +31,7 @@ public struct DocketWebApp: Sendable {
         _ = try? await blocking { [docket] in try docket.index() }
     }
 
-    /// The routes and middleware.
+    /// The middleware, then the routes of each area's controller.
     public func router() -> Router<DocketRequestContext> {
         let router = Router(context: DocketRequestContext.self)
         router.addMiddleware {
@@ -40,11 +40,19 @@ public struct DocketWebApp: Sendable {
             SecurityHeadersMiddleware()
             SessionMiddleware(sessions: sessions, docket: docket)
         }
-        addStaticRoutes(to: router)
-        addSignInRoutes(to: router)
-        addPageRoutes(to: router)
-        addBoardRoutes(to: router)
-        addAPIRoutes(to: router)
+        router.addRoutes(StaticFilesController().routes)
+        router.addRoutes(
+            SignInController(
+                docket: docket, pages: pages, sessions: sessions, throttle: throttle, configuration: configuration
+            ).routes)
+        router.addRoutes(
+            SubmissionPagesController(docket: docket, pages: pages, uploadLimit: configuration.uploadLimit).routes)
+        router.addRoutes(SearchController(docket: docket, pages: pages, searches: searches).routes)
+        router.addRoutes(AdministrationController(docket: docket, pages: pages).routes)
+        router.addRoutes(BoardController(docket: docket, pages: pages).routes)
+        router.addRoutes(
+            APIController(docket: docket, searches: searches, uploadLimit: configuration.uploadLimit).routes,
+            atPath: "api")
         return router
     }
 
@@ -59,36 +67,11 @@ public struct DocketWebApp: Sendable {
 
     // MARK: - Shared helpers
 
-    /// The signed-in user, or a redirect to the sign-in page (pages) / 401 (API).
-    func requireUser(_ context: DocketRequestContext) throws -> String {
-        guard let user = context.user else { throw WebError.signInRequired }
-        return user
-    }
-
-    /// Refuses a form whose CSRF token does not match the session's.
-    func requireCSRF(_ form: FormBody, _ context: DocketRequestContext) throws {
-        guard let session = context.session, let token = form["csrf"], Self.constantTimeEqual(token, session.csrfToken)
-        else { throw WebError.csrf }
-    }
-
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let left = Array(a.utf8)
         let right = Array(b.utf8)
         guard left.count == right.count else { return false }
         return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-
-    /// The layout's data for a signed-in page.
-    func chrome(_ title: String, _ context: DocketRequestContext, flash: String? = nil) async -> Chrome {
-        let user = context.user
-        let permissions: Permissions? = try? await blocking { [docket] in
-            try user.map { try docket.permissions(for: $0) }
-        }
-        return Chrome(
-            title: title, user: user,
-            roles: permissions.map { $0.roles.map(\.rawValue).sorted().joined(separator: ", ") } ?? "",
-            csrf: context.session?.csrfToken ?? "", may: permissions.map(MayLinks.init) ?? MayLinks(), flash: flash,
-            error: nil)
     }
 
     static func redirect(_ location: String) -> Response {
@@ -120,10 +103,10 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as WebError {
             return answer(error, request)
         } catch let error as HTTPError
-            where error.status == .notFound && DocketWebApp.allowedMethods(request.uri.path) != nil
+            where error.status == .notFound && APIController.allowedMethods(request.uri.path) != nil
         {
             // A path of the API asked with a method it does not answer: not allowed, not missing.
-            let allowed = DocketWebApp.allowedMethods(request.uri.path) ?? ""
+            let allowed = APIController.allowedMethods(request.uri.path) ?? ""
             var headers = HTTPFields()
             headers[.allow] = allowed
             return answer(

@@ -1,6 +1,9 @@
+import Archive
+import DocketKit
 import Foundation
 import Hummingbird
 import MultipartKit
+import Workflow
 
 /// A `multipart/form-data` upload: the text fields and the one file it carries.
 struct MultipartUpload: Sendable {
@@ -78,5 +81,30 @@ struct MultipartUpload: Sendable {
             return value
         }
         return nil
+    }
+}
+
+extension DocketArchive {
+    /// Archives an uploaded document as described by its form.
+    func addDocument(
+        to reference: String, upload: MultipartUpload, as user: String, expectedSequence: Int?
+    ) throws -> DocumentMetadata {
+        guard let file = upload.file else { throw WebError.badRequest("choose a file to upload") }
+        guard let kind = upload.fields["kind"].flatMap(DocumentKind.init(rawValue:)) else {
+            throw WebError.badRequest("choose the document's kind")
+        }
+        let date = try upload.fields["date"].flatMap { text -> CalendarDate? in
+            guard !text.isEmpty else { return nil }
+            guard let date = CalendarDate(iso: text) else { throw WebError.badRequest("the date must be YYYY-MM-DD") }
+            return date
+        }
+        let title = (upload.fields["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        return try addDocument(
+            to: reference, content: file.bytes,
+            description: DocumentDescription(
+                kind: kind, title: title.isEmpty ? file.fileName : title, originalFileName: file.fileName, date: date,
+                creator: upload.fields["from"].flatMap { Party(parsing: $0) },
+                addressees: upload.fields["to"].flatMap { Party(parsing: $0) }.map { [$0] } ?? []),
+            as: user, expectedSequence: expectedSequence)
     }
 }

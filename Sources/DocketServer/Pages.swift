@@ -95,3 +95,18 @@ struct Chrome: Sendable {
     var flash: String?
     var error: String?
 }
+
+extension Chrome {
+    /// The layout's data for a page seen by the request's user (none before sign-in).
+    init(_ title: String, _ context: DocketRequestContext, docket: DocketArchive, flash: String? = nil) async {
+        let user = context.user
+        let permissions: Permissions? = try? await blocking { [docket] in
+            try user.map { try docket.permissions(for: $0) }
+        }
+        self.init(
+            title: title, user: user,
+            roles: permissions.map { $0.roles.map(\.rawValue).sorted().joined(separator: ", ") } ?? "",
+            csrf: context.session?.csrfToken ?? "", may: permissions.map(MayLinks.init) ?? MayLinks(), flash: flash,
+            error: nil)
+    }
+}

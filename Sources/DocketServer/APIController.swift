@@ -1,0 +1,338 @@
+import Archive
+import DocketKit
+import Foundation
+import Hummingbird
+import Index
+import Workflow
+
+/// The JSON API under `/api/` (described in `Static/openapi.json`): submissions (read, fire an
+/// event, add a document, each write guarded by `If-Match`), search and meetings.
+struct APIController: Sendable {
+    typealias Context = DocketRequestContext
+
+    let docket: DocketArchive
+    let searches: WorkLimiter
+    /// The largest document an upload may carry.
+    let uploadLimit: Int
+
+    /// The routes, relative to `/api`.
+    var routes: RouteCollection<Context> {
+        RouteCollection(context: Context.self)
+            .get("openapi.json", use: openAPI)
+            .get("submissions", use: submissions)
+            .get("submissions/:reference", use: submission)
+            .post("submissions/:reference/events", use: fire)
+            .post("submissions/:reference/documents", use: addDocument)
+            .get("search", use: search)
+            .get("meetings", use: meetings)
+    }
+
+    /// The methods each API path answers, for 405 answers' Allow header.
+    static func allowedMethods(_ path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.first == "api" else { return nil }
+        switch (parts.count, parts.dropFirst().first) {
+        case (2, "submissions"), (2, "search"), (2, "meetings"), (2, "openapi.json"), (3, "submissions"): return "GET"
+        case (4, "submissions") where parts[3] == "events" || parts[3] == "documents": return "POST"
+        default: return nil
+        }
+    }
+
+    // MARK: - Handlers
+
+    @Sendable func openAPI(_ request: Request, context: Context) async throws -> Response {
+        guard let document = Pages.staticFile("openapi.json") else {
+            throw WebError.notFound("no OpenAPI document")
+        }
+        return DocketWebApp.bytes(document, type: "application/json")
+    }
+
+    @Sendable func submissions(_ request: Request, context: Context) async throws -> Response {
+        _ = try context.requireUser()
+        let state = request.uri.queryParameters.get("state").flatMap { $0.isEmpty ? nil : $0 }
+        let limit = try Self.integer(request, "limit", default: 50, in: 1...500)
+        let offset = try Self.integer(request, "offset", default: 0, in: 0...Int(Int32.max))
+        let lines = try await blocking { [docket] in
+            try docket.submissionLines(inState: state, limit: limit, offset: offset).map(API.SubmissionLine.init)
+        }
+        return try Self.json(lines)
+    }
+
+    @Sendable func submission(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let reference = try context.parameters.require("reference")
+        let view = try await blocking { [docket] in try docket.submission(reference, for: user) }
+        var response = try Self.json(API.Submission(view))
+        response.headers[.eTag] = Self.etag(view)
+        return response
+    }
+
+    @Sendable func fire(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let reference = try context.parameters.require("reference")
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let fire: API.FireRequest
+        do {
+            fire = try JSONDecoder().decode(API.FireRequest.self, from: Data(buffer: body))
+        } catch {
+            throw WebError.badRequest("the body must be JSON {\"event\": …, \"comment\": …, \"fields\": {…}}")
+        }
+        let expected = try Self.requireIfMatch(request, reference: reference)
+        let (fired, view) = try await blocking { [docket] in
+            let fired = try docket.fire(
+                fire.event, on: reference, as: user, fields: fire.fields ?? [:], comment: fire.comment,
+                expectedSequence: expected)
+            return (fired, try docket.submission(reference, for: user))
+        }
+        var response = try Self.json(API.Fired(state: fired.state, sequence: fired.event.sequence), status: .created)
+        response.headers[.eTag] = Self.etag(view)
+        return response
+    }
+
+    @Sendable func addDocument(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let reference = try context.parameters.require("reference")
+        let upload = try await MultipartUpload.read(request, limit: uploadLimit)
+        // What the request itself lacks is answered before the precondition (400, not 412).
+        guard upload.file != nil, upload.fields["kind"].flatMap(DocumentKind.init(rawValue:)) != nil else {
+            throw WebError.badRequest("send a file and its kind (one of the documented kinds)")
+        }
+        let expected = try Self.requireIfMatch(request, reference: reference)
+        let (metadata, view) = try await blocking { [docket] in
+            // If-Match is checked by the library under the submission's lock: two uploads
+            // sent with the same ETag cannot both pass it.
+            let metadata = try docket.addDocument(to: reference, upload: upload, as: user, expectedSequence: expected)
+            return (metadata, try docket.submission(reference, for: user))
+        }
+        var response = try Self.json(API.Document(metadata), status: .created)
+        response.headers[.eTag] = Self.etag(view)
+        return response
+    }
+
+    @Sendable func search(_ request: Request, context: Context) async throws -> Response {
+        _ = try context.requireUser()
+        let parameters = request.uri.queryParameters
+        func value(_ name: String) -> String? { parameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
+        for name in ["from", "to"] {
+            if let text = parameters.get(name), CalendarDate(iso: text) == nil {
+                throw WebError.badRequest("\(name) must be a date YYYY-MM-DD, not '\(text)'")
+            }
+        }
+        // A query with nothing searchable in it (only punctuation) is no query: the filters
+        // alone list the newest documents, as documented.
+        let query = value("q").flatMap { try? SearchQuery($0) }
+        if let text = value("q"), query == nil, text.contains(where: { $0.isLetter || $0.isNumber }) {
+            do {
+                _ = try SearchQuery(text)
+            } catch {
+                throw WebError.badRequest("\(error)")
+            }
+        }
+        let searchRequest = SearchRequest(
+            query: query, kinds: value("kind").map { [$0] } ?? [], party: value("party"), series: value("series"),
+            state: value("state"), from: value("from"), to: value("to"),
+            limit: try Self.integer(request, "limit", default: 20, in: 1...100),
+            offset: try Self.integer(request, "offset", default: 0, in: 0...Int(Int32.max)))
+        let hits = try await searches.run {
+            try await blocking { [docket] in try docket.search(searchRequest).hits.map(API.Hit.init) }
+        }
+        return try Self.json(hits)
+    }
+
+    @Sendable func meetings(_ request: Request, context: Context) async throws -> Response {
+        _ = try context.requireUser()
+        let meetings = try await blocking { [docket] in
+            try docket.meetingIDs().map { try API.Meeting(docket.meeting($0)) }
+        }
+        return try Self.json(meetings)
+    }
+
+    // MARK: - Helpers
+
+    /// An integer query parameter within its documented range (400 otherwise).
+    static func integer(_ request: Request, _ name: String, default value: Int, in range: ClosedRange<Int>) throws
+        -> Int
+    {
+        guard let text = request.uri.queryParameters.get(name), !text.isEmpty else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw WebError.badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// A submission's entity tag: its reference and the number of its last event, which every
+    /// change increments.
+    static func etag(_ view: SubmissionView) -> String {
+        "\"\(view.record.reference)-\(view.sequence)\""
+    }
+
+    /// The event number an `If-Match` header names: 428 without one, 412 for another
+    /// submission's tag or a malformed one.
+    static func requireIfMatch(_ request: Request, reference: String) throws -> Int {
+        guard let header = request.headers[.ifMatch] else {
+            throw WebError(
+                status: .preconditionRequired, code: "precondition-required",
+                message: "send If-Match with the submission's ETag (GET /api/submissions/\(reference))")
+        }
+        let tag = header.trimmingCharacters(in: .whitespaces)
+        // A malformed tag is a bad request; a well-formed one that is not this submission's
+        // current tag is a failed precondition.
+        guard tag.count > 2, tag.hasPrefix("\""), tag.hasSuffix("\""), let dash = tag.lastIndex(of: "-"),
+            Int(tag[tag.index(after: dash)..<tag.index(before: tag.endIndex)]) != nil
+        else {
+            throw WebError.badRequest("If-Match must be an ETag such as \"\(reference)-7\", not '\(tag)'")
+        }
+        let prefix = "\"\(reference)-"
+        guard tag.hasPrefix(prefix), let sequence = Int(tag.dropFirst(prefix.count).dropLast()) else {
+            throw WebError(
+                status: .preconditionFailed, code: "stale",
+                message: "If-Match \(tag) is not a current ETag of \(reference)")
+        }
+        return sequence
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        return Response(
+            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+    }
+}
+
+// MARK: - JSON shapes
+
+/// JSON shapes of the API (described in `Static/openapi.json`), each with the one mapping from
+/// the library's value.
+enum API {
+    struct SubmissionLine: Codable, Sendable {
+        var reference: String
+        var title: String
+        var state: String
+        var deadline: String?
+    }
+
+    struct Document: Codable, Sendable {
+        var sha256: String
+        var kind: String
+        var title: String
+        var date: String?
+        var fileName: String
+        var size: Int
+    }
+
+    struct Event: Codable, Sendable {
+        var sequence: Int
+        var time: Date
+        var user: String
+        var what: String
+    }
+
+    struct Submission: Codable, Sendable {
+        var reference: String
+        var title: String
+        var workflow: String
+        var state: String
+        var deadline: String?
+        var sequence: Int
+        var allowedNow: [String]
+        var documents: [Document]
+        var events: [Event]
+    }
+
+    struct FireRequest: Codable, Sendable {
+        var event: String
+        var comment: String?
+        var fields: [String: String]?
+    }
+
+    struct Fired: Codable, Sendable {
+        var state: String
+        var sequence: Int
+    }
+
+    struct Hit: Codable, Sendable {
+        var reference: String
+        var sha256: String
+        var title: String
+        var kind: String
+        var date: String?
+        var snippet: String
+    }
+
+    struct Meeting: Codable, Sendable {
+        var id: String
+        var board: String
+        var date: String
+        var published: Bool
+        var items: [Item]
+
+        struct Item: Codable, Sendable {
+            var number: Int
+            var title: String
+            var reference: String?
+            var published: Bool
+        }
+    }
+}
+
+extension API.SubmissionLine {
+    init(_ summary: SubmissionSummary) {
+        self.init(
+            reference: summary.reference, title: summary.title, state: summary.state,
+            deadline: summary.deadline?.description)
+    }
+}
+
+extension API.Document {
+    init(_ document: DocumentMetadata) {
+        self.init(
+            sha256: document.sha256, kind: document.kind.rawValue, title: document.title,
+            date: document.date?.description, fileName: document.originalFileName, size: document.size)
+    }
+}
+
+extension API.Event {
+    init(_ event: StoredEvent) {
+        let what: String
+        switch event.body {
+        case .transition(let transition): what = transition.name
+        case .documentAdded(let document, _): what = "document-added:\(document.kind.rawValue)"
+        }
+        self.init(sequence: event.sequence, time: event.time, user: event.actor.user, what: what)
+    }
+}
+
+extension API.Submission {
+    init(_ view: SubmissionView) {
+        self.init(
+            reference: view.record.reference, title: view.record.title, workflow: view.record.workflowName,
+            state: view.state, deadline: view.deadline?.description, sequence: view.sequence,
+            allowedNow: view.allowedNow, documents: view.documents.map(API.Document.init),
+            events: view.events.map(API.Event.init))
+    }
+}
+
+extension API.Hit {
+    /// The snippet's highlights as « and ».
+    init(_ hit: DocumentHit) {
+        self.init(
+            reference: hit.reference, sha256: hit.sha256, title: hit.title, kind: hit.kind, date: hit.date,
+            snippet: hit.snippet.replacingOccurrences(of: SearchIndex.highlightStart, with: "«")
+                .replacingOccurrences(of: SearchIndex.highlightEnd, with: "»"))
+    }
+}
+
+extension API.Meeting {
+    init(_ meeting: MeetingView) {
+        self.init(
+            id: meeting.id, board: meeting.definition.board, date: meeting.definition.date.description,
+            published: meeting.publications > 0,
+            items: meeting.items.map {
+                .init(number: $0.number, title: $0.title, reference: $0.reference, published: $0.isPublished)
+            })
+    }
+}

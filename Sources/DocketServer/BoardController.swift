@@ -1,0 +1,347 @@
+import Archive
+import DocketKit
+import Foundation
+import Hummingbird
+import Workflow
+
+/// The Board's pages: series, meetings and their agendas (exemption, order, publication),
+/// agendas and packs to download, and a submission's Board report, section by section.
+struct BoardController: Sendable {
+    typealias Context = DocketRequestContext
+
+    let docket: DocketArchive
+    let pages: Pages
+
+    var routes: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+            .get("submissions/:reference/report", use: reportSections)
+            .post("submissions/:reference/report", use: editReportSection)
+            .get("series", use: seriesList)
+            .post("series", use: addSeries)
+            .get("meetings", use: meetings)
+            .post("meetings", use: addMeeting)
+            .get("meetings/:id", use: meeting)
+            .post("meetings/:id/publish", use: publish)
+            .post("meetings/:id/exempt", use: exempt)
+            .post("meetings/:id/order", use: order)
+            .get("meetings/:id/pack.zip", use: pack)
+        for format in ReportFormat.allCases {
+            routes.get("meetings/:id/agenda.\(format.fileExtension)") { request, context in
+                try await agenda(request, context: context, format: format)
+            }
+            routes.get("submissions/:reference/report.\(format.fileExtension)") { request, context in
+                try await report(request, context: context, format: format)
+            }
+        }
+        return routes
+    }
+
+    // MARK: - Report sections
+
+    @Sendable func reportSections(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let reference = try context.parameters.require("reference")
+        let (sections, values, mayEdit) = try await blocking { [docket] in
+            (
+                try docket.reportSections(reference), try docket.placeholderValues(reference),
+                try docket.permissions(for: user).mayEditReports
+            )
+        }
+        let model = ReportSectionsModel(
+            reference: reference, mayEdit: mayEdit,
+            sections: sections.map { .init(section: $0.section, text: $0.text, source: $0.source) },
+            placeholders: values.map { .init(name: "{\($0.name)}", example: $0.value) },
+            saved: request.uri.queryParameters.get("saved"))
+        return pages.render(
+            "report-sections",
+            SimplePage(chrome: await Chrome("Report: \(reference)", context, docket: docket), model: model))
+    }
+
+    @Sendable func editReportSection(_ request: Request, context: Context) async throws -> Response {
+        let (user, form) = try await context.signedInForm(request)
+        let reference = try context.parameters.require("reference")
+        let name = form["section"] ?? ""
+        guard let section = ReportSectionName(rawValue: name) else {
+            throw WebError.badRequest(
+                "no report section '\(name)'; the sections are "
+                    + ReportSectionName.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        try await blocking { [docket] in
+            try docket.editReportSection(reference, section: section, text: form["text"] ?? "", as: user)
+        }
+        return DocketWebApp.redirect("/submissions/\(reference)/report?saved=\(section.rawValue)#\(section.rawValue)")
+    }
+
+    @Sendable func report(_ request: Request, context: Context, format: ReportFormat) async throws -> Response {
+        _ = try context.requireUser()
+        let reference = try context.parameters.require("reference")
+        let bytes = try await blocking { [docket] in try docket.renderBoardReport(reference, format: format) }
+        return DocketWebApp.bytes(
+            bytes, type: Self.mediaType(format), fileName: "board-report-\(reference).\(format.fileExtension)")
+    }
+
+    // MARK: - Series
+
+    @Sendable func seriesList(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let workflows = try await blocking { [docket] in try docket.workflows().map(\.name) }
+        let (models, mayDefine) = try await blocking { [docket] in
+            (
+                try docket.seriesIDs().map { try SeriesPageModel(docket.series($0)) },
+                try docket.permissions(for: user).mayDefineSeries
+            )
+        }
+        let model = SeriesListModel(series: models, mayDefine: mayDefine, workflows: workflows)
+        return pages.render("series", SimplePage(chrome: await Chrome("Series", context, docket: docket), model: model))
+    }
+
+    @Sendable func addSeries(_ request: Request, context: Context) async throws -> Response {
+        let (user, form) = try await context.signedInForm(request)
+        guard let firstDue = form.text("first-due").flatMap(CalendarDate.init(iso:)) else {
+            throw WebError.badRequest("the first update's due date must be YYYY-MM-DD")
+        }
+        let id = form.text("id") ?? ""
+        try await blocking { [docket] in
+            try docket.addSeries(
+                id, title: form.text("title") ?? "", cadence: form.text("cadence") ?? "", firstDue: firstDue,
+                workflow: form.text("workflow") ?? "", service: form.text("service"), as: user)
+        }
+        return DocketWebApp.redirect("/series#\(id)")
+    }
+
+    // MARK: - Meetings
+
+    @Sendable func meetings(_ request: Request, context: Context) async throws -> Response {
+        _ = try context.requireUser()
+        let rows = try await blocking { [docket] in try docket.meetingIDs().map { try MeetingRow(docket.meeting($0)) } }
+        return pages.render(
+            "meetings", SimplePage(chrome: await Chrome("Meetings", context, docket: docket), model: rows))
+    }
+
+    @Sendable func addMeeting(_ request: Request, context: Context) async throws -> Response {
+        let (user, form) = try await context.signedInForm(request)
+        guard let date = form.text("date").flatMap(CalendarDate.init(iso:)) else {
+            throw WebError.badRequest("the meeting's date must be YYYY-MM-DD")
+        }
+        let id = try await blocking { [docket] in
+            try docket.newMeeting(
+                board: form["board"] ?? "", date: date, time: form.text("time"), venue: form.text("venue"), as: user)
+        }
+        return DocketWebApp.redirect("/meetings/\(id)")
+    }
+
+    @Sendable func meeting(_ request: Request, context: Context) async throws -> Response {
+        _ = try context.requireUser()
+        let id = try context.parameters.require("id")
+        let model = try await blocking { [docket] in MeetingPageModel(try docket.meeting(id)) }
+        return pages.render(
+            "meeting", SimplePage(chrome: await Chrome(model.board, context, docket: docket), model: model))
+    }
+
+    @Sendable func publish(_ request: Request, context: Context) async throws -> Response {
+        let (user, form) = try await context.signedInForm(request)
+        let id = try context.parameters.require("id")
+        let expected = form["log"].flatMap(Int.init)
+        _ = try await blocking { [docket] in try docket.publishAgenda(id, as: user, expectedLogLength: expected) }
+        return DocketWebApp.redirect("/meetings/\(id)")
+    }
+
+    @Sendable func exempt(_ request: Request, context: Context) async throws -> Response {
+        let (user, form) = try await context.signedInForm(request)
+        let id = try context.parameters.require("id")
+        let reference = form.text("reference") ?? ""
+        // "open" takes the item back into the public part; otherwise a paragraph of Schedule 12A.
+        let choice = form.text("paragraph") ?? ""
+        let paragraph: Int?
+        if choice == "open" {
+            paragraph = nil
+        } else if let number = Int(choice) {
+            paragraph = number
+        } else {
+            throw WebError.badRequest("choose a paragraph of Schedule 12A (1–7) or 'open', not '\(choice)'")
+        }
+        let expected = form["log"].flatMap(Int.init)
+        try await blocking { [docket] in
+            try docket.setExempt(id, reference: reference, paragraph: paragraph, as: user, expectedLogLength: expected)
+        }
+        return DocketWebApp.redirect("/meetings/\(id)")
+    }
+
+    @Sendable func order(_ request: Request, context: Context) async throws -> Response {
+        let (user, form) = try await context.signedInForm(request)
+        let id = try context.parameters.require("id")
+        let references = (form["order"] ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" })
+            .map(String.init)
+        let expected = form["log"].flatMap(Int.init)
+        try await blocking { [docket] in
+            try docket.orderAgenda(id, references: references, as: user, expectedLogLength: expected)
+        }
+        return DocketWebApp.redirect("/meetings/\(id)")
+    }
+
+    @Sendable func agenda(_ request: Request, context: Context, format: ReportFormat) async throws -> Response {
+        let user = try context.requireUser()
+        let id = try context.parameters.require("id")
+        let askedPublic = request.uri.queryParameters.get("public") == "1"
+        let agenda = try await blocking { [docket] in
+            try docket.renderAgenda(id, format: format, for: user, publicOnly: askedPublic)
+        }
+        return DocketWebApp.bytes(
+            agenda.bytes, type: Self.mediaType(format),
+            fileName: "agenda-\(id)\(agenda.isPublic ? "-public" : "").\(format.fileExtension)")
+    }
+
+    @Sendable func pack(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let id = try context.parameters.require("id")
+        let askedPublic = request.uri.queryParameters.get("public") == "1"
+        let (file, isPublic) = try await blocking { [docket] in
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "docket-pack-\(UUID().uuidString).zip"
+            ).path
+            do {
+                let written = try docket.writeMeetingPack(id, for: user, publicOnly: askedPublic, to: path)
+                // Unlinked at once: the pack is streamed from the open file and is gone
+                // when the response is, even if the client goes away half way.
+                return (try OpenFile(path, unlinking: true), written.isPublic)
+            } catch {
+                try? FileManager.default.removeItem(atPath: path)
+                throw error
+            }
+        }
+        return DocketWebApp.streamed(
+            file, type: "application/zip", fileName: "pack-\(id)\(isPublic ? "-public" : "").zip")
+    }
+
+    // MARK: - Helpers
+
+    static func mediaType(_ format: ReportFormat) -> String {
+        switch format {
+        case .html: return "text/html; charset=utf-8"
+        case .docx: return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        }
+    }
+}
+
+// MARK: - Page models
+
+/// A submission's Board report, section by section, with a form for each to those who write reports.
+struct ReportSectionsModel: Sendable {
+    struct Section: Sendable {
+        var name: String
+        var title: String
+        var text: String
+        var source: String
+    }
+    struct Placeholder: Sendable {
+        var name: String
+        var example: String
+    }
+    var reference: String
+    var mayEdit: Bool
+    var sections: [Section]
+    var placeholders: [Placeholder]
+    var saved: String?
+}
+
+extension ReportSectionsModel.Section {
+    /// The one mapping from a report section's current text to its part of the page.
+    init(section: ReportSectionName, text: String, source: SectionSource) {
+        self.init(
+            name: section.rawValue, title: section.rawValue.capitalized, text: text, source: Self.wording(source))
+    }
+
+    static func wording(_ source: SectionSource) -> String {
+        switch source {
+        case .submission: return "written for this submission"
+        case .series: return "the series' standard text"
+        case .template: return "the council's template"
+        }
+    }
+}
+
+/// The Series page: every series, and the form to define one for those who may.
+struct SeriesListModel: Sendable {
+    var series: [SeriesPageModel]
+    var mayDefine: Bool
+    var workflows: [String]
+}
+
+struct SeriesPageModel: Sendable {
+    struct Member: Sendable {
+        var number: String
+        var reference: String
+        var title: String
+        var state: String
+        var due: String
+        var sent: String
+    }
+
+    var id: String
+    var title: String
+    var cadence: String
+    var nextDue: String
+    var overdue: Bool
+    var members: [Member]
+}
+
+extension SeriesPageModel {
+    /// The one mapping from a series to its part of the Series page.
+    init(_ series: SeriesView) {
+        self.init(
+            id: series.id, title: series.definition.title,
+            cadence: "\(series.cadence) (\(series.cadence.adjective ?? "custom"))",
+            nextDue: "\(Wording.ordinal(series.nextDue.number)) update, \(Wording.longDate(series.nextDue.date))",
+            overdue: series.isOverdue, members: series.members.map(Member.init))
+    }
+}
+
+extension SeriesPageModel.Member {
+    /// The one mapping from a series member to a row of its series.
+    init(_ member: SeriesMember) {
+        self.init(
+            number: member.number.map(Wording.ordinal) ?? "—", reference: member.reference, title: member.title,
+            state: member.state, due: member.due?.description ?? "—", sent: member.dispatchedOn?.description ?? "—")
+    }
+}
+
+struct MeetingPageModel: Sendable {
+    struct Item: Sendable {
+        var number: Int
+        var title: String
+        var reference: String?
+        var notes: String
+    }
+
+    var id: String
+    var board: String
+    var date: String
+    var time: String?
+    var venue: String?
+    var reportDeadline: String
+    var publicationDeadline: String
+    var published: Bool
+    /// "2 item(s) waiting for publication", or nil (Mustache treats 0 as true).
+    var waiting: String?
+    var items: [Item]
+    var order: String
+    var logLength: Int
+}
+
+extension MeetingPageModel {
+    /// The one mapping from a meeting to its page.
+    init(_ meeting: MeetingView) {
+        self.init(
+            id: meeting.id, board: meeting.definition.board, date: Wording.longDate(meeting.definition.date),
+            time: meeting.definition.time, venue: meeting.definition.venue,
+            reportDeadline: meeting.reportDeadline.description,
+            publicationDeadline: meeting.publicationDeadline.description, published: meeting.publications > 0,
+            waiting: meeting.unpublishedCount > 0 ? "\(meeting.unpublishedCount) item(s) waiting for publication" : nil,
+            items: meeting.items.map {
+                .init(
+                    number: $0.number, title: $0.title, reference: $0.reference, notes: $0.notes.joined(separator: ", ")
+                )
+            },
+            order: meeting.items.compactMap(\.reference).joined(separator: " "), logLength: meeting.logLength)
+    }
+}

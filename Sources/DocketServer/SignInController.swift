@@ -1,0 +1,118 @@
+import DocketKit
+import Foundation
+import Hummingbird
+
+/// Signing in and out: the form (protected by a double-submit token until there is a
+/// session), the throttle on failed attempts, and a fresh session id at every sign-in.
+struct SignInController: Sendable {
+    typealias Context = DocketRequestContext
+
+    let docket: DocketArchive
+    let pages: Pages
+    let sessions: SessionStore
+    let throttle: SignInThrottle
+    let configuration: WebConfiguration
+
+    var routes: RouteCollection<Context> {
+        RouteCollection(context: Context.self)
+            .get("sign-in", use: form)
+            .post("sign-in", use: signIn)
+            .post("sign-out", use: signOut)
+    }
+
+    // MARK: - Handlers
+
+    @Sendable func form(_ request: Request, context: Context) async throws -> Response {
+        // Before there is a session, the form is protected by a double-submit token: a
+        // cookie and a hidden field that must match (a cross-site page can set neither).
+        let token = SessionStore.randomToken()
+        let next = DocketWebApp.safeNext(request.uri.queryParameters.get("next"))
+        var response = pages.render(
+            "sign-in",
+            SignInPage(
+                chrome: await Chrome("Sign in", context, docket: docket), token: token, next: next, name: ""))
+        response.setCookie(signInCookie(token))
+        return response
+    }
+
+    @Sendable func signIn(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormBody.read(request)
+        guard let cookie = request.cookies[DocketWebApp.signInCookie]?.value, let token = form["token"],
+            DocketWebApp.constantTimeEqual(cookie, token)
+        else { throw WebError.csrf }
+        let name = form.text("user") ?? ""
+        let password = form["password"] ?? ""
+        let next = DocketWebApp.safeNext(form["next"])
+        let wait = await throttle.wait(for: name)
+        if wait > 0 {
+            var headers = HTTPFields()
+            headers[.retryAfter] = "\(wait)"
+            throw WebError(
+                status: .tooManyRequests, code: "throttled",
+                message: "Too many failed sign-ins for this name. Try again in \(wait / 60 + 1) minutes.",
+                headers: headers)
+        }
+        let generation = await Task.detached { [docket] in docket.authenticate(name, password: password) }.value
+        guard let generation else {
+            await throttle.recordFailure(for: name)
+            let fresh = SessionStore.randomToken()
+            var chrome = await Chrome("Sign in", context, docket: docket)
+            chrome.error = "The user name or password is not right."
+            var response = pages.render(
+                "sign-in", SignInPage(chrome: chrome, token: fresh, next: next, name: name), status: .unauthorized)
+            response.setCookie(signInCookie(fresh))
+            return response
+        }
+        await throttle.recordSuccess(for: name)
+        // A new session id at every sign-in: an id planted before sign-in is worthless.
+        if let old = request.cookies[DocketWebApp.sessionCookie]?.value { await sessions.end(old) }
+        let session = await sessions.create(for: name, generation: generation)
+        var response = DocketWebApp.redirect(next)
+        response.setCookie(sessionCookie(session.id))
+        response.setCookie(Cookie(name: DocketWebApp.signInCookie, value: "", maxAge: 0, path: "/sign-in"))
+        return response
+    }
+
+    @Sendable func signOut(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormBody.read(request)
+        try context.requireCSRF(form)
+        if let session = context.session { await sessions.end(session.id) }
+        var response = DocketWebApp.redirect("/sign-in")
+        response.setCookie(
+            Cookie(
+                name: DocketWebApp.sessionCookie, value: "", maxAge: 0, path: "/",
+                secure: configuration.secureCookies, httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    // MARK: - Cookies
+
+    func sessionCookie(_ id: String) -> Cookie {
+        Cookie(
+            name: DocketWebApp.sessionCookie, value: id, path: "/", secure: configuration.secureCookies,
+            httpOnly: true, sameSite: .lax)
+    }
+
+    func signInCookie(_ token: String) -> Cookie {
+        Cookie(
+            name: DocketWebApp.signInCookie, value: token, maxAge: 3600, path: "/sign-in",
+            secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
+    }
+}
+
+struct SignInPage: Sendable {
+    var chrome: Chrome
+    var token: String
+    var next: String
+    var name: String
+}
+
+extension DocketWebApp {
+    /// Only a path on this site (never `//evil.example` or `https://…`): no open redirect.
+    public static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.contains("://") else {
+            return "/"
+        }
+        return next
+    }
+}

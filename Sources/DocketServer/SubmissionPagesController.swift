@@ -1,0 +1,400 @@
+import Archive
+import DocketKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Workflow
+
+/// The pages about submissions: the dashboard, the list, starting one, one submission with its
+/// events and documents, and its workflow's picture.
+struct SubmissionPagesController: Sendable {
+    typealias Context = DocketRequestContext
+
+    let docket: DocketArchive
+    let pages: Pages
+    /// The largest document an upload may carry.
+    let uploadLimit: Int
+
+    /// The most of a document's text a preview page shows (a long PDF would make a page of
+    /// megabytes; the file is a click away).
+    static let previewCharacters = 200_000
+
+    var routes: RouteCollection<Context> {
+        RouteCollection(context: Context.self)
+            .get("/", use: dashboard)
+            .get("submissions", use: list)
+            .get("submissions/new", use: newForm)
+            .post("submissions", use: create)
+            .get("submissions/:reference", use: show)
+            .post("submissions/:reference/events", use: fire)
+            .post("submissions/:reference/documents", use: upload)
+            .get("submissions/:reference/documents/:sha256", use: download)
+            .get("submissions/:reference/documents/:sha256/preview", use: preview)
+            .get("workflows/:name/picture.svg", use: workflowPicture)
+    }
+
+    // MARK: - Handlers
+
+    @Sendable func dashboard(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let (waiting, counts, due, meetings, series) = try await blocking { [docket] in
+            let waiting = try docket.waiting(for: user, limit: 25).map(SubmissionRow.init)
+            let counts = try docket.stateCounts().map { DashboardPage.StateCount(state: $0.state, count: $0.count) }
+            let due = try docket.due(within: 14, limit: 30).map(DueRow.init)
+            let meetings = try docket.upcomingMeetings().map(MeetingRow.init)
+            let series = try docket.seriesIDs().map { try SeriesRow(docket.series($0)) }
+            return (waiting, counts, due, meetings, series)
+        }
+        return pages.render(
+            "dashboard",
+            DashboardPage(
+                chrome: await Chrome("Dashboard", context, docket: docket), waiting: waiting, states: counts, due: due,
+                meetings: meetings, series: series))
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        _ = try context.requireUser()
+        let state = request.uri.queryParameters.get("state").flatMap { $0.isEmpty ? nil : $0 }
+        let rows = try await blocking { [docket] in
+            try docket.submissionLines(inState: state, limit: 100).map(SubmissionRow.init)
+        }
+        return pages.render(
+            "submissions",
+            SimplePage(
+                chrome: await Chrome("Submissions", context, docket: docket), model: ListModel(state: state, rows: rows)
+            ))
+    }
+
+    @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let (workflows, series) = try await blocking { [docket] in
+            (try docket.workflows().map(\.name), docket.seriesIDs())
+        }
+        guard try await blocking({ [docket] in try docket.permissions(for: user).mayStartSubmissions }) else {
+            throw WebError(
+                status: .forbidden, code: "not-permitted",
+                message: "\(user) may not start a submission: that needs the role officer")
+        }
+        return pages.render(
+            "new-submission",
+            SimplePage(
+                chrome: await Chrome("New submission", context, docket: docket),
+                model: NewSubmissionModel(workflows: workflows, series: series)))
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        let (user, form) = try await context.signedInForm(request)
+        let reference = try await blocking { [docket] in
+            try docket.newSubmission(
+                workflow: form.text("workflow") ?? "", title: form["title"] ?? "", series: form.text("series"),
+                service: form.text("service"), as: user)
+        }
+        return DocketWebApp.redirect("/submissions/\(reference)")
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let reference = try context.parameters.require("reference")
+        let chrome = await Chrome(reference, context, docket: docket)
+        let page = try await blocking { [docket] in
+            let view = try docket.submission(reference, for: user)
+            // A meeting named by an event but never recorded (imported history) must not hide the
+            // submission: the page then shows no Board line.
+            let board = (try? docket.boardSchedule(of: view)) ?? nil
+            return SubmissionPage(
+                view, reference: reference, board: board,
+                canUpload: try docket.permissions(for: user).mayAddDocuments(to: view),
+                chrome: chrome)
+        }
+        return pages.render("submission", page)
+    }
+
+    @Sendable func fire(_ request: Request, context: Context) async throws -> Response {
+        let (user, form) = try await context.signedInForm(request)
+        let reference = try context.parameters.require("reference")
+        var fields: [String: String] = [:]
+        for (name, values) in form.values where name.hasPrefix("field.") {
+            if let value = values.first, !value.isEmpty { fields[String(name.dropFirst(6))] = value }
+        }
+        let event = form["event"] ?? ""
+        let expected = form["sequence"].flatMap(Int.init)
+        _ = try await blocking { [docket, fields] in
+            try docket.fire(
+                event, on: reference, as: user, fields: fields, comment: form.text("comment"),
+                expectedSequence: expected)
+        }
+        return DocketWebApp.redirect("/submissions/\(reference)")
+    }
+
+    @Sendable func upload(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let reference = try context.parameters.require("reference")
+        let upload = try await MultipartUpload.read(request, limit: uploadLimit)
+        try context.requireCSRF(token: upload.fields["csrf"])
+        // The page's view of the submission: an upload from a page that is out of date
+        // (another change recorded since it was shown) is refused, not added blind.
+        let expected = upload.fields["sequence"].flatMap(Int.init)
+        _ = try await blocking { [docket] in
+            try docket.addDocument(to: reference, upload: upload, as: user, expectedSequence: expected)
+        }
+        return DocketWebApp.redirect("/submissions/\(reference)")
+    }
+
+    @Sendable func download(_ request: Request, context: Context) async throws -> Response {
+        _ = try context.requireUser()
+        let reference = try context.parameters.require("reference")
+        let sha = try context.parameters.require("sha256")
+        let inline = request.uri.queryParameters.get("inline") == "1"
+        let (metadata, file) = try await blocking { [docket] in
+            let (metadata, path) = try docket.document(reference, sha256: sha)
+            guard let file = try? OpenFile(path) else { throw WebError.notFound("the document's file is missing") }
+            return (metadata, file)
+        }
+        // Only formats a browser shows safely are previewed inline; the CSP header keeps
+        // any script in an HTML document from running either way.
+        let previewable = ["application/pdf", "text/plain"].contains(metadata.format)
+        var response = DocketWebApp.streamed(
+            file, type: previewable || !inline ? metadata.format : "application/octet-stream",
+            fileName: DocketArchive.safeFileName(metadata.originalFileName), inline: inline && previewable)
+        response.headers[HTTPField.Name("Content-Security-Policy")!] = "sandbox; default-src 'none'"
+        return response
+    }
+
+    @Sendable func preview(_ request: Request, context: Context) async throws -> Response {
+        _ = try context.requireUser()
+        let reference = try context.parameters.require("reference")
+        let sha = try context.parameters.require("sha256")
+        let preview = try await blocking { [docket] in try docket.documentPreview(reference, sha256: sha) }
+        let model = PreviewModel(reference: reference, preview: preview, limit: Self.previewCharacters)
+        return pages.render(
+            "preview", SimplePage(chrome: await Chrome(model.title, context, docket: docket), model: model))
+    }
+
+    @Sendable func workflowPicture(_ request: Request, context: Context) async throws -> Response {
+        _ = try context.requireUser()
+        let name = try context.parameters.require("name")
+        let current = request.uri.queryParameters.get("state")
+        let svg = try await blocking { [docket] in
+            try WorkflowPicture.render(try docket.workflow(named: name).definition, current: current)
+        }
+        return DocketWebApp.bytes(svg, type: "image/svg+xml")
+    }
+}
+
+// MARK: - Page models
+
+struct DashboardPage: Sendable {
+    var chrome: Chrome
+    var waiting: [SubmissionRow]
+    var states: [StateCount]
+    var due: [DueRow]
+    var meetings: [MeetingRow]
+    var series: [SeriesRow]
+
+    struct StateCount: Sendable {
+        var state: String
+        var count: Int
+    }
+}
+
+struct SimplePage<Model: Sendable>: Sendable {
+    var chrome: Chrome
+    var model: Model
+}
+
+struct ListModel: Sendable {
+    var state: String?
+    var rows: [SubmissionRow]
+}
+
+struct NewSubmissionModel: Sendable {
+    var workflows: [String]
+    var series: [String]
+}
+
+struct SubmissionPage: Sendable {
+    struct Step: Sendable {
+        var state: String
+        var current: Bool
+        var done: Bool
+    }
+
+    struct DocumentRow: Sendable {
+        var sha256: String
+        var short: String
+        var kind: String
+        var title: String
+        var date: String?
+        var from: String?
+        var to: String?
+        var size: Int
+        var fileName: String
+    }
+
+    struct HistoryRow: Sendable {
+        var sequence: Int
+        var time: String
+        var user: String
+        var onBehalfOf: String?
+        var role: String?
+        var what: String
+        var comment: String?
+        var fields: String?
+    }
+
+    struct EventForm: Sendable {
+        struct Field: Sendable {
+            var name: String
+            var label: String
+            var inputType: String
+            var id: String
+        }
+
+        var event: String
+        var target: String
+        var fields: [Field]
+        var commentRequired: Bool
+        /// Named apart from the page's `documents`: Mustache would find those when this is nil.
+        var requiredDocuments: String?
+        var formID: String
+    }
+
+    var chrome: Chrome
+    var reference: String
+    var title: String
+    var service: String?
+    var series: String?
+    var workflow: String
+    var state: String
+    var deadline: String?
+    var overdue: Bool
+    var board: String?
+    var steps: [Step]
+    var documents: [DocumentRow]
+    var history: [HistoryRow]
+    var forms: [EventForm]
+    var canUpload: Bool
+    var kinds: [String]
+    var sequence: Int
+    var hasReport: Bool
+}
+
+extension SubmissionPage {
+    /// The page of a submission as `view` shows it (under the `reference` it was asked by), with
+    /// its Board schedule if it has one.
+    init(
+        _ view: SubmissionView, reference: String,
+        board: (meeting: MeetingView, item: AgendaItem?, reportDue: CalendarDate?)?, canUpload: Bool, chrome: Chrome
+    ) {
+        let definition = view.workflow
+        let order = definition.states.map(\.id)
+        let currentIndex = order.firstIndex(of: view.state) ?? 0
+        let steps = definition.states.filter { !$0.isFinal || $0.id == view.state }.map { state in
+            Step(
+                state: state.id, current: state.id == view.state,
+                done: (order.firstIndex(of: state.id) ?? 0) < currentIndex)
+        }
+        let transitions = definition.state(view.state)?.transitions ?? []
+        let boardLine = board.map { board in
+            var line = "\(board.meeting.definition.board), \(Wording.longDate(board.meeting.definition.date))"
+            if let item = board.item, item.isPublished { line += ", item \(item.number)" }
+            if let due = board.reportDue { line += "; report due \(due)" }
+            return line
+        }
+        self.init(
+            chrome: chrome, reference: reference, title: view.record.title, service: view.record.service,
+            series: view.record.series, workflow: view.record.workflowName, state: view.state,
+            deadline: view.deadline?.description, overdue: view.isOverdue, board: boardLine, steps: steps,
+            documents: view.documents.map(DocumentRow.init), history: view.events.map(HistoryRow.init),
+            forms: transitions.filter { view.allowedNow.contains($0.event) }.map(EventForm.init),
+            canUpload: canUpload, kinds: DocumentKind.allCases.map(\.rawValue), sequence: view.sequence,
+            hasReport: board != nil)
+    }
+}
+
+extension SubmissionPage.DocumentRow {
+    /// The one mapping from a document's metadata to a row of the page's documents.
+    init(_ document: DocumentMetadata) {
+        self.init(
+            sha256: document.sha256, short: String(document.sha256.prefix(12)), kind: document.kind.rawValue,
+            title: document.title, date: document.date?.description, from: document.creator?.description,
+            to: document.addresseesLine, size: document.size, fileName: document.originalFileName)
+    }
+}
+
+extension SubmissionPage.HistoryRow {
+    /// The one mapping from a recorded event to a line of the page's history.
+    init(_ event: StoredEvent) {
+        var what = ""
+        var fields: String?
+        var comment: String?
+        switch event.body {
+        case .transition(let transition):
+            what = "\(transition.name): \(transition.from) → \(transition.to)"
+            comment = transition.comment
+            fields =
+                transition.fields.isEmpty
+                ? nil
+                : transition.fields.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(
+                    separator: ", ")
+        case .documentAdded(let document, _):
+            what = "added \(document.kind.rawValue) “\(document.name)”"
+        }
+        self.init(
+            sequence: event.sequence, time: Wording.londonTime(event.time), user: event.actor.user,
+            onBehalfOf: event.actor.onBehalfOf, role: event.actor.role?.rawValue, what: what, comment: comment,
+            fields: fields)
+    }
+}
+
+extension SubmissionPage.EventForm {
+    /// The one mapping from a workflow transition to the form that fires it.
+    init(_ transition: WorkflowDefinition.Transition) {
+        self.init(
+            event: transition.event, target: transition.target,
+            fields: transition.requiredFields.map { field in
+                Field(
+                    name: field.name, label: field.name.replacingOccurrences(of: "-", with: " ").capitalized,
+                    inputType: field.type.rawValue == "date" ? "date" : "text", id: "\(transition.event)-\(field.name)")
+            }, commentRequired: transition.commentRequired,
+            requiredDocuments: transition.requiredDocuments.isEmpty
+                ? nil : transition.requiredDocuments.map(\.rawValue).joined(separator: ", "),
+            formID: "event-\(transition.event)")
+    }
+}
+
+/// A document read as text inside the app.
+struct PreviewModel: Sendable {
+    var reference: String
+    var sha256: String
+    var title: String
+    var kind: String
+    var date: String?
+    var from: String?
+    var to: String?
+    var fileName: String
+    var size: String
+    var format: String
+    var opensInBrowser: Bool
+    var text: String?
+    var note: String?
+}
+
+extension PreviewModel {
+    /// A document's preview, its text cut at `limit` characters.
+    init(reference: String, preview: DocumentPreview, limit: Int) {
+        let metadata = preview.metadata
+        var text = preview.text
+        var note = preview.reason.map { "No text to show: \($0)." }
+        if let whole = text, whole.count > limit {
+            text = String(whole.prefix(limit))
+            note =
+                "The first \(limit.formatted()) characters of \(whole.count.formatted()); download the file for the rest."
+        }
+        self.init(
+            reference: reference, sha256: metadata.sha256, title: metadata.title, kind: metadata.kind.rawValue,
+            date: metadata.date?.description, from: metadata.creator?.description, to: metadata.addresseesLine,
+            fileName: metadata.originalFileName, size: metadata.size.formatted(), format: metadata.format,
+            opensInBrowser: ["application/pdf", "text/plain"].contains(metadata.format), text: text, note: note)
+    }
+}
