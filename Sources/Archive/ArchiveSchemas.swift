@@ -1,0 +1,60 @@
+import Foundation
+import XML
+
+/// A family of archive records with its own schema file, added to the format after its first
+/// version: archives made before it lack the file until `docket init --upgrade` copies it in.
+///
+/// How the format grows (docs/archive-format.md): a schema file once shipped is never edited.
+/// New records go into a new file — a new family here, or a new version of an existing one
+/// (`docket-archive-2.xsd`) — which `init --upgrade` adds beside the old files; an archive
+/// validates its writes against its own copies, and a write that needs a file the archive
+/// lacks is refused with the way to add it.
+public enum SchemaFamily: String, Sendable, CaseIterable {
+    /// Series, meetings and report texts (`urn:docket:board:1`).
+    case board
+
+    /// The schema file, relative to the archive.
+    public var file: String {
+        switch self {
+        case .board: "schema/docket-board-1.xsd"
+        }
+    }
+
+    /// What cannot be recorded in an archive without it (for `verify`'s note and refusals).
+    public var withoutIt: String {
+        switch self {
+        case .board: "series and meetings cannot be recorded"
+        }
+    }
+}
+
+/// The schemas an archive carries beyond its base schema, loaded from its own `schema/`.
+struct ArchiveSchemas: Sendable {
+    private let loaded: [SchemaFamily: XMLSchema]
+
+    /// Loads every family's file that the archive has.
+    ///
+    /// - Throws: `.damaged` naming a file that is present but cannot be loaded.
+    init(root: String) throws(ArchiveError) {
+        var loaded: [SchemaFamily: XMLSchema] = [:]
+        for family in SchemaFamily.allCases where DurableFile.exists("\(root)/\(family.file)") {
+            do {
+                loaded[family] = try XMLSchema(contentsOfFile: "\(root)/\(family.file)")
+            } catch {
+                throw .damaged(path: "\(root)/\(family.file)", reason: "\(error)")
+            }
+        }
+        self.loaded = loaded
+    }
+
+    /// The family's schema, or the refusal that says how to add it.
+    func require(_ family: SchemaFamily, root: String) throws(ArchiveError) -> XMLSchema {
+        guard let schema = loaded[family] else {
+            throw .damaged(
+                path: "\(root)/\(family.file)",
+                reason: "missing: this archive predates it (\(family.withoutIt)); run 'docket init --upgrade' to add "
+                    + "the schema from Docket's distribution")
+        }
+        return schema
+    }
+}
