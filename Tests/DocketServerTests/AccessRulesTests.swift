@@ -73,7 +73,7 @@ import Workflow
         defer { try? FileManager.default.removeItem(atPath: path) }
         _ = try DemoArchive.build(at: path, from: Distribution(root: WebFixture.repositoryRoot.path))
         let docket = try DocketArchive(opening: path)
-        let before = try docket.credentialGeneration(of: "victor")
+        let before = docket.credentialGeneration(of: "victor")
         let refusals: [([Role], [Role], String)] = [
             ([], [], "nothing to change"),
             ([.clerk], [.clerk], "both added and removed"),
