@@ -92,9 +92,10 @@ extension DocketArchive {
         try appendBoard(.report, reference, .sectionText(section, text: text), user: user, grant: grant)
     }
 
-    /// A section's text, trimmed, checked for length and placeholders.
+    /// A section's text, with LF line breaks (a browser's CRLF would merge its paragraphs),
+    /// trimmed, checked for length and placeholders.
     static func requireSectionText(_ text: String) throws(DocketError) -> String {
-        let text = try requireText(text, "the section text")
+        let text = try requireText(LineEndings.normalised(text), "the section text")
         guard text.count <= maximumSectionLength else {
             throw .invalidInput(
                 "the section text has \(text.count) characters, over the \(maximumSectionLength) a section may have "

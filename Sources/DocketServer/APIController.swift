@@ -73,7 +73,7 @@ struct APIController: Sendable {
         let body = try await request.body.collect(upTo: 1 << 20)
         let fire: API.FireRequest
         do {
-            fire = try JSONDecoder().decode(API.FireRequest.self, from: Data(buffer: body))
+            fire = try JSONDecoder().decode(API.FireRequest.self, from: Data(buffer: body)).withLFLineBreaks
         } catch {
             throw WebError.badRequest("the body must be JSON {\"event\": …, \"comment\": …, \"fields\": {…}}")
         }
@@ -247,6 +247,13 @@ enum API {
         var event: String
         var comment: String?
         var fields: [String: String]?
+
+        /// The request with its texts' line breaks as Docket keeps them (LF).
+        var withLFLineBreaks: FireRequest {
+            FireRequest(
+                event: event, comment: comment.map(LineEndings.normalised),
+                fields: fields?.mapValues(LineEndings.normalised))
+        }
     }
 
     struct Fired: Codable, Sendable {

@@ -1,3 +1,4 @@
+import DocketKit
 import Foundation
 import Hummingbird
 
@@ -17,7 +18,8 @@ struct FormBody: Sendable {
                 return decoded
             }
             let name = try decode(parts[0])
-            let value = parts.count > 1 ? try decode(parts[1]) : ""
+            // Browsers send a textarea's line breaks as CRLF; Docket keeps LF.
+            let value = parts.count > 1 ? LineEndings.normalised(try decode(parts[1])) : ""
             values[name, default: []].append(value)
         }
     }

@@ -56,7 +56,7 @@ struct MultipartUpload: Sendable {
             if let fileName = Self.parameter("filename", in: disposition) {
                 if !fileName.isEmpty { upload.file = File(fileName: fileName, bytes: data) }
             } else if let name {
-                upload.fields[name] = String(decoding: data, as: UTF8.self)
+                upload.fields[name] = LineEndings.normalised(String(decoding: data, as: UTF8.self))
             }
             headers = [:]
             data = []
