@@ -49,15 +49,16 @@ enum WorkflowPicture {
                     XMLElement(
                         "path", namespace: svg,
                         attributes: attributes([
-                            ("d", "M\(edge),\(from) H\(x) V\(to) H\(edge)"), ("class", forward ? "edge" : "edge back"),
+                            ("d", "M\(edge),\(from) H\(x) V\(to) H\(edge)"), ("fill", "none"), ("stroke", "#555"),
+                            ("stroke-width", "1.2"), ("stroke-dasharray", forward ? "none" : "3 3"),
                             ("marker-end", "url(#arrow)"),
                         ])))
                 if forward {
                     elements.append(
                         XMLElement(
                             "text", namespace: svg,
-                            attributes: attributes([("x", "\(x + 4)"), ("y", "\((from + to) / 2)"), ("class", "label")]
-                            ),
+                            attributes: attributes(
+                                [("x", "\(x + 4)"), ("y", "\((from + to) / 2)")] + Self.font(size: 11, colour: "#333")),
                             text: transition.event))
                 }
             }
@@ -70,15 +71,17 @@ enum WorkflowPicture {
                     attributes: attributes([
                         ("x", "\(left)"), ("y", "\(top(state.id))"), ("width", "\(boxWidth)"),
                         ("height", "\(boxHeight)"),
-                        ("rx", "6"), ("class", isCurrent ? "state current" : state.isFinal ? "state final" : "state"),
+                        ("rx", "6"), ("fill", isCurrent ? "#1d3557" : "#fff"), ("stroke", "#1d3557"),
+                        ("stroke-width", "1.5"),
+                        ("stroke-dasharray", state.isFinal && !isCurrent ? "4 2" : "none"),
                     ])))
             elements.append(
                 XMLElement(
                     "text", namespace: svg,
-                    attributes: attributes([
-                        ("x", "\(left + 12)"), ("y", "\(top(state.id) + 22)"),
-                        ("class", isCurrent ? "name current" : "name"),
-                    ]),
+                    attributes: attributes(
+                        [
+                            ("x", "\(left + 12)"), ("y", "\(top(state.id) + 22)"),
+                        ] + Self.font(size: 14, colour: isCurrent ? "#fff" : "#1d3557", bold: isCurrent)),
                     text: state.id + (isCurrent ? " (now)" : "")))
         }
         let root = XMLElement(
@@ -87,18 +90,18 @@ enum WorkflowPicture {
                 ("viewBox", "0 0 560 \(height)"), ("width", "560"), ("height", "\(height)"), ("role", "img"),
                 ("aria-labelledby", "workflow-title"),
             ]),
-            elements: [
-                XMLElement(
-                    "style", namespace: svg,
-                    text: """
-                        .state{fill:#fff;stroke:#1d3557;stroke-width:1.5}.state.final{stroke-dasharray:4 2}\
-                        .state.current{fill:#1d3557}.name{font:14px sans-serif;fill:#1d3557}\
-                        .name.current{fill:#fff;font-weight:bold}.edge{fill:none;stroke:#555;stroke-width:1.2}\
-                        .edge.back{stroke-dasharray:3 3}.label{font:11px sans-serif;fill:#333}
-                        """)
-            ] + elements)
+            // Drawn with presentation attributes, not a <style> element: the Content-Security-Policy
+            // every answer carries (style-src 'self') blocks inline styles, which left the boxes
+            // black and the names unreadable.
+            elements: elements)
         let built = try XMLDocument(root: root, source: "workflow.svg")
         return try built.serializedWithoutDeclaration(indented: false)
+    }
+
+    /// Text presentation attributes: a sans-serif font of `size` pixels in `colour`.
+    private static func font(size: Int, colour: String, bold: Bool = false) -> [(String, String)] {
+        [("font-family", "sans-serif"), ("font-size", "\(size)"), ("fill", colour)]
+            + (bold ? [("font-weight", "bold")] : [])
     }
 
     private static func attributes(_ pairs: [(String, String)]) -> [XMLAttribute] {
