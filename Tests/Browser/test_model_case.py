@@ -205,7 +205,7 @@ class ModelCaseInABrowser(unittest.TestCase):
         # The clerk sets up the Board, schedules the item, publishes and downloads the report.
         self.sign_in("clara")
         self.open("/meetings")
-        self.check_page("meetings", "Meetings", "BVPB-2016-10-19")
+        self.check_page("meetings", "Meetings", "Best Value Programme Board, 19th October 2016")
         driver.find_element(By.ID, "board").clear()
         driver.find_element(By.ID, "board").send_keys("Best Value Programme Board")
         driver.execute_script("document.getElementById('date').value = '2017-05-17'")
