@@ -201,10 +201,14 @@ import Testing
 
     // MARK: - Killed writers
 
-    /// A loop of document adds and fires, each child killed with SIGKILL after a seeded random
-    /// delay: whatever moment a kill lands on, `verify` passes at once (leftovers are notes),
+    /// A loop of document adds and fires, each child killed with SIGKILL at a seeded random
+    /// moment: whatever moment a kill lands on, `verify` passes at once (leftovers are notes),
     /// every change that was acknowledged (exit 0 and its output printed) is in the archive,
     /// and the next command works.
+    ///
+    /// Where each kill landed is told from the archive afterwards (`KillLanding`) and printed;
+    /// at least 20 must have landed between a command's first write and its last, or the loop
+    /// did not test interrupted writes at all.
     @Test func killedWritersLeaveAVerifiableArchiveWithEveryAcknowledgedChange() throws {
         let archive = try ScratchArchive("kill")
         defer { archive.remove() }
