@@ -422,19 +422,37 @@ import Workflow
         #expect(sawARace, "no publisher lost a race in \(tries.count) tries: they never overlapped")
     }
 
-    /// Publishes this archive's agenda from four views at once and checks what must hold.
+    /// Publishes this archive's agenda from four views at once (four threads let go together)
+    /// and checks what must hold.
     func publishConcurrently(sourceLocation: SourceLocation = #_sourceLocation) throws -> (
         published: Int, raced: Int, late: [String]
     ) {
         let meeting = try board()
         for name in ["one", "two", "three"] { try schedule(try responded(name), for: meeting) }
         let writers = [docket, try archive.reopen(), try archive.reopen(), try archive.reopen()]
+        // Each view reads the agenda first (so that none is still loading when the others
+        // write), then all four threads wait at one gate and are let go together.
+        for writer in writers { _ = try writer.meeting(meeting) }
         let outcomes = Mutex<[Result<Void, DocketError>]>([])
-        DispatchQueue.concurrentPerform(iterations: writers.count) { index in
-            let outcome = Result { () throws(DocketError) in _ = try writers[index].publishAgenda(meeting, as: "clive")
+        let ready = DispatchGroup()
+        let finished = DispatchGroup()
+        let gate = DispatchSemaphore(value: 0)
+        for writer in writers {
+            ready.enter()
+            finished.enter()
+            Thread.detachNewThread {
+                ready.leave()
+                gate.wait()
+                let outcome = Result { () throws(DocketError) in _ = try writer.publishAgenda(meeting, as: "clive") }
+                outcomes.withLock { $0.append(outcome) }
+                finished.leave()
             }
-            outcomes.withLock { $0.append(outcome) }
         }
+        ready.wait()
+        for _ in writers { gate.signal() }
+        try #require(
+            finished.wait(timeout: .now() + 120) == .success, "the publishers had not finished after 120 s",
+            sourceLocation: sourceLocation)
         var published = 0
         var raced = 0
         var late: [String] = []
