@@ -43,5 +43,39 @@ require_swift() {
     }
 }
 
+# The PyPI packages the tests use, each pinned to one version so that a new release cannot
+# change what a run checks: bagit (bagit.py, the Library of Congress BagIt tool that the
+# export tests validate bags with), selenium and axe-selenium-python (the browser test),
+# schemathesis and openapi-spec-validator (the API against its OpenAPI document). These are
+# the versions pip chose for the python3 here (3.11: axe-selenium-python 3 needs 3.12); move a
+# pin on purpose, and run the tests that use it.
+PYPI_TEST_PACKAGES=(
+    bagit==1.9.0
+    selenium==4.51.0
+    axe-selenium-python==2.1.6
+    schemathesis==4.32.5
+    openapi-spec-validator==0.9.0
+)
+
+# require_pypi_packages NAME==VERSION...: installs, beside the python3 on PATH, each package
+# that is missing or at another version (python3 -m pip install NAME==VERSION).
+require_pypi_packages() {
+    local wrong=()
+    local spec installed
+    for spec in "$@"; do
+        installed="$(python3 -c 'import importlib.metadata, sys; print(importlib.metadata.version(sys.argv[1]))' \
+            "${spec%%==*}" 2>/dev/null || true)"
+        [ "$installed" = "${spec##*==}" ] || wrong+=("$spec")
+    done
+    [ ${#wrong[@]} -eq 0 ] && return 0
+    say "installing pinned PyPI packages: ${wrong[*]} (python3 -m pip install)"
+    if ! python3 -m pip install --quiet "${wrong[@]}" >/tmp/docket-pip.log 2>&1; then
+        say "pip could not install ${wrong[*]} (see /tmp/docket-pip.log)"
+        exit 1
+    fi
+    # A pyenv python3 needs shims for the new scripts (bagit.py, schemathesis).
+    command -v pyenv >/dev/null 2>&1 && pyenv rehash >/dev/null 2>&1 || true
+}
+
 # What building Docket needs: libxml2 headers (pkg-config libxml-2.0), SQLite, zlib.
 BUILD_PACKAGES=(pkg-config libxml2-dev libsqlite3-dev zlib1g-dev)

@@ -58,6 +58,13 @@ struct ScaleBenchmark: ParsableCommand {
     @Flag(help: "Skip the reindex and xmllint baseline (reuse the index).") var skipReindex = false
     @Option(help: "Submissions to change behind Docket's back for the incremental-open measurement.")
     var changed = 10
+    @Flag(
+        help: """
+            Also check the search results (exit status 1 when wrong): each query finds something \
+            (but the rare word), each hit meets its filters, and a word search finds exactly the \
+            documents whose stored text has the word.
+            """)
+    var check = false
 
     func run() throws {
         let docketBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -107,6 +114,7 @@ struct ScaleBenchmark: ParsableCommand {
                 ArchiveWrites.median(openTimes), openTimes.min() ?? 0, touched, incremental, updated))
 
         try searchLatencies()
+        if check { try checkResults(try queries()) }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print(String(format: "this process's peak memory (open + searches): %.0f MB", Double(usage.ru_maxrss) / 1024))

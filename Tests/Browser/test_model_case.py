@@ -1,7 +1,8 @@
 """The model case in a real browser: Debian's chromium driven by selenium against a real
 `docket serve` on loopback, three people taking a Best Value update from drafting to the
-Board's published agenda. Every main page is screenshotted and checked with axe-core for
-serious or critical accessibility violations.
+Board's published agenda. Every main page is checked for its heading and the content it is
+there to show (an error page, or a page that shows nothing, fails), screenshotted, and checked
+with axe-core for serious or critical accessibility violations.
 
 Run by scripts/test:  python3 Tests/Browser/test_model_case.py DOCKET_BINARY SCREENSHOT_DIR
 """
@@ -62,6 +63,7 @@ class ModelCaseInABrowser(unittest.TestCase):
         cls.driver = webdriver.Chrome(
             service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
         cls.driver.set_page_load_timeout(60)
+        cls.driver.set_script_timeout(120)  # axe runs as an asynchronous script
         os.makedirs(SHOTS, exist_ok=True)
         cls.checked = []
         cls.files = {}
@@ -77,7 +79,12 @@ class ModelCaseInABrowser(unittest.TestCase):
     def tearDownClass(cls):
         cls.driver.quit()
         cls.server.terminate()
-        cls.server.wait(timeout=30)
+        try:
+            cls.server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            cls.server.kill()
+            cls.server.wait(timeout=10)
+            raise RuntimeError("docket serve was still running 30 s after SIGTERM: killed")
         cls.log.close()
         shutil.rmtree(cls.work, ignore_errors=True)
 
@@ -110,8 +117,17 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.submit(self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
         self.assertIn(f"Signed in as <strong>{user}</strong>", self.driver.page_source, self.driver.page_source[:1500])
 
-    def check_page(self, name):
-        """Screenshot, then axe: no serious or critical violations."""
+    def check_page(self, name, heading, *texts):
+        """The page is the one named: its h1 starts with `heading`, it is no error page, and
+        its main content shows each of `texts`. Then a screenshot, and axe: no serious or
+        critical violations."""
+        main = self.driver.find_element(By.TAG_NAME, "main")
+        self.assertFalse(main.find_elements(By.CSS_SELECTOR, "p.error[role=alert]"),
+                         f"{name}: an error page: {main.text[:500]}")
+        title = main.find_element(By.TAG_NAME, "h1").text
+        self.assertTrue(title.startswith(heading), f"{name}: the heading is {title!r}, not {heading!r}")
+        for text in texts:
+            self.assertIn(text, main.text, f"{name} does not show {text!r}: {main.text[:1500]}")
         self.driver.save_screenshot(os.path.join(SHOTS, f"{len(self.checked) + 1:02d}-{name}.png"))
         axe = Axe(self.driver)
         axe.inject()
@@ -151,9 +167,9 @@ class ModelCaseInABrowser(unittest.TestCase):
         driver = self.driver
         # The officer drafts the fourth update and uploads its pack.
         self.sign_in("olivia")
-        self.check_page("dashboard-officer")
+        self.check_page("dashboard-officer", "Dashboard", "Waiting for you", "BVP")
         self.open("/submissions/new")
-        self.check_page("new-submission")
+        self.check_page("new-submission", "New submission", "Title")
         driver.find_element(By.ID, "title").send_keys("Best Value Plan: fourth six-monthly progress update")
         Select(driver.find_element(By.ID, "series")).select_by_visible_text("BVP")
         driver.find_element(By.ID, "service").send_keys("Service Head, Corporate Strategy and Equality")
@@ -163,7 +179,8 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.assertEqual("drafting", self.state())
         self.upload("update.txt", "submission", "Fourth six-monthly progress report")
         self.upload("cover.txt", "cover-letter", "The Mayor's covering letter")
-        self.check_page("submission-drafting")
+        self.check_page("submission-drafting", f"{reference}: Best Value Plan: fourth",
+                        "Fourth six-monthly progress report", "The Mayor's covering letter")
         self.fire("submit-for-sign-off")
         self.assertEqual("awaiting-sign-off", self.state())
 
@@ -182,12 +199,13 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.upload("response.txt", "response", "Commissioners' response", sender="(Secretary of State's Commissioners)")
         self.fire("record-response", fields={"received-on": "2017-04-20"})
         self.assertEqual("response-received", self.state())
-        self.check_page("submission-response-received")
+        self.check_page("submission-response-received", f"{reference}: ", "Commissioners' response",
+                        "response-received")
 
         # The clerk sets up the Board, schedules the item, publishes and downloads the report.
         self.sign_in("clara")
         self.open("/meetings")
-        self.check_page("meetings")
+        self.check_page("meetings", "Meetings", "Best Value Programme Board, 19th October 2016")
         driver.find_element(By.ID, "board").clear()
         driver.find_element(By.ID, "board").send_keys("Best Value Programme Board")
         driver.execute_script("document.getElementById('date').value = '2017-05-17'")
@@ -202,34 +220,39 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.assertIn("published", driver.find_element(By.CSS_SELECTOR, ".facts").text)
         rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "table tbody tr")]
         self.assertTrue(any(row.startswith("4 Best Value Plan: fourth") for row in rows), rows)
-        self.check_page("meeting-published")
+        self.check_page("meeting-published", "Best Value Programme Board", "Best Value Plan: fourth")
         self.open(f"/submissions/{reference}")
         self.assertIn("item 4", driver.find_element(By.CSS_SELECTOR, ".facts").text)
-        self.check_page("submission-scheduled")
+        self.check_page("submission-scheduled", f"{reference}: ", "item 4")
         cookies = {c["name"]: c["value"] for c in driver.get_cookies()}
         request = urllib.request.Request(
             f"{self.base}/submissions/{reference}/report.docx",
             headers={"Cookie": f"docket_session={cookies['docket_session']}"})
-        report = urllib.request.urlopen(request).read()
+        report = urllib.request.urlopen(request, timeout=60).read()
         self.assertEqual(b"PK", report[:2])
         html = urllib.request.urlopen(urllib.request.Request(
             f"{self.base}/submissions/{reference}/report.html",
-            headers={"Cookie": f"docket_session={cookies['docket_session']}"})).read().decode()
+            headers={"Cookie": f"docket_session={cookies['docket_session']}"}), timeout=60).read().decode()
         self.assertIn("fourth six-month progress update", html)
         self.assertIn("30th March 2017", html)
 
         # The other main pages, as the clerk and the administrator.
-        for path, name in [("/", "dashboard-clerk"), (f"/search?q=fourth", "search"), ("/series", "series"),
-                           ("/submissions", "submissions"), (f"/submissions/{reference}/report", "report-sections")]:
+        # Each shows what it is for: the search finds the fourth update's documents, the series and
+        # the submissions list it, the report sections page shows this report's facts.
+        for path, name, heading, texts in [
+                ("/", "dashboard-clerk", "Dashboard", ["Submissions by state", "Upcoming meetings"]),
+                ("/search?q=fourth", "search", "Search", [reference, "Fourth six-monthly progress report"]),
+                ("/series", "series", "Series", ["BVP", reference]),
+                ("/submissions", "submissions", "Submissions", [reference, "Best Value Plan: fourth"]),
+                (f"/submissions/{reference}/report", "report-sections", f"Board report: {reference}", ["(fourth)"])]:
             self.open(path)
-            self.check_page(name)
-        self.open(f"/submissions/{reference}/report")
+            self.check_page(name, heading, *texts)
         self.assertIn("<code>{ordinal}</code> (fourth)", driver.page_source)  # this report's facts
         self.sign_in("ada")
-        for path, name in [("/users", "users"), ("/health", "health")]:
-            self.open(path)
-            self.check_page(name)
-        self.assertIn("No problems found", driver.page_source)
+        self.open("/users")
+        self.check_page("users", "Users", "olivia", "clara", "Add a user")
+        self.open("/health")
+        self.check_page("health", "Archive health", "No problems found")
         # The administrator adds a colleague, who can then sign in with the first password.
         self.open("/users")
         driver.find_element(By.ID, "name").send_keys("nadia")
@@ -239,7 +262,7 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.submit(driver.find_element(By.XPATH, "//button[normalize-space()='Add the user']"))
         self.assertIn("Added nadia.", driver.page_source)
         self.assertIn("Nadia Rahman", driver.page_source)
-        self.check_page("users-added")
+        self.check_page("users-added", "Users", "Added nadia.", "Nadia Rahman")
         self.sign_in("nadia", "first-password-for-nadia")
         self.sign_in("victor")
         self.open(f"/submissions/{reference}")
@@ -248,7 +271,7 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.submit(driver.find_element(By.XPATH, "//a[starts-with(normalize-space(), 'Read')]"))
         self.assertIn("SHA-256", driver.page_source)
         self.assertTrue(driver.find_elements(By.CSS_SELECTOR, ".document-text, p.hint"))
-        self.check_page("document-text")
+        self.check_page("document-text", "", "SHA-256")
         self.assertGreaterEqual(len(self.checked), 12)
 
 

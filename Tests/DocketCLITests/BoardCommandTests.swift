@@ -191,6 +191,14 @@ import Testing
     /// `meeting publish` killed at seeded random moments on copies of one archive, then run
     /// again: the agenda is published once with the same numbers, each report archived once
     /// per format, and `verify` finds nothing wrong.
+    ///
+    /// Each kill is told apart by what the copy holds after it: nothing new (it landed before
+    /// the first write), the agenda and both reports (after the last), or part of them. Only
+    /// the last proves that publishing again finishes an interrupted publication, so enough
+    /// kills must land there. Half the trials kill at a seeded random fraction of the time an
+    /// uninterrupted publication takes here (measured on a copy); half once the publication
+    /// shows in the meeting's log, and a seeded random part of that time later, so that kills
+    /// land among the writes on a fast machine or a slow one.
     @Test func aPublicationKilledPartWayIsFinishedByPublishingAgain() throws {
         let archive = try demo("board-kill")
         defer { archive.remove() }
@@ -203,21 +211,44 @@ import Testing
         let reportsBefore = try archive.show("BVP-2016-02").documents.filter { $0.kind == "board-report" }.count
         #expect(reportsBefore == 2)
 
+        let timing = try archive.copy(as: "timing")
+        let started = Date()
+        try timing.ok("meeting", "publish", "BVPB-2016-11-16", "--as", "clara")
+        let uninterrupted = Date().timeIntervalSince(started)
+        let filesBefore = archive.allFileNames()
+
         var random = SeededGenerator(seed: 0x5EED_B0A2)
-        var kills = 0
-        var killedAfterPublishing = 0
-        for trial in 0..<6 {
+        var landings: [String: Int] = [:]
+        for trial in 0..<8 {
             let copy = try archive.copy(as: "trial-\(trial)")
+            let log = "\(copy.path)/meetings/BVPB-2016-11-16"
+            let logBefore = copy.names(in: log)
             let running = try copy.start(["meeting", "publish", "BVPB-2016-11-16", "--as", "clara"])
-            usleep(UInt32.random(in: 1_000...200_000, using: &random))
-            running.kill()
-            if running.wait().wasKilled { kills += 1 }
-            let interrupted = try copy.run(["meeting", "show", "BVPB-2016-11-16", "--json"])
-            if try JSONDecoder().decode(ShownMeeting.self, from: Data(interrupted.standardOutput.utf8)).publications
-                == 1
-            {
-                killedAfterPublishing += 1
+            if trial.isMultiple(of: 2) {
+                usleep(UInt32(Double.random(in: 0.3...1.0, using: &random) * uninterrupted * 1_000_000))
+            } else {
+                let deadline = Date().addingTimeInterval(120)
+                while running.isRunning && copy.names(in: log) == logBefore && Date() < deadline { usleep(200) }
+                usleep(UInt32(Double.random(in: 0...0.5, using: &random) * uninterrupted * 1_000_000))
             }
+            running.kill()
+            let killed = try running.wait().wasKilled
+            let interrupted = try copy.run(["meeting", "show", "BVPB-2016-11-16", "--json"])
+            let published =
+                try JSONDecoder().decode(ShownMeeting.self, from: Data(interrupted.standardOutput.utf8)).publications
+            let reports = try copy.show("BVP-2016-02").documents.filter { $0.kind == "board-report" }.count
+            let landing: String
+            if !killed {
+                landing = "finished before the kill"
+            } else if copy.allFileNames() == filesBefore {
+                landing = "before any write"
+            } else if published == 1 && reports == reportsBefore + 2 {
+                landing = "after the last write"
+            } else {
+                landing = "part-way"
+            }
+            landings[landing, default: 0] += 1
+
             let again = try copy.run(["meeting", "publish", "BVPB-2016-11-16", "--as", "clara"])
             #expect(
                 again.status == 0 || again.standardError.contains("nothing new to publish"),
@@ -227,15 +258,18 @@ import Testing
             #expect(meeting.publications == 1, "trial \(trial)")
             #expect(meeting.items.map(\.number) == [1, 2, 3, 4] && meeting.items.allSatisfy { $0.published })
             #expect(meeting.items.last?.reference == "BVP-2016-02")
-            let reports = try copy.show("BVP-2016-02").documents.filter { $0.kind == "board-report" }
-            #expect(reports.count == reportsBefore + 2, "trial \(trial): \(reports.count) board reports")
+            let final = try copy.show("BVP-2016-02").documents.filter { $0.kind == "board-report" }
+            #expect(final.count == reportsBefore + 2, "trial \(trial): \(final.count) board reports")
             let verify = try copy.verify()
             #expect(verify.status == 0, "trial \(trial): \(verify.standardOutput)")
         }
+        let distribution = landings.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
         print(
-            "publication killed \(kills) time(s) of 6 before it was run again, "
-                + "\(killedAfterPublishing) after the agenda was recorded")
-        #expect(kills > 0, "no kill landed: publishing finished too fast to test interruption")
+            "publication killed in 8 trials (an uninterrupted one took \(Int(uninterrupted * 1000)) ms): "
+                + distribution.joined(separator: ", "))
+        #expect(
+            landings["part-way", default: 0] >= 3,
+            "too few kills landed part-way through publishing: \(distribution.joined(separator: ", "))")
     }
 
     /// An archive made before series and meetings existed: Docket says what to do, and

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `docket` executable as a child process, as a user or a script would.
 struct CommandRunner {
@@ -32,23 +33,13 @@ struct CommandRunner {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// How long a test waits for one `docket` command before killing it and failing: far
+    /// longer than any command takes in a debug build on a loaded machine, far shorter than
+    /// CI's limit.
+    static let timeLimit: TimeInterval = 300
+
+    /// Runs `docket` and waits for it (at most `timeLimit`; then it is killed and this throws).
     static func docket(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? repositoryRoot
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        // Read both pipes before waiting, so a chatty child never blocks on a full pipe.
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus,
-            standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData, as: UTF8.self))
+        try start(arguments, in: directory ?? repositoryRoot).wait().outcome
     }
 }

@@ -152,6 +152,14 @@ import Testing
     /// A long import killed at seeded random moments, then run again each time: in the end
     /// every document is in its submission exactly once, each submission has exactly one
     /// import event, and `verify` finds no problem.
+    ///
+    /// Each kill is told apart by what the archive holds after it: nothing new (it landed
+    /// before the first write), everything (after the last), or part of the import. Only the
+    /// last proves anything about restarting, so enough kills must land there. A delay alone
+    /// cannot aim at the middle of an import on both a fast machine and a slow one, so each
+    /// run is killed once it has stored a seeded random number more documents (and a seeded
+    /// random fraction of a millisecond or a few more, to land at any point of a document's
+    /// writes).
     @Test func anImportKilledPartWayIsFinishedByRunningItAgain() throws {
         let archive = try prepared("import-kill")
         defer { archive.remove() }
@@ -167,16 +175,36 @@ import Testing
 
         var random = SeededGenerator(seed: 0x1A7B_0C5E)
         var kills = 0
+        var landings: [String: Int] = [:]
         for _ in 0..<6 {
+            let before = archive.allFileNames()
+            let target = Self.importedDocuments(before) + Int.random(in: 1...30, using: &random)
             let running = try archive.start(["import", manifest, "--as", "ada"])
-            usleep(UInt32.random(in: 40_000...400_000, using: &random))
+            let deadline = Date().addingTimeInterval(120)
+            while running.isRunning && Self.importedDocuments(archive.allFileNames()) < target && Date() < deadline {
+                usleep(500)
+            }
+            usleep(UInt32.random(in: 0...5_000, using: &random))
             running.kill()
-            if running.wait().wasKilled { kills += 1 }
+            guard try running.wait().wasKilled else {
+                landings["finished before the kill", default: 0] += 1
+                continue
+            }
+            kills += 1
+            let after = archive.allFileNames()
+            let landing =
+                after == before
+                ? "before any write"
+                : Self.importFinished(after) ? "after the last write" : "part-way"
+            landings[landing, default: 0] += 1
         }
         let finished = try archive.ok("import", manifest, "--as", "ada")
         #expect(finished.contains("into 17 submission(s)"), "\(finished)")
-        print("import killed \(kills) time(s) of 6 before the final run")
-        #expect(kills > 0, "no kill landed: the import finished too fast to test interruption")
+        let distribution = landings.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+        print("import killed \(kills) time(s) of 6 before the final run: \(distribution.joined(separator: ", "))")
+        #expect(
+            landings["part-way", default: 0] >= 3,
+            "too few kills landed part-way through the import: \(distribution.joined(separator: ", "))")
 
         for number in 1...17 {
             let shown = try archive.show("OLD-2015-\(String(format: "%02d", number))")
@@ -190,5 +218,23 @@ import Testing
         #expect(verify.status == 0, "\(verify.standardOutput)")
         let again = try archive.ok("import", manifest, "--as", "ada")
         #expect(again.contains("imported 0 document(s)"), "\(again)")
+    }
+
+    /// Whether the archive's files (as `allFileNames`) hold the whole bulk import: 200 stored
+    /// documents and one event in each of its 17 submissions.
+    static func importFinished(_ names: Set<String>) -> Bool {
+        let events = names.filter {
+            $0.hasPrefix("submissions/OLD-2015-") && !$0.contains("/.") && $0.contains("/events/")
+                && $0.hasSuffix(".xml")
+        }
+        return importedDocuments(names) == 200 && events.count == 17
+    }
+
+    /// How many of the bulk import's documents are stored (content files, not metadata).
+    static func importedDocuments(_ names: Set<String>) -> Int {
+        names.filter {
+            $0.hasPrefix("submissions/OLD-2015-") && !$0.contains("/.") && $0.contains("/documents/")
+                && !$0.hasSuffix(".xml")
+        }.count
     }
 }

@@ -57,6 +57,10 @@ import Testing
     /// submission's lock from reading the chain to linking its event, so the two are
     /// serialised: both succeed, with one event each. (A conflict, exit 3, would still be
     /// correct if one lost, as long as its document stays out of the pack.)
+    ///
+    /// Both succeeding proves nothing if one ran after the other had finished, so each round
+    /// watches /proc/locks for one writer waiting on the lock the other holds (or a conflict):
+    /// enough rounds must show that the two really overlapped.
     @Test func racingDocumentAddsRecordOneEventPerWinner() throws {
         let archive = try ScratchArchive("race-add")
         defer { archive.remove() }
@@ -64,6 +68,7 @@ import Testing
 
         var conflicts = 0
         var bothWon = 0
+        var overlapped = 0
         for round in 1...30 {
             let before = archive.eventFiles(reference)
             let sides = ["first", "second"]
@@ -76,7 +81,9 @@ import Testing
                     "document", "add", reference, file, "--kind", "annex", "--title", titles[index], "--as", "olivia",
                 ])
             }
-            let outcomes = commands.map { $0.wait().outcome }
+            let sawWaiter = LockWatch.seesOneWaiting(commands)
+            let outcomes = try commands.map { try $0.wait().outcome }
+            if sawWaiter || outcomes.contains(where: { $0.status == 3 }) { overlapped += 1 }
 
             var winners: [Int] = []
             for (index, outcome) in outcomes.enumerated() {
@@ -108,8 +115,14 @@ import Testing
             }
             try expectVerifies(archive, "round \(round)")
         }
-        print("IntegrityTests racing document adds: \(conflicts) conflicts, \(bothWon) rounds both won")
+        print(
+            "IntegrityTests racing document adds: \(conflicts) conflicts, \(bothWon) rounds both won, "
+                + "\(overlapped) rounds seen to overlap (a writer waiting on the other's lock, or a conflict)")
         #expect(bothWon == 30 - conflicts, "every round without a conflict has two winners")
+        let overlapMessage =
+            "only \(overlapped) of 30 rounds were seen to overlap: the writers ran one after the other, "
+            + "so the lock was not tested"
+        #expect(overlapped >= 10, "\(overlapMessage)")
     }
 
     /// Two officers add the same file at once with different titles and kinds. One event
@@ -129,7 +142,7 @@ import Testing
                     "document", "add", reference, file, "--kind", kind, "--title", title, "--as", "olivia",
                 ])
             }
-            let outcomes = commands.map { $0.wait().outcome }
+            let outcomes = try commands.map { try $0.wait().outcome }
             let winners = outcomes.indices.filter { outcomes[$0].status == 0 }
             try #require(winners.count == 1, "round \(round): \(outcomes.map(\.standardError))")
             let winner = winners[0]
@@ -188,10 +201,14 @@ import Testing
 
     // MARK: - Killed writers
 
-    /// A loop of document adds and fires, each child killed with SIGKILL after a seeded random
-    /// delay: whatever moment a kill lands on, `verify` passes at once (leftovers are notes),
+    /// A loop of document adds and fires, each child killed with SIGKILL at a seeded random
+    /// moment: whatever moment a kill lands on, `verify` passes at once (leftovers are notes),
     /// every change that was acknowledged (exit 0 and its output printed) is in the archive,
     /// and the next command works.
+    ///
+    /// Where each kill landed is told from the archive afterwards (`KillLanding`) and printed;
+    /// at least 20 must have landed between a command's first write and its last, or the loop
+    /// did not test interrupted writes at all.
     @Test func killedWritersLeaveAVerifiableArchiveWithEveryAcknowledgedChange() throws {
         let archive = try ScratchArchive("kill")
         defer { archive.remove() }
@@ -205,6 +222,8 @@ import Testing
         var acknowledgedTransitions = 0
         var kills = 0
         var killedAfterCommitting = 0
+        /// Where each kill landed, told from what the archive held afterwards.
+        var landings: [KillLanding: Int] = [:]
         var completed = 0
         var headsOneBehind = 0
         var headsTwoBehind = 0
@@ -225,7 +244,13 @@ import Testing
             let arguments: [String]
             switch action {
             case .addDocument:
-                let file = try retryFile ?? archive.write("Kill-loop annex \(step)\n", to: "kill-\(step).txt")
+                // A unique head and a bulky binary tail (no text to extract): storing it takes a
+                // while, so kills can land between writing the content and linking the event.
+                let file =
+                    try retryFile
+                    ?? archive.write(
+                        Data("Kill-loop annex \(step)\n".utf8) + Data(repeating: 0xA5, count: 256 << 10),
+                        to: "kill-\(step).bin")
                 addedFile = file
                 arguments = [
                     "document", "add", reference, file, "--kind", "annex", "--title", "Annex \(step)", "--as", "olivia",
@@ -237,22 +262,45 @@ import Testing
                     "submission", "fire", reference, "return-for-redraft", "--comment", comment, "--as", "mayor",
                 ]
             }
-            // Most of a command's time is start-up and reading the chain; its writes come in the
-            // last tenth. Kills at 70–105 % of the time this kind of command last took land on
-            // every write, and on either side of them, on a fast machine or a slow one. One
-            // step in six is left alone so that the history keeps growing.
-            let fraction = Double.random(in: 0.7...1.05, using: &random)
-            let delay =
-                Int.random(in: 0..<6, using: &random) == 0 ? nil : fraction * (typicalMilliseconds[action] ?? 50)
+            // Most of a command's time is start-up and reading the chain, then updating the index
+            // after its last write; the writes themselves take a few milliseconds, at a moment
+            // that timing alone cannot find on a busy machine. So one step in six is left alone
+            // (the history keeps growing); of the rest, about half are killed at 50–105 % of
+            // the time this kind of command last took (anywhere: before, during or after the
+            // writes), and half as soon as its first write shows in the submission's folders,
+            // give or take a couple of milliseconds, to land between its first write and its last
+            // on a fast machine or a slow one.
+            let timing: KillTiming =
+                switch Int.random(in: 0..<12, using: &random) {
+                case 0..<2: .none
+                case 2..<7:
+                    .afterDelay(
+                        milliseconds: Double.random(in: 0.5...1.05, using: &random)
+                            * (typicalMilliseconds[action] ?? 50))
+                default: .atFirstWrite(extraMicroseconds: UInt32.random(in: 0...2_000, using: &random))
+                }
             let sequenceBefore = archive.eventFiles(reference).count
+            let filesBefore = archive.fileNames(reference)
+            let watched = [archive.eventsDirectory(reference), "\(archive.submissionDirectory(reference))/documents"]
+            let watchedBefore = watched.map(archive.names(in:))
 
             let started = Date()
             let child = try archive.start(arguments)
-            if let delay {
-                usleep(UInt32(delay * 1000))
+            switch timing {
+            case .none:
+                break
+            case .afterDelay(let milliseconds):
+                usleep(UInt32(milliseconds * 1000))
+                child.kill()
+            case .atFirstWrite(let extra):
+                let deadline = Date().addingTimeInterval(60)
+                while child.isRunning && watched.map(archive.names(in:)) == watchedBefore && Date() < deadline {
+                    usleep(100)
+                }
+                usleep(extra)
                 child.kill()
             }
-            let completion = child.wait()
+            let completion = try child.wait()
             if !completion.wasKilled {
                 typicalMilliseconds[action] = Date().timeIntervalSince(started) * 1000
             }
@@ -269,6 +317,12 @@ import Testing
                 let verify = try archive.verify()
                 let headLag = shown.sequence - (try archive.headSequence(reference))
                 if committed && headLag == 1 { headsOneBehind += 1 }
+                let landing: KillLanding =
+                    committed
+                    ? (headLag > 0 ? .eventLinkedHeadBehind : .afterTheLastWrite)
+                    : (archive.fileNames(reference).subtracting(filesBefore).isEmpty
+                        ? .beforeAnyWrite : .filesWrittenNoEvent)
+                landings[landing, default: 0] += 1
                 // Two kills in a row between an event's link and its head update leave the head
                 // two behind; see `twoWritesKilledBeforeTheHeadUpdateStillVerify`.
                 if headLag >= 2 { headsTwoBehind += 1 }
@@ -324,6 +378,15 @@ import Testing
         }
         #expect(shown.sequence == archive.eventFiles(reference).count)
         #expect(kills >= 10, "only \(kills) kills: the test did not exercise interrupted writes")
+        // Kills that landed before the first write or after the last prove nothing about
+        // interrupted writes: enough must have landed between them.
+        let midWrite = KillLanding.allCases.filter(\.isMidWrite).reduce(0) { $0 + landings[$1, default: 0] }
+        let distribution = KillLanding.allCases.map { "\(landings[$0, default: 0]) \($0.rawValue)" }
+        print("IntegrityTests kill loop, where the kills landed: \(distribution.joined(separator: ", "))")
+        let landingMessage =
+            "only \(midWrite) of \(kills) kills landed between a command's first write and its last: "
+            + distribution.joined(separator: ", ")
+        #expect(midWrite >= 20, "\(landingMessage)")
         print(
             "IntegrityTests kill loop: \(kills) kills (\(killedAfterCommitting) after the event was written), "
                 + "\(completed) completed, \(acknowledgedDocuments.count) documents and \(acknowledgedTransitions) "
@@ -466,7 +529,10 @@ import Testing
     }
 
     /// Document metadata is archived too: retitling or reclassifying a document after the
-    /// event that cites it must not pass `verify`.
+    /// event that cites it must not pass `verify`, which names the metadata file and says that
+    /// it changed since its event recorded it. (It does not say which field changed: its
+    /// evidence is the file's SHA-256. The phrases once asked for "title" and "kind", which
+    /// only the copies' directory names contained.)
     @Test
     func verifyNamesEditedDocumentMetadata() throws {
         let base = try ScratchArchive("tamper-metadata")
@@ -478,11 +544,12 @@ import Testing
         let documents = "submissions/\(reference)/documents"
         try expectVerifies(base, "untampered original")
 
-        try expectTamperCaught("title", base, naming: "\(sha).xml", as: ["title"]) {
+        let changed = ["metadata changed since it was archived", "SHA-256"]
+        try expectTamperCaught("title", base, naming: "\(sha).xml", as: changed) {
             try $0.replace(
                 "<title>Submission</title>", with: "<title>Something else</title>", in: "\(documents)/\(sha).xml")
         }
-        try expectTamperCaught("kind", base, naming: "\(sha).xml", as: ["kind"]) {
+        try expectTamperCaught("kind", base, naming: "\(sha).xml", as: changed) {
             try $0.replace("<kind>submission</kind>", with: "<kind>annex</kind>", in: "\(documents)/\(sha).xml")
         }
     }
@@ -564,7 +631,7 @@ import Testing
             if let comments { arguments += ["--comment", comments[index]] }
             return try archive.start(arguments)
         }
-        let outcomes = commands.map { $0.wait().outcome }
+        let outcomes = try commands.map { try $0.wait().outcome }
 
         let winners = outcomes.indices.filter { outcomes[$0].status == 0 }
         #expect(winners.count == 1, "\(event): \(outcomes.map(\.standardError))", sourceLocation: sourceLocation)
@@ -603,23 +670,28 @@ import Testing
         return loss
     }
 
-    /// Copies `base`, tampers with the copy, and expects `verify` to fail with a problem that
-    /// names `file` and contains every phrase.
+    /// Copies `base`, tampers with the copy, and expects `verify` to fail with a problem about
+    /// `file` whose message contains every phrase.
+    ///
+    /// The findings are read from `verify --json`, path and message apart: a phrase must be in
+    /// what verify says, not merely in the path (the copy's directory is named after `label`,
+    /// so words of the label would otherwise match themselves).
     private func expectTamperCaught(
         _ label: String, _ base: ScratchArchive, naming file: String, as phrases: [String],
         sourceLocation: SourceLocation = #_sourceLocation, tamper: (ScratchArchive) throws -> Void
     ) throws {
         let copy = try base.copy(as: "tampered-\(label)")
         try tamper(copy)
-        let outcome = try copy.verify()
+        let outcome = try copy.run(["verify", "--json"])
         let report = outcome.standardOutput + outcome.standardError
         #expect(outcome.status == 1, "\(label): verify should fail:\n\(report)", sourceLocation: sourceLocation)
-        // Findings read "problem: PATH: MESSAGE".
-        let problems = outcome.standardOutput.split(separator: "\n").filter { $0.hasPrefix("problem: ") }
-        let naming = problems.filter { $0.contains("/\(file): ") }
+        let findings = try JSONDecoder().decode([VerifyFinding].self, from: Data(outcome.standardOutput.utf8))
+        let naming = findings.filter { $0.severity == "problem" && ($0.path == file || $0.path.hasSuffix("/\(file)")) }
+        #expect(!naming.isEmpty, "\(label): no problem is about \(file):\n\(report)", sourceLocation: sourceLocation)
         #expect(
-            naming.contains { line in phrases.allSatisfy { line.contains($0) } },
-            "\(label): no problem names \(file) with \(phrases):\n\(report)", sourceLocation: sourceLocation)
+            naming.contains { finding in phrases.allSatisfy { finding.message.contains($0) } },
+            "\(label): no problem about \(file) says \(phrases): \(naming.map(\.message))",
+            sourceLocation: sourceLocation)
     }
 
     /// Expects `verify` to pass: exit 0 and no problem (notes about leftovers are fine).
@@ -636,6 +708,36 @@ import Testing
     static func isSHA256(_ text: String) -> Bool {
         text.count == 64 && text.allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
+}
+
+/// Evidence that two writers overlapped: one seen in /proc/locks waiting for a `flock` that
+/// another process holds (the submission lock that `document add` takes).
+enum LockWatch {
+    /// Polls /proc/locks until every command has ended (or `limit` seconds have passed):
+    /// whether any of them was ever seen blocked on a `flock`.
+    static func seesOneWaiting(_ commands: [CommandRunner.RunningCommand], limit: TimeInterval = 120) -> Bool {
+        let pids = Set(commands.map { String($0.processIdentifier) })
+        let deadline = Date().addingTimeInterval(limit)
+        var seen = false
+        while !seen && commands.contains(where: \.isRunning) && Date() < deadline {
+            let locks = (try? String(contentsOfFile: "/proc/locks", encoding: .utf8)) ?? ""
+            // A blocked request reads "N: -> FLOCK  ADVISORY  WRITE PID MAJ:MIN:INODE 0 EOF".
+            seen = locks.split(separator: "\n").contains { line in
+                let fields = line.split(separator: " ")
+                return fields.count > 5 && fields[1] == "->" && fields[2] == "FLOCK" && pids.contains(String(fields[5]))
+            }
+            usleep(200)
+        }
+        return seen
+    }
+}
+
+/// One finding of `docket verify --json`.
+struct VerifyFinding: Decodable {
+    /// `problem` or `note`.
+    var severity: String
+    var path: String
+    var message: String
 }
 
 /// How the loser of one race lost.
@@ -668,6 +770,32 @@ struct RaceTally: CustomStringConvertible {
 /// One step of the kill loop.
 enum KillLoopAction {
     case addDocument, submitForSignOff, returnForRedraft
+}
+
+/// When the kill loop kills a step's command.
+enum KillTiming {
+    /// Not at all: the command runs to its end.
+    case none
+    /// After a delay, wherever the command then is.
+    case afterDelay(milliseconds: Double)
+    /// As soon as a new file shows in the submission's events or documents folder, and then
+    /// this long after.
+    case atFirstWrite(extraMicroseconds: UInt32)
+}
+
+/// Where a kill of a writing command landed, told from what the archive holds afterwards.
+enum KillLanding: String, CaseIterable {
+    /// No new file in the submission and no new event: killed while starting or reading.
+    case beforeAnyWrite = "before any write"
+    /// New files (a document, its metadata, a temporary file) but no new event.
+    case filesWrittenNoEvent = "files written but no event"
+    /// The event is linked but `head.xml` does not record it yet.
+    case eventLinkedHeadBehind = "event linked, head behind"
+    /// The event is linked and the head records it: killed after the last write.
+    case afterTheLastWrite = "after the last write"
+
+    /// Whether the kill interrupted the command between its first write and its last.
+    var isMidWrite: Bool { self == .filesWrittenNoEvent || self == .eventLinkedHeadBehind }
 }
 
 extension CommandRunner.Outcome {

@@ -1,14 +1,8 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
-
-    /// `kill(2)`, named apart from `RunningCommand.kill()`.
-    private let sendSignal = Glibc.kill
-#else
-    import Darwin
-
-    private let sendSignal = Darwin.kill
 #endif
 
 extension CommandRunner {
@@ -23,42 +17,40 @@ extension CommandRunner {
     /// A `docket` child process started without waiting for it, so that a test can run two at
     /// once or kill one mid-write.
     ///
-    /// Output goes to temporary files rather than pipes: a child that prints a lot (a long
-    /// `submission show --json`) can then never block on a full pipe while the test waits.
+    /// Output goes to temporary files rather than pipes (see `ChildProcess`): a child that
+    /// prints a lot (a long `submission show --json`) can then never block on a full pipe while
+    /// the test waits, and every wait has a time limit.
     final class RunningCommand {
-        private let process: Process
-        private let outputFile: URL
-        private let errorFile: URL
+        private let child: ChildProcess
 
-        fileprivate init(process: Process, outputFile: URL, errorFile: URL) {
-            self.process = process
-            self.outputFile = outputFile
-            self.errorFile = errorFile
+        fileprivate init(child: ChildProcess) {
+            self.child = child
         }
+
+        /// The child's process id (to find it in /proc/locks, say).
+        var processIdentifier: Int32 { child.processIdentifier }
+
+        /// Whether the process has not been seen to end yet.
+        var isRunning: Bool { child.isRunning }
 
         /// Sends SIGKILL unless the process has already been seen to exit.
         ///
         /// Whether the kill landed is decided by `wait()`: a process may finish between the
         /// check and the signal, and then it counts as completed, not killed.
         func kill() {
-            guard process.isRunning else { return }
-            _ = sendSignal(process.processIdentifier, SIGKILL)
+            child.send(SIGKILL)
         }
 
-        /// Waits for the process to end and collects what it printed.
-        func wait() -> Completion {
-            process.waitUntilExit()
-            let output = (try? Data(contentsOf: outputFile)) ?? Data()
-            let error = (try? Data(contentsOf: errorFile)) ?? Data()
-            try? FileManager.default.removeItem(at: outputFile)
-            try? FileManager.default.removeItem(at: errorFile)
-            let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+        /// Waits for the process to end (at most `timeout` seconds) and collects what it printed.
+        ///
+        /// - Throws: `ExternalToolError` if it was still running at the limit: it is then
+        ///   killed, and the test fails with the command and its output so far.
+        func wait(timeout: TimeInterval = CommandRunner.timeLimit) throws -> Completion {
+            let result = try child.wait(timeout: timeout)
             return Completion(
                 outcome: Outcome(
-                    status: process.terminationStatus,
-                    standardOutput: String(decoding: output, as: UTF8.self),
-                    standardError: String(decoding: error, as: UTF8.self)),
-                wasKilled: killed)
+                    status: result.status, standardOutput: result.standardOutput, standardError: result.standardError),
+                wasKilled: result.wasKilled)
         }
     }
 
@@ -67,26 +59,11 @@ extension CommandRunner {
     static func start(
         _ arguments: [String], environment: [String: String] = [:], in directory: URL
     ) throws -> RunningCommand {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let stem = FileManager.default.temporaryDirectory.appendingPathComponent("docket-child-\(UUID().uuidString)")
-        let outputFile = stem.appendingPathExtension("out")
-        let errorFile = stem.appendingPathExtension("err")
-        for file in [outputFile, errorFile] {
-            guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
-            }
-        }
-        process.standardOutput = try FileHandle(forWritingTo: outputFile)
-        process.standardError = try FileHandle(forWritingTo: errorFile)
-        try process.run()
-        return RunningCommand(process: process, outputFile: outputFile, errorFile: errorFile)
+        RunningCommand(
+            child: try ChildProcess(executable.path, arguments, in: directory, environment: environment))
     }
 
-    /// Runs `docket` with extra environment variables and waits for it.
+    /// Runs `docket` with extra environment variables and waits for it (at most `timeLimit`).
     static func docket(_ arguments: [String], environment: [String: String], in directory: URL) throws -> Outcome {
         try start(arguments, environment: environment, in: directory).wait().outcome
     }

@@ -132,6 +132,21 @@ extension ScratchArchive {
         return files
     }
 
+    /// The names of every file under a submission's directory (hidden ones too, but not the
+    /// lock file that a writer creates before it writes anything), relative to it.
+    func fileNames(_ reference: String) -> Set<String> {
+        let all = FileManager.default.enumerator(atPath: submissionDirectory(reference))?.allObjects ?? []
+        return Set(all.compactMap { $0 as? String }.filter { $0 != ".lock" })
+    }
+
+    /// The names of every file and folder in the archive, relative to it: hidden ones too, but
+    /// not lock files (a writer creates them before it writes anything) nor the search index
+    /// (derived: opening it may create its journal files).
+    func allFileNames() -> Set<String> {
+        let all = FileManager.default.enumerator(atPath: path)?.allObjects ?? []
+        return Set(all.compactMap { $0 as? String }.filter { !$0.hasSuffix(".lock") && !$0.hasPrefix("index.sqlite") })
+    }
+
     /// Temporary files (`.tmp-*`) in a directory: what an interrupted or losing write leaves.
     func temporaryFiles(in directory: String) -> [String] {
         names(in: directory).filter { $0.hasPrefix(".tmp-") }

@@ -45,13 +45,40 @@ import Testing
         }
     }
 
+    /// The answers before the index is deleted must be real ones (two documents in two
+    /// submissions, each found by its own word), so that "the same answers" after the rebuild
+    /// cannot be two empty lists.
     @Test func reindexAfterDeletingTheIndexGivesTheSameAnswers() throws {
-        let (archive, _) = try prepared()
+        let (archive, reference) = try prepared()
         defer { archive.remove() }
+        let second = try archive.ok(
+            "submission", "new", "--workflow", "best-value-submission", "--title", "Housing", "--as", "olivia")
+        let plan = try archive.write("A progress report on the housing plan.", to: "housing.txt")
+        let planSHA = try archive.ok(
+            "document", "add", second, plan, "--kind", "annex", "--title", "Housing progress", "--as", "olivia")
+
         let before = try archive.ok("search", "grants OR progress", "--json")
+        let hits = try JSONDecoder().decode(SearchHits.self, from: Data(before.utf8)).results
+        #expect(
+            Set(hits.map(\.reference)) == [reference, second] && hits.contains { $0.sha256 == planSHA },
+            "the search before the rebuild found \(hits.map { "\($0.reference) \($0.title)" })")
+        #expect(hits.allSatisfy { $0.snippet.contains("«") }, "\(hits.map(\.snippet))")
+
         try FileManager.default.removeItem(atPath: "\(archive.path)/index.sqlite")
         let rebuilt = try archive.ok("reindex")
-        #expect(rebuilt.contains("indexed 1 submission(s)"), "\(rebuilt)")
+        #expect(rebuilt.contains("indexed 2 submission(s)"), "\(rebuilt)")
         #expect(try archive.ok("search", "grants OR progress", "--json") == before)
     }
+}
+
+/// The parts of `docket search --json` these tests read.
+struct SearchHits: Decodable {
+    struct Hit: Decodable {
+        var reference: String
+        var sha256: String
+        var title: String
+        var snippet: String
+    }
+
+    var results: [Hit]
 }

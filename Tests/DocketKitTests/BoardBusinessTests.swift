@@ -402,23 +402,76 @@ import Workflow
         #expect(try webApp.series("bvp").isOverdue)
     }
 
+    /// Four processes' views of one archive publish the same agenda at once: one publication,
+    /// six distinct numbers. That holds trivially if the publishers ran one after another, so
+    /// a loser must be seen to have lost the race itself (it read the agenda before the winner
+    /// recorded it, and its own write was refused as a conflict); on a fresh archive each time,
+    /// until one is (ten tries at most).
     @Test func concurrentPublishersNeverGiveTwoItemsOneNumber() throws {
+        var tries: [String] = []
+        var sawARace = false
+        for attempt in 1...10 where !sawARace {
+            let fixture = attempt == 1 ? self : try BoardBusinessTests()
+            let outcome = try fixture.publishConcurrently()
+            tries.append(
+                "try \(attempt): \(outcome.published) published, \(outcome.raced) lost the race, "
+                    + "\(outcome.late.count) came late \(outcome.late.map { String($0.prefix(60)) })")
+            sawARace = outcome.raced > 0
+        }
+        print("BoardBusinessTests concurrent publishers: \(tries.joined(separator: "; "))")
+        #expect(sawARace, "no publisher lost a race in \(tries.count) tries: they never overlapped")
+    }
+
+    /// Publishes this archive's agenda from four views at once (four threads let go together)
+    /// and checks what must hold.
+    func publishConcurrently(sourceLocation: SourceLocation = #_sourceLocation) throws -> (
+        published: Int, raced: Int, late: [String]
+    ) {
         let meeting = try board()
         for name in ["one", "two", "three"] { try schedule(try responded(name), for: meeting) }
         let writers = [docket, try archive.reopen(), try archive.reopen(), try archive.reopen()]
-        let outcomes = Mutex<[Bool]>([])
-        DispatchQueue.concurrentPerform(iterations: writers.count) { index in
-            let published = (try? writers[index].publishAgenda(meeting, as: "clive")) != nil
-            outcomes.withLock { $0.append(published) }
+        // Each view reads the agenda first (so that none is still loading when the others
+        // write), then all four threads wait at one gate and are let go together.
+        for writer in writers { _ = try writer.meeting(meeting) }
+        let outcomes = Mutex<[Result<Void, DocketError>]>([])
+        let ready = DispatchGroup()
+        let finished = DispatchGroup()
+        let gate = DispatchSemaphore(value: 0)
+        for writer in writers {
+            ready.enter()
+            finished.enter()
+            Thread.detachNewThread {
+                ready.leave()
+                gate.wait()
+                let outcome = Result { () throws(DocketError) in _ = try writer.publishAgenda(meeting, as: "clive") }
+                outcomes.withLock { $0.append(outcome) }
+                finished.leave()
+            }
         }
-        #expect(outcomes.withLock { $0.filter { $0 }.count } >= 1)
+        ready.wait()
+        for _ in writers { gate.signal() }
+        try #require(
+            finished.wait(timeout: .now() + 120) == .success, "the publishers had not finished after 120 s",
+            sourceLocation: sourceLocation)
+        var published = 0
+        var raced = 0
+        var late: [String] = []
+        for outcome in outcomes.withLock({ $0 }) {
+            switch outcome {
+            case .success: published += 1
+            case .failure(.archive(.conflict)), .failure(.boardLogChanged): raced += 1
+            case .failure(let error): late.append("\(error)")
+            }
+        }
+        #expect(published >= 1, "nobody published: \(late)", sourceLocation: sourceLocation)
         let view = try docket.meeting(meeting)
-        #expect(view.publications == 1)
-        #expect(view.items.map(\.number).sorted() == [1, 2, 3, 4, 5, 6])
+        #expect(view.publications == 1, sourceLocation: sourceLocation)
+        #expect(view.items.map(\.number).sorted() == [1, 2, 3, 4, 5, 6], sourceLocation: sourceLocation)
         let entries = try FileManager.default.contentsOfDirectory(atPath: "\(archive.path)/meetings/\(meeting)")
             .filter { !$0.hasPrefix(".") }.sorted()
-        #expect(entries == (1...entries.count).map { String(format: "%06d.xml", $0) })
-        #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
+        #expect(entries == (1...entries.count).map { String(format: "%06d.xml", $0) }, sourceLocation: sourceLocation)
+        #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty, sourceLocation: sourceLocation)
+        return (published, raced, late)
     }
 
     @Test func dueListsDeadlinesInWorkingDaysAndTheCalendarCarriesThem() throws {

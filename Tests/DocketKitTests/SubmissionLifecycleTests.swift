@@ -1,6 +1,7 @@
 import Archive
 import DocketKit
 import Foundation
+import TestSupport
 import Testing
 import Workflow
 
@@ -222,16 +223,11 @@ import Workflow
             ("schema/docket-archive-1.xsd", files.filter { !boardFiles.contains($0) }),
             ("schema/docket-board-1.xsd", boardFiles),
         ] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
-            process.arguments = ["--noout", "--schema", schema] + group
-            process.currentDirectoryURL = URL(fileURLWithPath: archive.path)
-            let errors = Pipe()
-            process.standardError = errors
-            try process.run()
-            let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(output)")
+            let xmllint = try ChildProcess.run(
+                "/usr/bin/xmllint", ["--noout", "--schema", schema] + group, in: URL(fileURLWithPath: archive.path),
+                timeout: 120)
+            let output = xmllint.standardError
+            #expect(xmllint.status == 0, "\(output)")
             #expect(output.components(separatedBy: " validates").count - 1 == group.count)
         }
     }

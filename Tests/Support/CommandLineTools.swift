@@ -15,8 +15,8 @@ public enum CommandLineTools {
             if scripts.status == 0, FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         throw ExternalToolError(
-            description: "bagit.py (the Library of Congress BagIt tool) is not installed: run `pip install bagit` "
-                + "(python3 -m pip install bagit; scripts/test installs it)")
+            description: "bagit.py (the Library of Congress BagIt tool) is not installed: run scripts/test, which "
+                + "installs the version pinned in scripts/lib.sh (python3 -m pip install bagit==VERSION)")
     }
 
     /// The program called `name` on PATH.
@@ -29,21 +29,15 @@ public enum CommandLineTools {
         return found
     }
 
-    /// Runs a program and waits; standard output and error together.
-    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) throws
-        -> (status: Int32, output: String)
-    {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs a program and waits at most `timeout` seconds (then kills it and throws);
+    /// standard output and error together, interleaved as it wrote them.
+    public static func run(
+        _ executable: String, _ arguments: [String], in directory: String? = nil, timeout: TimeInterval = 120
+    ) throws -> (status: Int32, output: String) {
+        let result = try ChildProcess.run(
+            executable, arguments, in: directory.map { URL(fileURLWithPath: $0) }, mergeOutput: true,
+            timeout: timeout)
+        return (result.status, result.standardOutput)
     }
 }
 

@@ -46,55 +46,14 @@ public struct ExternalTool: Sendable {
             description: "\(name) was not found on PATH (or could not be used); install the Debian package \(package)")
     }
 
-    /// Runs the program to completion, or kills it after `timeout` seconds.
-    ///
-    /// Output goes to temporary files rather than pipes, so a chatty program can never block
-    /// on a full pipe while the test waits for it to exit.
+    /// Runs the program to completion, or kills it after `timeout` seconds (see `ChildProcess`:
+    /// its output goes to files, read together once it has ended, so it never blocks on a pipe).
     ///
     /// - Throws: `ExternalToolError` if the program cannot start or outlives `timeout`.
     public func run(_ arguments: [String], timeout: TimeInterval = 60) throws -> ToolOutput {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "docket-tool-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outputURL = directory.appendingPathComponent("stdout")
-        let errorURL = directory.appendingPathComponent("stderr")
-        guard
-            FileManager.default.createFile(atPath: outputURL.path, contents: nil),
-            FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        else {
-            throw ExternalToolError(description: "cannot create output files in \(directory.path)")
-        }
-        let output = try FileHandle(forWritingTo: outputURL)
-        let error = try FileHandle(forWritingTo: errorURL)
-        defer {
-            try? output.close()
-            try? error.close()
-        }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = error
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        do {
-            try process.run()
-        } catch {
-            throw ExternalToolError(description: "\(path) could not be started: \(error)")
-        }
-        guard finished.wait(timeout: .now() + timeout) == .success else {
-            process.terminate()
-            _ = finished.wait(timeout: .now() + 5)
-            throw ExternalToolError(
-                description: "\(path) \(arguments.joined(separator: " ")) ran for more than \(Int(timeout)) s")
-        }
+        let result = try ChildProcess.run(path, arguments, timeout: timeout)
         return ToolOutput(
-            status: process.terminationStatus,
-            standardOutput: (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "",
-            standardError: (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "")
+            status: result.status, standardOutput: result.standardOutput, standardError: result.standardError)
     }
 
     /// Runs the program and requires exit status 0.

@@ -68,10 +68,7 @@ struct PackageTests {
             <w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>
             """
         let docx = try Package.docx(document: document)
-        let clock = ContinuousClock()
-        let start = clock.now
         let result = extractor.extract(bytes: docx, mediaType: MediaTypes.docx)
-        #expect(clock.now - start < .seconds(2))
         #expect(result.reason?.hasPrefix("DOCX word/document.xml was refused: DOCTYPE") == true, "\(result)")
         #expect(!result.text.contains("lol"))
     }

@@ -133,25 +133,14 @@ struct ProcessOutput {
     var standardError: String
 }
 
-/// Runs `executable` with `arguments` in `directory` and waits for it.
-func runProcess(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> ProcessOutput {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    // Read both pipes before waiting, so a chatty child cannot block on a full pipe.
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+/// Runs `executable` with `arguments` in `directory` and waits for it, at most `timeout`
+/// seconds (see `ChildProcess`: then it is killed and this throws).
+func runProcess(_ executable: String, _ arguments: [String], in directory: URL? = nil, timeout: TimeInterval = 120)
+    throws -> ProcessOutput
+{
+    let result = try ChildProcess.run(executable, arguments, in: directory, timeout: timeout)
     return ProcessOutput(
-        status: process.terminationStatus,
-        standardOutput: String(decoding: outputData, as: UTF8.self),
-        standardError: String(decoding: errorData, as: UTF8.self))
+        status: result.status, standardOutput: result.standardOutput, standardError: result.standardError)
 }
 
 /// Every piece of text an error could show a user: its description and all its messages.
