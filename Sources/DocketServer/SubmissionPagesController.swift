@@ -274,6 +274,9 @@ struct SubmissionPage: Sendable {
     var history: [HistoryRow]
     var forms: [EventForm]
     var canUpload: Bool
+    /// Said on the upload form before the upload, when a document added now would need the
+    /// pack to be signed off again (nil otherwise).
+    var signOffWarning: String?
     var kinds: [String]
     var sequence: Int
     var hasReport: Bool
@@ -307,8 +310,25 @@ extension SubmissionPage {
             deadline: view.deadline?.description, overdue: view.isOverdue, board: boardLine, steps: steps,
             documents: view.documents.map(DocumentRow.init), history: view.events.map(HistoryRow.init),
             forms: transitions.filter { view.allowedNow.contains($0.event) }.map(EventForm.init),
-            canUpload: canUpload, kinds: DocumentKind.allCases.map(\.rawValue), sequence: view.sequence,
-            hasReport: board != nil)
+            canUpload: canUpload, signOffWarning: Self.signOffWarning(view),
+            kinds: DocumentKind.allCases.map(\.rawValue),
+            sequence: view.sequence, hasReport: board != nil)
+    }
+}
+
+extension SubmissionPage {
+    /// What the upload form says when an upload would undo the sign-off in force, and the way
+    /// back (the events that release it).
+    static func signOffWarning(_ view: SubmissionView) -> String? {
+        guard view.addingADocumentBreaksTheSignOff else { return nil }
+        let signer = view.signingRoles.map(\.rawValue).joined(separator: " or ")
+        var warning =
+            "This pack has been signed off. Adding a document changes it: it will need the \(signer)'s sign-off "
+            + "again before it can be dispatched."
+        if let back = view.eventsReleasingTheSignOff.first {
+            warning += " The way back: \(back) (above), change the pack, then submit it for sign-off again."
+        }
+        return warning
     }
 }
 
