@@ -22,6 +22,7 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 DOCKET = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/docket"
@@ -248,6 +249,35 @@ class ModelCaseInABrowser(unittest.TestCase):
             self.open(path)
             self.check_page(name, heading, *texts)
         self.assertIn("<code>{ordinal}</code> (fourth)", driver.page_source)  # this report's facts
+        # Two paragraphs typed into a section: the browser posts its line breaks as CRLF, and
+        # the report still numbers two paragraphs (3.1 and 3.2), not one.
+        box = driver.find_element(By.ID, "text-background")
+        box.clear()
+        box.send_keys("The first paragraph typed in the browser.")
+        box.send_keys(Keys.ENTER, Keys.ENTER)
+        box.send_keys("The second paragraph typed in the browser.")
+        self.submit(driver.find_element(By.XPATH, "//button[normalize-space()='Save the background section']"))
+        self.assertIn("Saved the background section", driver.page_source)
+        # (The report's HTML link downloads rather than opens: read it as the download.)
+        session = {c["name"]: c["value"] for c in driver.get_cookies()}["docket_session"]
+        report_html = urllib.request.urlopen(urllib.request.Request(
+            f"{self.base}/submissions/{reference}/report.html",
+            headers={"Cookie": f"docket_session={session}"}), timeout=60).read().decode()
+        self.assertRegex(report_html, r">3\.1</span>\s*The first paragraph typed in the browser\.")
+        self.assertRegex(report_html, r">3\.2</span>\s*The second paragraph typed in the browser\.")
+        # The workflow picture shows its state names: drawn so that the page's policy allows it,
+        # each name in a colour other than its box's.
+        self.open(f"/workflows/best-value-submission/picture.svg?state=scheduled-for-board")
+        colours = driver.execute_script(
+            "return Array.from(document.querySelectorAll('text')).map(t => {"
+            " const box = t.previousElementSibling;"
+            " return [t.textContent, getComputedStyle(t).fill, box && box.tagName === 'rect' ? getComputedStyle(box).fill : null]; })")
+        names = {text: (fill, box) for text, fill, box in colours if box is not None}
+        for state in ["drafting", "awaiting-sign-off", "signed-off", "dispatched", "scheduled-for-board (now)"]:
+            self.assertIn(state, names, colours)
+            fill, box = names[state]
+            self.assertNotEqual(fill, box, f"{state}: its name is drawn in its box's colour ({fill})")
+        driver.save_screenshot(os.path.join(SHOTS, "workflow-picture.png"))
         self.sign_in("ada")
         self.open("/users")
         self.check_page("users", "Users", "olivia", "clara", "Add a user")
