@@ -41,7 +41,8 @@ struct SearchController: Sendable {
     ) async throws -> SearchModel {
         var model = SearchModel(
             query: query, kind: kind, party: party, state: state, from: from, to: to,
-            kinds: DocumentKind.allCases.map { .init(value: $0.rawValue, selected: $0.rawValue == kind) }, hits: [],
+            kinds: DocumentKind.allCases.map { .init(value: $0.rawValue, selected: $0.rawValue == kind) },
+            states: try await Self.stateOptions(docket, selected: state), hits: [],
             searched: false, error: nil, page: max(1, page), previousPage: nil, nextPage: nil, note: nil)
         let trimmed = query.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty || !kind.isEmpty || !party.isEmpty || !state.isEmpty || !from.isEmpty || !to.isEmpty
@@ -69,6 +70,15 @@ struct SearchController: Sendable {
             model.error = error.message
         }
         return model
+    }
+
+    /// The states a submission can be in (every workflow's, in each workflow's order, once
+    /// each), to choose from rather than type.
+    static func stateOptions(_ docket: DocketArchive, selected: String) async throws -> [SearchModel.KindOption] {
+        let workflows = try await blocking { [docket] in try docket.workflows() }
+        var seen: Set<String> = []
+        let states = workflows.flatMap { $0.states.map(\.id) }.filter { seen.insert($0).inserted }
+        return states.map { .init(value: $0, selected: $0 == selected) }
     }
 
     /// A snippet as HTML: the text escaped, the matches in `<mark>`.
@@ -111,6 +121,8 @@ struct SearchModel: Sendable {
     var from: String
     var to: String
     var kinds: [KindOption]
+    /// Every state of the archive's workflows, the chosen one selected.
+    var states: [KindOption]
     var hits: [Hit]
     var searched: Bool
     var error: String?
