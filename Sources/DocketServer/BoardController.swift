@@ -142,6 +142,13 @@ struct BoardController: Sendable {
         let (user, form) = try await context.signedInForm(request)
         let id = try context.parameters.require("id")
         let expected = form["log"].flatMap(Int.init)
+        // Publication cannot be undone: the form asks the clerk to say so (a browser enforces
+        // the checkbox; this refuses a post that lacks it all the same).
+        guard form["confirm"] == "yes" else {
+            throw WebError(
+                status: .unprocessableContent, code: "not-confirmed",
+                message: "Publishing cannot be undone: tick \"I understand that this cannot be undone\" to publish.")
+        }
         _ = try await blocking { [docket] in try docket.publishAgenda(id, as: user, expectedLogLength: expected) }
         return DocketWebApp.redirect("/meetings/\(id)")
     }
@@ -326,6 +333,10 @@ struct MeetingPageModel: Sendable {
     var items: [Item]
     var order: String
     var logLength: Int
+    /// What the publish form does now: the first agenda, a supplementary one with the new
+    /// items, or (nothing new) archiving reports changed since publication.
+    var publishTitle: String
+    var publishExplanation: String
 }
 
 extension MeetingPageModel {
@@ -342,6 +353,24 @@ extension MeetingPageModel {
                     number: $0.number, title: $0.title, reference: $0.reference, notes: $0.notes.joined(separator: ", ")
                 )
             },
-            order: meeting.items.compactMap(\.reference).joined(separator: " "), logLength: meeting.logLength)
+            order: meeting.items.compactMap(\.reference).joined(separator: " "), logLength: meeting.logLength,
+            publishTitle: Self.publishTitle(meeting), publishExplanation: Self.publishExplanation(meeting))
+    }
+
+    static func publishTitle(_ meeting: MeetingView) -> String {
+        if meeting.publications == 0 { return "Publish the agenda" }
+        if meeting.unpublishedCount > 0 {
+            return "Publish a supplementary agenda (\(meeting.unpublishedCount) new item(s))"
+        }
+        return "Archive the reports changed since publication"
+    }
+
+    static func publishExplanation(_ meeting: MeetingView) -> String {
+        if meeting.publications == 0 || meeting.unpublishedCount > 0 {
+            return "Publishing fixes the items' numbers and archives each item's Board report as it stands now; "
+                + "the agenda is then public. A later change needs a supplementary agenda."
+        }
+        return "Every item is published. A report edited since then differs from the one archived: archiving "
+            + "keeps the new one as a new version beside the old."
     }
 }

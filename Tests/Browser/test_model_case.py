@@ -217,6 +217,7 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.fire("schedule-for-board", fields={"meeting": meeting})
         self.assertEqual("scheduled-for-board", self.state())
         self.open(f"/meetings/{meeting}")
+        driver.find_element(By.ID, "publish-confirm").click()  # publication cannot be undone
         self.submit(driver.find_element(By.CSS_SELECTOR, f"form[action='/meetings/{meeting}/publish'] button"))
         self.assertIn("published", driver.find_element(By.CSS_SELECTOR, ".facts").text)
         rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "table tbody tr")]
