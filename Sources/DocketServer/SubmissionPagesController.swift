@@ -89,15 +89,18 @@ struct SubmissionPagesController: Sendable {
                 workflow: form.text("workflow") ?? "", title: form["title"] ?? "", series: form.text("series"),
                 service: form.text("service"), as: user)
         }
-        return DocketWebApp.redirect("/submissions/\(reference)")
+        return DocketWebApp.redirect("/submissions/\(reference)?done=started")
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireUser()
         let reference = try context.parameters.require("reference")
+        let done = request.uri.queryParameters.get("done")
         let chrome = await Chrome(reference, context, docket: docket)
-        let page = try await blocking { [docket] in
+        let page = try await blocking { [docket, chrome] in
             let view = try docket.submission(reference, for: user)
+            var chrome = chrome
+            chrome.flash = Self.confirmation(done, view)
             // A meeting named by an event but never recorded (imported history) must not hide the
             // submission: the page then shows no Board line.
             let board = (try? docket.boardSchedule(of: view)) ?? nil
@@ -109,6 +112,20 @@ struct SubmissionPagesController: Sendable {
         return pages.render("submission", page)
     }
 
+    /// What the page confirms after an action (`?done=N`, the event it recorded, or `started`):
+    /// said from the record itself, never echoed from the address.
+    static func confirmation(_ done: String?, _ view: SubmissionView) -> String? {
+        if done == "started", view.events.isEmpty { return "Started \(view.record.reference)." }
+        guard let number = done.flatMap(Int.init), let event = view.events.first(where: { $0.sequence == number })
+        else { return nil }
+        switch event.body {
+        case .transition(let transition):
+            return "Recorded \(transition.name): \(view.record.reference) is now \(transition.to)."
+        case .documentAdded(let document, _):
+            return "Archived \(document.kind.rawValue) “\(document.name)” in the pack."
+        }
+    }
+
     @Sendable func fire(_ request: Request, context: Context) async throws -> Response {
         let (user, form) = try await context.signedInForm(request)
         let reference = try context.parameters.require("reference")
@@ -118,12 +135,12 @@ struct SubmissionPagesController: Sendable {
         }
         let event = form["event"] ?? ""
         let expected = form["sequence"].flatMap(Int.init)
-        _ = try await blocking { [docket, fields] in
+        let fired = try await blocking { [docket, fields] in
             try docket.fire(
                 event, on: reference, as: user, fields: fields, comment: form.text("comment"),
                 expectedSequence: expected)
         }
-        return DocketWebApp.redirect("/submissions/\(reference)")
+        return DocketWebApp.redirect("/submissions/\(reference)?done=\(fired.event.sequence)")
     }
 
     @Sendable func upload(_ request: Request, context: Context) async throws -> Response {
@@ -137,7 +154,7 @@ struct SubmissionPagesController: Sendable {
         _ = try await blocking { [docket] in
             try docket.addDocument(to: reference, upload: upload, as: user, expectedSequence: expected)
         }
-        return DocketWebApp.redirect("/submissions/\(reference)")
+        return DocketWebApp.redirect("/submissions/\(reference)?done=\((expected ?? -1) + 1)")
     }
 
     @Sendable func download(_ request: Request, context: Context) async throws -> Response {
@@ -308,7 +325,8 @@ extension SubmissionPage {
             chrome: chrome, reference: reference, title: view.record.title, service: view.record.service,
             series: view.record.series, workflow: view.record.workflowName, state: view.state,
             deadline: view.deadline?.description, overdue: view.isOverdue, board: boardLine, steps: steps,
-            documents: view.documents.map(DocumentRow.init), history: view.events.map(HistoryRow.init),
+            documents: view.documents.map(DocumentRow.init),
+            history: [HistoryRow(created: view.record)] + view.events.map(HistoryRow.init),
             forms: transitions.filter { view.allowedNow.contains($0.event) }.map(EventForm.init),
             canUpload: canUpload, signOffWarning: Self.signOffWarning(view),
             kinds: DocumentKind.allCases.map(\.rawValue),
@@ -329,6 +347,16 @@ extension SubmissionPage {
             warning += " The way back: \(back) (above), change the pack, then submit it for sign-off again."
         }
         return warning
+    }
+}
+
+extension SubmissionPage.HistoryRow {
+    /// The history's first line: who started the submission, and when.
+    init(created record: SubmissionRecord) {
+        self.init(
+            sequence: 0, time: Wording.londonTime(record.created), user: record.createdBy.user,
+            onBehalfOf: record.createdBy.onBehalfOf, role: record.createdBy.role?.rawValue,
+            what: "started the submission (\(record.workflowName))", comment: nil, fields: nil)
     }
 }
 

@@ -178,7 +178,11 @@ class ModelCaseInABrowser(unittest.TestCase):
         reference = driver.find_element(By.TAG_NAME, "h1").text.split(":")[0]
         self.assertTrue(reference.startswith("BVP-"), reference)
         self.assertEqual("drafting", self.state())
+        # Each action is confirmed on the page it leads to, and the history starts with the start.
+        self.assertEqual(f"Started {reference}.", driver.find_element(By.CSS_SELECTOR, "p.flash").text)
+        self.assertIn("olivia (officer): started the submission", driver.find_element(By.CSS_SELECTOR, ".history").text)
         self.upload("update.txt", "submission", "Fourth six-monthly progress report")
+        self.assertIn("Archived submission", driver.find_element(By.CSS_SELECTOR, "p.flash").text)
         self.upload("cover.txt", "cover-letter", "The Mayor's covering letter")
         self.check_page("submission-drafting", f"{reference}: Best Value Plan: fourth",
                         "Fourth six-monthly progress report", "The Mayor's covering letter")
