@@ -1,6 +1,7 @@
 import Archive
 import DocketKit
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Workflow
 
@@ -76,8 +77,20 @@ struct BoardController: Sendable {
         _ = try context.requireUser()
         let reference = try context.parameters.require("reference")
         let bytes = try await blocking { [docket] in try docket.renderBoardReport(reference, format: format) }
-        return DocketWebApp.bytes(
-            bytes, type: Self.mediaType(format), fileName: "board-report-\(reference).\(format.fileExtension)")
+        return Self.document(bytes, format: format, fileName: "board-report-\(reference).\(format.fileExtension)")
+    }
+
+    /// A report or agenda as the browser should treat it: HTML opens in the browser (to read
+    /// and print), Word downloads. The HTML is Docket's own and carries its print styles in a
+    /// `<style>` element, which its policy allows; nothing in it may run or load.
+    static func document(_ bytes: [UInt8], format: ReportFormat, fileName: String) -> Response {
+        var response = DocketWebApp.bytes(bytes, type: mediaType(format), fileName: fileName, inline: format == .html)
+        if format == .html {
+            response.headers[HTTPField.Name("Content-Security-Policy")!] =
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; "
+                + "form-action 'none'"
+        }
+        return response
     }
 
     // MARK: - Series
@@ -193,8 +206,8 @@ struct BoardController: Sendable {
         let agenda = try await blocking { [docket] in
             try docket.renderAgenda(id, format: format, for: user, publicOnly: askedPublic)
         }
-        return DocketWebApp.bytes(
-            agenda.bytes, type: Self.mediaType(format),
+        return Self.document(
+            agenda.bytes, format: format,
             fileName: "agenda-\(id)\(agenda.isPublic ? "-public" : "").\(format.fileExtension)")
     }
 
