@@ -43,7 +43,7 @@ struct SearchController: Sendable {
             query: query, kind: kind, party: party, state: state, from: from, to: to,
             kinds: DocumentKind.allCases.map { .init(value: $0.rawValue, selected: $0.rawValue == kind) },
             states: try await Self.stateOptions(docket, selected: state), hits: [],
-            searched: false, error: nil, page: max(1, page), previousPage: nil, nextPage: nil, note: nil)
+            searched: false, error: nil, page: max(1, page), previousPage: nil, nextPage: nil, note: nil, count: nil)
         let trimmed = query.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty || !kind.isEmpty || !party.isEmpty || !state.isEmpty || !from.isEmpty || !to.isEmpty
         else { return model }
@@ -61,6 +61,7 @@ struct SearchController: Sendable {
         do {
             let results = try await searches.run { try await blocking { [docket] in try docket.search(request) } }
             model.hits = results.hits.map(SearchModel.Hit.init)
+            model.count = Self.countText(results)
             model.previousPage = model.page > 1 ? model.page - 1 : nil
             model.nextPage = results.hasMore ? model.page + 1 : nil
             if let window = results.rankedAmongNewest {
@@ -79,6 +80,18 @@ struct SearchController: Sendable {
         var seen: Set<String> = []
         let states = workflows.flatMap { $0.states.map(\.id) }.filter { seen.insert($0).inserted }
         return states.map { .init(value: $0, selected: $0 == selected) }
+    }
+
+    /// How many documents match, as a person reads it.
+    static func countText(_ results: SearchResults) -> String? {
+        if results.matchCountIsCapped {
+            return "More than \(SearchIndex.countLimit.formatted()) documents match."
+        }
+        switch results.matchCount {
+        case 0: return nil  // the page says "No documents match."
+        case 1: return "1 document matches."
+        default: return "\(results.matchCount.formatted()) documents match."
+        }
     }
 
     /// A snippet as HTML: the text escaped, the matches in `<mark>`.
@@ -130,6 +143,8 @@ struct SearchModel: Sendable {
     var previousPage: Int?
     var nextPage: Int?
     var note: String?
+    /// "23 documents match", "More than 1,000 documents match"; nil before a search.
+    var count: String?
 
     struct KindOption: Sendable {
         var value: String

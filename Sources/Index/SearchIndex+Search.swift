@@ -65,9 +65,17 @@ public struct SearchResults: Sendable {
     /// Set when the query matched too many documents to rank them all within a search's time
     /// budget: ranking (BM25) was then done among this many of the newest matches.
     public var rankedAmongNewest: Int?
+    /// How many documents match, counted up to one past `SearchIndex.countLimit` (a broad word at
+    /// a million documents would otherwise cost a walk of its whole doclist just to say so).
+    public var matchCount: Int
+    /// Whether more than `SearchIndex.countLimit` documents match (the count stopped there).
+    public var matchCountIsCapped: Bool { matchCount > SearchIndex.countLimit }
 }
 
 extension SearchIndex {
+    /// The most matches a search counts (see `SearchResults.matchCount`).
+    public static let countLimit = 1000
+
     /// Marks the start of a match in a snippet (a control character, never in indexed text).
     public static let highlightStart = "\u{2}"
     /// Marks the end of a match in a snippet.
@@ -243,7 +251,14 @@ extension SearchIndex {
             """
         let rows = try run.rows(db, sql, arguments + [request.limit + 1, request.offset])
         let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }
-        return SearchResults(hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: window)
+        // Counted without the ranking window, in rowid order, stopping at the limit.
+        let count = """
+            SELECT count(*) FROM (SELECT 1 FROM document_text JOIN document d ON d.id = document_text.rowid
+            WHERE \((["document_text MATCH ?"] + exact).joined(separator: " AND ")) LIMIT ?)
+            """
+        let matches: Int = try run.rows(db, count, [match] + exactArguments + [Self.countLimit + 1]).first?[0] ?? 0
+        return SearchResults(
+            hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: window, matchCount: matches)
     }
 
     /// No query and no filter: every document, the newest first.
@@ -256,7 +271,10 @@ extension SearchIndex {
             """
         let rows = try run.rows(db, sql, [request.limit + 1, request.offset])
         let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }
-        return SearchResults(hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: nil)
+        let count = "SELECT count(*) FROM (SELECT 1 FROM document LIMIT ?)"
+        let matches: Int = try run.rows(db, count, [Self.countLimit + 1]).first?[0] ?? 0
+        return SearchResults(
+            hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: nil, matchCount: matches)
     }
 
     static func hit(_ row: Row, _ db: Database) throws -> DocumentHit {

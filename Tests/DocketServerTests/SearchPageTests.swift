@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Index
 import Testing
 
 /// The search page as a new user meets it: a result opens inside the app, the state is a
@@ -20,6 +21,11 @@ import Testing
             let links = html[hit.lowerBound...].components(separatedBy: "href=\"").dropFirst()
                 .map { String($0.prefix { $0 != "\"" }) }.filter { $0.contains("/documents/") }
             #expect(!links.isEmpty)
+            // It says how many documents match: as many as the library finds.
+            let found = try fixture.docket.search(
+                SearchRequest(query: try SearchQuery("commissioners"), state: "considered", limit: 100)
+            ).hits.count
+            #expect(html.contains(found == 1 ? "1 document matches." : "\(found) documents match."), "\(found)")
             #expect(links.allSatisfy { $0.hasSuffix("/preview") }, "\(links)")
             // The state is chosen from the workflows' states, the one asked for selected.
             #expect(html.contains(#"<select id="state" name="state">"#))

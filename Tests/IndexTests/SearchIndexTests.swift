@@ -349,3 +349,33 @@ import Testing
         #expect(try reopened.search(SearchRequest(query: try SearchQuery("zebra"))).hits.map(\.sha256) == ["z1"])
     }
 }
+
+extension SearchIndexTests {
+    /// A search says how many documents match, exactly up to the limit and "more than" past it,
+    /// with its filters applied to the count as to the hits.
+    @Test func matchesAreCountedUpToALimit() throws {
+        defer { cleanUp() }
+        let count = SearchIndex.countLimit + 30
+        var documents: [IndexedDocument] = []
+        for number in 0..<count {
+            let body = number % 10 == 0 ? "council audit letter \(number)" : "council letter \(number)"
+            let date = number < 5 ? "2015-01-0\(number + 1)" : "2016-09-20"
+            documents.append(Self.document("d\(number)", "Letter \(number)", date: date, body: body))
+        }
+        try index.replace([Self.submission("BIG-2016-01", documents: documents)])
+        let broad = try index.search(SearchRequest(query: try SearchQuery("council")))
+        #expect(broad.matchCountIsCapped)
+        #expect(broad.matchCount == SearchIndex.countLimit + 1)
+        let audit = try index.search(SearchRequest(query: try SearchQuery("audit")))
+        #expect(audit.matchCount == (count + 9) / 10 && !audit.matchCountIsCapped)
+        #expect(audit.hits.count == 20)  // a page; the count is of every match
+        var dated = SearchRequest(query: try SearchQuery("council"))
+        dated.to = "2015-12-31"
+        let early = try index.search(dated)
+        #expect(early.matchCount == 5 && early.hits.count == 5)
+        let none = try index.search(SearchRequest(query: try SearchQuery("zebra")))
+        #expect(none.matchCount == 0)
+        let all = try index.search(SearchRequest(query: nil))
+        #expect(all.matchCountIsCapped)
+    }
+}
