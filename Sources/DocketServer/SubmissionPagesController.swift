@@ -104,10 +104,16 @@ struct SubmissionPagesController: Sendable {
             // A meeting named by an event but never recorded (imported history) must not hide the
             // submission: the page then shows no Board line.
             let board = (try? docket.boardSchedule(of: view)) ?? nil
+            // The meetings an item can be scheduled for: those still to come.
+            let schedules = view.allowedNow.contains { event in
+                view.workflow.state(view.state)?.transitions.contains {
+                    $0.event == event && $0.requiredFields.contains { $0.name == WorkflowField.meeting }
+                } ?? false
+            }
             return SubmissionPage(
                 view, reference: reference, board: board,
                 canUpload: try docket.permissions(for: user).mayAddDocuments(to: view),
-                chrome: chrome)
+                chrome: chrome, meetings: schedules ? try docket.upcomingMeetings() : [])
         }
         return pages.render("submission", page)
     }
@@ -261,10 +267,20 @@ struct SubmissionPage: Sendable {
 
     struct EventForm: Sendable {
         struct Field: Sendable {
+            struct Option: Sendable {
+                var value: String
+                var label: String
+            }
+
             var name: String
             var label: String
             var inputType: String
             var id: String
+            /// The values to choose from (the meetings that can take the item), when the field
+            /// names one of a known set; the page then offers a list instead of a text box.
+            var options: [Option]
+            /// Mustache treats an empty list as false but sees only stored properties.
+            var hasOptions: Bool
         }
 
         var event: String
@@ -304,7 +320,8 @@ extension SubmissionPage {
     /// its Board schedule if it has one.
     init(
         _ view: SubmissionView, reference: String,
-        board: (meeting: MeetingView, item: AgendaItem?, reportDue: CalendarDate?)?, canUpload: Bool, chrome: Chrome
+        board: (meeting: MeetingView, item: AgendaItem?, reportDue: CalendarDate?)?, canUpload: Bool, chrome: Chrome,
+        meetings: [MeetingView] = []
     ) {
         let definition = view.workflow
         let order = definition.states.map(\.id)
@@ -327,7 +344,9 @@ extension SubmissionPage {
             deadline: view.deadline?.description, overdue: view.isOverdue, board: boardLine, steps: steps,
             documents: view.documents.map(DocumentRow.init),
             history: [HistoryRow(created: view.record)] + view.events.map(HistoryRow.init),
-            forms: transitions.filter { view.allowedNow.contains($0.event) }.map(EventForm.init),
+            forms: transitions.filter { view.allowedNow.contains($0.event) }.map {
+                EventForm($0, meetings: meetings)
+            },
             canUpload: canUpload, signOffWarning: Self.signOffWarning(view),
             kinds: DocumentKind.allCases.map(\.rawValue),
             sequence: view.sequence, hasReport: board != nil)
@@ -396,14 +415,23 @@ extension SubmissionPage.HistoryRow {
 }
 
 extension SubmissionPage.EventForm {
-    /// The one mapping from a workflow transition to the form that fires it.
-    init(_ transition: WorkflowDefinition.Transition) {
+    /// The one mapping from a workflow transition to the form that fires it; a field naming a
+    /// meeting offers `meetings` to choose from (no one should have to type a meeting's id).
+    init(_ transition: WorkflowDefinition.Transition, meetings: [MeetingView] = []) {
         self.init(
             event: transition.event, target: transition.target,
             fields: transition.requiredFields.map { field in
-                Field(
+                let options =
+                    field.name == WorkflowField.meeting
+                    ? meetings.map {
+                        Field.Option(
+                            value: $0.id,
+                            label: "\($0.definition.board), \(Wording.longDate($0.definition.date)) (\($0.id))")
+                    } : []
+                return Field(
                     name: field.name, label: field.name.replacingOccurrences(of: "-", with: " ").capitalized,
-                    inputType: field.type.rawValue == "date" ? "date" : "text", id: "\(transition.event)-\(field.name)")
+                    inputType: field.type.rawValue == "date" ? "date" : "text", id: "\(transition.event)-\(field.name)",
+                    options: options, hasOptions: !options.isEmpty)
             }, commentRequired: transition.commentRequired,
             requiredDocuments: transition.requiredDocuments.isEmpty
                 ? nil : transition.requiredDocuments.map(\.rawValue).joined(separator: ", "),

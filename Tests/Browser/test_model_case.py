@@ -154,7 +154,9 @@ class ModelCaseInABrowser(unittest.TestCase):
         form = self.driver.find_element(By.ID, f"event-{event}")
         for name, value in (fields or {}).items():
             box = form.find_element(By.NAME, f"field.{name}")
-            if box.get_attribute("type") == "date":
+            if box.tag_name == "select":
+                Select(box).select_by_value(value)  # e.g. the meeting, chosen from those to come
+            elif box.get_attribute("type") == "date":
                 # A date input takes the date as the browser's locale types it; set it directly.
                 self.driver.execute_script("arguments[0].value = arguments[1]", box, value)
             else:
