@@ -1,21 +1,27 @@
 import Foundation
 
 extension ArchiveStore {
-    /// Takes an exclusive lock on the archive's sign-in secrets (`auth/`), so that two
-    /// processes changing one user's credentials at once cannot lose either change.
+    /// Takes an exclusive `flock` on the file at `path` (created when missing), waiting for
+    /// another holder to release it: how one submission, the users and the sign-in secrets
+    /// each keep two processes from interleaving a read-change-write.
     ///
-    /// The lock ends with `release()` or the process.
-    public func lockCredentials() throws(ArchiveError) -> SubmissionLock {
-        let lockPath = "\(root)/auth/.lock"
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    /// The lock ends with `release()`, when the lock is deallocated, or with the process.
+    static func exclusiveLock(at path: String, mode: mode_t = 0o644) throws(ArchiveError) -> SubmissionLock {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode)
         guard descriptor >= 0 else {
-            throw .io(path: lockPath, operation: "open", reason: String(cString: strerror(errno)))
+            throw .io(path: path, operation: "open", reason: String(cString: strerror(errno)))
         }
         guard DurableFile.retryingInterrupted({ Int(flock(descriptor, LOCK_EX)) }) == 0 else {
             let reason = String(cString: strerror(errno))
             close(descriptor)
-            throw .io(path: lockPath, operation: "flock", reason: reason)
+            throw .io(path: path, operation: "flock", reason: reason)
         }
         return SubmissionLock(descriptor: descriptor)
+    }
+
+    /// Takes an exclusive lock on the archive's sign-in secrets (`auth/`), so that two
+    /// processes changing one user's credentials at once cannot lose either change.
+    public func lockCredentials() throws(ArchiveError) -> SubmissionLock {
+        try Self.exclusiveLock(at: "\(root)/auth/.lock", mode: 0o600)
     }
 }

@@ -378,17 +378,7 @@ public final class ArchiveStore: Sendable {
         guard Self.isSafeName(reference), DurableFile.exists("\(submissionDirectory(reference))/submission.xml") else {
             throw .noSuchSubmission(reference: reference)
         }
-        let lockPath = "\(submissionDirectory(reference))/.lock"
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw .io(path: lockPath, operation: "open", reason: String(cString: strerror(errno)))
-        }
-        if DurableFile.retryingInterrupted({ Int(flock(descriptor, LOCK_EX)) }) != 0 {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw .io(path: lockPath, operation: "flock", reason: reason)
-        }
-        return SubmissionLock(descriptor: descriptor)
+        return try Self.exclusiveLock(at: "\(submissionDirectory(reference))/.lock")
     }
 
     /// The metadata of one document.
@@ -445,15 +435,8 @@ public final class ArchiveStore: Sendable {
     public func updateUser(_ name: String, _ change: (inout UserRecord) throws(ArchiveError) -> Void)
         throws(ArchiveError)
     {
-        let lockPath = "\(root)/users/.lock"
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw .io(path: lockPath, operation: "open", reason: String(cString: strerror(errno)))
-        }
-        defer { close(descriptor) }
-        guard DurableFile.retryingInterrupted({ Int(flock(descriptor, LOCK_EX)) }) == 0 else {
-            throw .io(path: lockPath, operation: "flock", reason: String(cString: strerror(errno)))
-        }
+        let lock = try Self.exclusiveLock(at: "\(root)/users/.lock")
+        defer { lock.release() }
         var record = try user(name)
         try change(&record)
         try DurableFile.replace(encode(record.xml, source: "\(name).xml"), at: userPath(name))
@@ -488,7 +471,8 @@ public final class ArchiveStore: Sendable {
     }
 }
 
-/// An exclusive `flock` on one submission (see `ArchiveStore.lockSubmission`).
+/// An exclusive `flock` held on an archive lock file: a submission's, the users' or the sign-in
+/// secrets' (see `ArchiveStore.exclusiveLock(at:mode:)`).
 public final class SubmissionLock {
     private var descriptor: Int32
 

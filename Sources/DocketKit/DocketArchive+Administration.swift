@@ -6,9 +6,12 @@ import Workflow
 /// passwords, check the archive. (The CLI runs as the operating-system user who owns the
 /// archive files, and is trusted as such.)
 extension DocketArchive {
+    /// Who may see and add users, set their passwords and roles, and check the archive.
+    public static let administrationRoles: Set<Role> = [.admin]
+
     /// Every user, for an administrator.
     public func users(as acting: String) throws(DocketError) -> [UserRecord] {
-        _ = try require([.admin], of: acting, to: "see the users")
+        _ = try require(Self.administrationRoles, of: acting, to: "see the users")
         return try users()
     }
 
@@ -20,7 +23,7 @@ extension DocketArchive {
     public func addUser(
         _ name: String, roles: [Role], fullName: String?, password: String, as acting: String
     ) throws(DocketError) -> UserRecord {
-        _ = try require([.admin], of: acting, to: "add users")
+        _ = try require(Self.administrationRoles, of: acting, to: "add users")
         try UserAccounts.checkPassword(password)
         let record = try addUser(name, roles: roles, fullName: fullName, createdBy: acting)
         try setPassword(password, for: name)
@@ -29,7 +32,7 @@ extension DocketArchive {
 
     /// Sets a user's password, for an administrator.
     public func setPassword(_ password: String, for user: String, as acting: String) throws(DocketError) {
-        _ = try require([.admin], of: acting, to: "set passwords")
+        _ = try require(Self.administrationRoles, of: acting, to: "set passwords")
         try setPassword(password, for: user)
     }
 
@@ -38,13 +41,13 @@ extension DocketArchive {
     public func changeRoles(of name: String, adding: [Role], removing: [Role], as acting: String)
         throws(DocketError) -> UserRecord
     {
-        _ = try require([.admin], of: acting, to: "change roles")
+        _ = try require(Self.administrationRoles, of: acting, to: "change roles")
         return try changeRoles(of: name, adding: adding, removing: removing)
     }
 
     /// Checks the whole archive, for an administrator (see `verify()`).
     public func verify(as acting: String) throws(DocketError) -> [VerificationFinding] {
-        _ = try require([.admin], of: acting, to: "check the archive")
+        _ = try require(Self.administrationRoles, of: acting, to: "check the archive")
         return try verify()
     }
 }

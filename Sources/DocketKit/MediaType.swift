@@ -75,7 +75,9 @@ enum MediaType {
             if starts("mimetype", at: 30), starts(byExtension["odt"]!, at: 38) { return byExtension["odt"]! }
             // Part names are stored uncompressed in the local and central headers.
             let head = content.prefix(1 << 20)
-            if contains(head, "[Content_Types].xml") && contains(head, "word/document.xml") {
+            if head.firstRange(of: Array("[Content_Types].xml".utf8)) != nil,
+                head.firstRange(of: Array("word/document.xml".utf8)) != nil
+            {
                 return byExtension["docx"]!
             }
             return unknown
@@ -91,16 +93,6 @@ enum MediaType {
         if opening.hasPrefix("<!doctype html") || opening.hasPrefix("<html") { return "text/html" }
         if opening.hasPrefix("<?xml") { return opening.contains("<html") ? "text/html" : "application/xml" }
         return "text/plain"
-    }
-
-    private static func contains(_ bytes: some Collection<UInt8>, _ text: String) -> Bool {
-        let needle = Array(text.utf8)
-        let haystack = Array(bytes)
-        guard haystack.count >= needle.count else { return false }
-        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
-            if Array(haystack[start..<start + needle.count]) == needle { return true }
-        }
-        return false
     }
 
     /// The extension to store the content under (`bin` when the name has none usable).

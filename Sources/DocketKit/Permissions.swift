@@ -27,11 +27,9 @@ public struct Permissions: Sendable, Hashable {
     /// markings arrive, those who manage meetings: they decide the exemptions.
     public var maySeeExemptItems: Bool { mayManageMeetings }
     /// See and add users, set passwords and roles.
-    public var mayAdministerUsers: Bool { roles.contains(.admin) }
+    public var mayAdministerUsers: Bool { !roles.isDisjoint(with: DocketArchive.administrationRoles) }
     /// Run a full check of the archive.
-    public var mayCheckArchive: Bool { roles.contains(.admin) }
-    /// Import manifests.
-    public var mayImport: Bool { !roles.isDisjoint(with: DocketArchive.importRoles) }
+    public var mayCheckArchive: Bool { !roles.isDisjoint(with: DocketArchive.administrationRoles) }
 
     /// The permissions of an actor.
     public init(of actor: Actor) {

@@ -93,11 +93,11 @@ extension UserAccounts {
 
     /// Sets a user's password (stored only as a bcrypt hash).
     ///
-    /// - Throws: for an unknown user, or a password shorter than `minimumPasswordLength`, or
-    ///   longer than bcrypt reads (72 bytes).
-    ///
     /// Ends every session and token the user held (the credential generation moves on), from
     /// whichever process makes the change.
+    ///
+    /// - Throws: for an unknown user, or a password shorter than `minimumPasswordLength`, or
+    ///   longer than bcrypt reads (72 bytes).
     public func setPassword(_ password: String, for user: String) throws(DocketError) {
         _ = try actor(user)
         try Self.checkPassword(password)

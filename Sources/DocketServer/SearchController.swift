@@ -53,7 +53,8 @@ struct SearchController: Sendable {
             request = SearchRequest(
                 query: trimmed.isEmpty ? nil : try SearchQuery(trimmed), kinds: kind.isEmpty ? [] : [kind],
                 party: party.isEmpty ? nil : party, state: state.isEmpty ? nil : state, from: from.isEmpty ? nil : from,
-                to: to.isEmpty ? nil : to, limit: Self.pageSize, offset: (model.page - 1) * Self.pageSize)
+                to: to.isEmpty ? nil : to, limit: Self.pageSize, offset: (model.page - 1) * Self.pageSize,
+                countsMatches: true)
         } catch {
             model.error = "\(error)"
             return model
@@ -88,9 +89,9 @@ struct SearchController: Sendable {
             return "More than \(SearchIndex.countLimit.formatted()) documents match."
         }
         switch results.matchCount {
-        case 0: return nil  // the page says "No documents match."
+        case nil, 0: return nil  // the page says "No documents match."
         case 1: return "1 document matches."
-        default: return "\(results.matchCount.formatted()) documents match."
+        case let count?: return "\(count.formatted()) documents match."
         }
     }
 

@@ -160,7 +160,8 @@ struct SubmissionPagesController: Sendable {
         _ = try await blocking { [docket] in
             try docket.addDocument(to: reference, upload: upload, as: user, expectedSequence: expected)
         }
-        return DocketWebApp.redirect("/submissions/\(reference)?done=\((expected ?? -1) + 1)")
+        // The add was refused unless the page's sequence was current, so it is the next event.
+        return DocketWebApp.redirect("/submissions/\(reference)" + (expected.map { "?done=\($0 + 1)" } ?? ""))
     }
 
     @Sendable func download(_ request: Request, context: Context) async throws -> Response {

@@ -16,10 +16,14 @@ public struct SearchRequest: Sendable, Hashable {
     public var to: String?
     public var limit: Int
     public var offset: Int
+    /// Whether to count the matches (up to `SearchIndex.countLimit`): one more query, which a
+    /// person reading a results page wants and a script paging through them does not.
+    public var countsMatches: Bool
 
     public init(
         query: SearchQuery? = nil, kinds: [String] = [], party: String? = nil, series: String? = nil,
-        state: String? = nil, from: String? = nil, to: String? = nil, limit: Int = 20, offset: Int = 0
+        state: String? = nil, from: String? = nil, to: String? = nil, limit: Int = 20, offset: Int = 0,
+        countsMatches: Bool = false
     ) {
         self.query = query
         self.kinds = kinds
@@ -30,6 +34,7 @@ public struct SearchRequest: Sendable, Hashable {
         self.to = to
         self.limit = limit
         self.offset = offset
+        self.countsMatches = countsMatches
     }
 }
 
@@ -66,10 +71,11 @@ public struct SearchResults: Sendable {
     /// budget: ranking (BM25) was then done among this many of the newest matches.
     public var rankedAmongNewest: Int?
     /// How many documents match, counted up to one past `SearchIndex.countLimit` (a broad word at
-    /// a million documents would otherwise cost a walk of its whole doclist just to say so).
-    public var matchCount: Int
+    /// a million documents would otherwise cost a walk of its whole doclist just to say so); nil
+    /// unless the request asked for it (`countsMatches`).
+    public var matchCount: Int?
     /// Whether more than `SearchIndex.countLimit` documents match (the count stopped there).
-    public var matchCountIsCapped: Bool { matchCount > SearchIndex.countLimit }
+    public var matchCountIsCapped: Bool { (matchCount ?? 0) > SearchIndex.countLimit }
 }
 
 extension SearchIndex {
@@ -256,7 +262,9 @@ extension SearchIndex {
             SELECT count(*) FROM (SELECT 1 FROM document_text JOIN document d ON d.id = document_text.rowid
             WHERE \((["document_text MATCH ?"] + exact).joined(separator: " AND ")) LIMIT ?)
             """
-        let matches: Int = try run.rows(db, count, [match] + exactArguments + [Self.countLimit + 1]).first?[0] ?? 0
+        let matches: Int? =
+            request.countsMatches
+            ? try run.rows(db, count, [match] + exactArguments + [Self.countLimit + 1]).first?[0] ?? 0 : nil
         return SearchResults(
             hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: window, matchCount: matches)
     }
@@ -272,7 +280,8 @@ extension SearchIndex {
         let rows = try run.rows(db, sql, [request.limit + 1, request.offset])
         let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }
         let count = "SELECT count(*) FROM (SELECT 1 FROM document LIMIT ?)"
-        let matches: Int = try run.rows(db, count, [Self.countLimit + 1]).first?[0] ?? 0
+        let matches: Int? =
+            request.countsMatches ? try run.rows(db, count, [Self.countLimit + 1]).first?[0] ?? 0 : nil
         return SearchResults(
             hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: nil, matchCount: matches)
     }

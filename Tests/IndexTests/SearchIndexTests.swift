@@ -363,19 +363,20 @@ extension SearchIndexTests {
             documents.append(Self.document("d\(number)", "Letter \(number)", date: date, body: body))
         }
         try index.replace([Self.submission("BIG-2016-01", documents: documents)])
-        let broad = try index.search(SearchRequest(query: try SearchQuery("council")))
+        #expect(try index.search(SearchRequest(query: try SearchQuery("council"))).matchCount == nil)  // not asked
+        let broad = try index.search(SearchRequest(query: try SearchQuery("council"), countsMatches: true))
         #expect(broad.matchCountIsCapped)
         #expect(broad.matchCount == SearchIndex.countLimit + 1)
-        let audit = try index.search(SearchRequest(query: try SearchQuery("audit")))
+        let audit = try index.search(SearchRequest(query: try SearchQuery("audit"), countsMatches: true))
         #expect(audit.matchCount == (count + 9) / 10 && !audit.matchCountIsCapped)
         #expect(audit.hits.count == 20)  // a page; the count is of every match
-        var dated = SearchRequest(query: try SearchQuery("council"))
+        var dated = SearchRequest(query: try SearchQuery("council"), countsMatches: true)
         dated.to = "2015-12-31"
         let early = try index.search(dated)
         #expect(early.matchCount == 5 && early.hits.count == 5)
-        let none = try index.search(SearchRequest(query: try SearchQuery("zebra")))
+        let none = try index.search(SearchRequest(query: try SearchQuery("zebra"), countsMatches: true))
         #expect(none.matchCount == 0)
-        let all = try index.search(SearchRequest(query: nil))
+        let all = try index.search(SearchRequest(query: nil, countsMatches: true))
         #expect(all.matchCountIsCapped)
     }
 }
