@@ -133,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "DocketServerTests",
             dependencies: [
-                "DocketServer", "DocketKit", "Workflow", "TestSupport",
+                "DocketServer", "DocketKit", "Archive", "Workflow", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -122,7 +122,9 @@ private struct SubmissionBuilder {
                 description: nil, protectiveMarking: "OFFICIAL", relations: relations, added: time,
                 addedBy: stamp("olivia", .officer))
             let metadataSHA = try writer.writeDocument(content, metadata: metadata)
-            try append(.documentAdded(metadata.packEntry, metadataSHA256: metadataSHA), stamp("olivia", .officer))
+            try append(
+                .documentAdded(metadata.packEntry, metadataSHA256: metadataSHA, replaces: nil),
+                stamp("olivia", .officer))
             pack.append(metadata.packEntry)
             return sha
         }

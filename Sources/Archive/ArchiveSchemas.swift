@@ -12,11 +12,15 @@ import XML
 public enum SchemaFamily: String, Sendable, CaseIterable {
     /// Series, meetings and report texts (`urn:docket:board:1`).
     case board
+    /// Archive format 2 (`urn:docket:archive:2`): format 1 plus documents removed from or
+    /// replaced in a pack. Written only for the records that need it.
+    case archiveFormat2
 
     /// The schema file, relative to the archive.
     public var file: String {
         switch self {
         case .board: "schema/docket-board-1.xsd"
+        case .archiveFormat2: "schema/docket-archive-2.xsd"
         }
     }
 
@@ -24,6 +28,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
     public var withoutIt: String {
         switch self {
         case .board: "series and meetings cannot be recorded"
+        case .archiveFormat2: "documents cannot be removed from or replaced in a pack"
         }
     }
 }

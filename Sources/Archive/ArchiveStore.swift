@@ -9,7 +9,7 @@ import XML
 ///
 /// ```
 /// ARCHIVE/archive.xml                                  marks the archive, format 1
-/// ARCHIVE/schema/docket-archive-1.xsd (+ scxml/)       the schemas it was written against
+/// ARCHIVE/schema/docket-archive-1.xsd, -2.xsd (+ …)    the schemas it was written against
 /// ARCHIVE/workflows/NAME.scxml                         current workflow definitions
 /// ARCHIVE/workflows/pinned/DIGEST.scxml                every definition a submission used
 /// ARCHIVE/users/NAME.xml                               users, roles, delegations
@@ -157,7 +157,19 @@ public final class ArchiveStore: Sendable {
     }
 
     func encode(_ element: XMLElement, source: String) throws(ArchiveError) -> [UInt8] {
-        try Self.encode(element, schema: schema, source: source)
+        try Self.encode(element, schema: try schema(forNamespace: element.namespace?.uri), source: source)
+    }
+
+    /// Refuses, before anything is written, a write that needs `family`'s schema in an archive
+    /// that predates it (with the way to add it).
+    public func requireSchema(_ family: SchemaFamily) throws(ArchiveError) {
+        _ = try familySchemas.require(family, root: root)
+    }
+
+    /// The schema of a record's format, by its root's namespace: format 2's only if the archive
+    /// has it (else the refusal saying how to add it).
+    func schema(forNamespace uri: String?) throws(ArchiveError) -> XMLSchema {
+        uri == ArchiveXML.namespace2.uri ? try familySchemas.require(.archiveFormat2, root: root) : schema
     }
 
     /// Reads, parses (hardened) and validates one archive file, checking its root element.
@@ -170,7 +182,9 @@ public final class ArchiveStore: Sendable {
         let document: XMLDocument
         do {
             document = try XMLDocument(parsing: bytes, source: path)
-            try schema.validate(document)
+            try schema(forNamespace: document.root?.namespaceURI).validate(document)
+        } catch let error as ArchiveError {
+            throw error
         } catch {
             throw .damaged(path: path, reason: "\(error)")
         }
@@ -181,7 +195,8 @@ public final class ArchiveStore: Sendable {
     }
 
     func reader(_ document: XMLDocument, path: String) -> ElementReader {
-        ElementReader(node: document.root!, path: path)
+        // Children are read in the root's namespace: the file's own format.
+        ElementReader(node: document.root!, path: path, namespace: document.root!.namespaceURI ?? "")
     }
 
     // MARK: - Workflows

@@ -115,6 +115,7 @@ public struct ArchiveVerifier {
         checkDocuments(
             reference, cited: events.flatMap(Self.citedDocuments), metadataDigests: Self.metadataDigests(events),
             &findings)
+        checkPackChanges(events, &findings)
 
         let pinned = store.pinnedWorkflowPath(digest: identity.record.workflowDigest)
         guard DurableFile.exists(pinned) else {
@@ -287,7 +288,7 @@ public struct ArchiveVerifier {
     private static func metadataDigests(_ events: [ArchiveStore.ReadEvent]) -> [String: String] {
         var digests: [String: String] = [:]
         for read in events {
-            if case .documentAdded(let document, let metadata?) = read.event.body {
+            if case .documentAdded(let document, let metadata?, _) = read.event.body {
                 digests[document.sha256] = metadata
             }
         }
@@ -296,8 +297,34 @@ public struct ArchiveVerifier {
 
     private static func citedDocuments(_ read: ArchiveStore.ReadEvent) -> [PackDocument] {
         switch read.event.body {
-        case .documentAdded(let document, _): return [document]
+        case .documentAdded(let document, _, _): return [document]
+        case .documentRemoved(let document, _): return [document]
         case .transition(let transition): return transition.documents
+        }
+    }
+
+    /// Every removal and replacement must name a document that was in the pack at the time,
+    /// and no document may join the pack twice (its metadata file is cited once).
+    private func checkPackChanges(_ events: [ArchiveStore.ReadEvent], _ findings: inout Findings) {
+        var pack = PackContents()
+        var joined = Set<String>()
+        for read in events {
+            switch read.event.body {
+            case .documentAdded(let document, _, let replaced):
+                if !joined.insert(document.sha256).inserted {
+                    findings.problem(read.path, "adds \(document.sha256), which joined the pack before")
+                }
+                if let replaced, !pack.contains(replaced) {
+                    findings.problem(read.path, "replaces \(replaced), which is not in the pack at that point")
+                }
+            case .documentRemoved(let document, _):
+                if !pack.contains(document.sha256) {
+                    findings.problem(read.path, "removes \(document.sha256), which is not in the pack at that point")
+                }
+            case .transition:
+                break
+            }
+            pack.apply(read.event)
         }
     }
 

@@ -2,11 +2,33 @@ import Foundation
 import Workflow
 import XML
 
-/// The archive's XML vocabulary, format 1: encoding records into element trees and reading
-/// them back. Every file is validated against `schema/docket-archive-1.xsd` on write and read.
+/// The archive's XML vocabulary: encoding records into element trees and reading them back.
+/// Every file is validated on write and read against the schema of its own format:
+/// `schema/docket-archive-1.xsd`, or `schema/docket-archive-2.xsd` for the records only
+/// format 2 can hold (format 2 is format 1 plus removals and replacements in a pack).
 enum ArchiveXML {
     static let namespace = XMLNamespace(uri: "urn:docket:archive:1")
     static let format = "1"
+    static let namespace2 = XMLNamespace(uri: "urn:docket:archive:2")
+
+    /// The same record in format 2: format 2 repeats format 1's vocabulary in its own
+    /// namespace, so a format-1 tree moves over whole, and `format` on the root says 2.
+    static func inFormat2(_ root: XMLElement) -> XMLElement {
+        func moved(_ element: XMLElement) -> XMLElement {
+            var element = element
+            if element.namespace == namespace { element.namespace = namespace2 }
+            element.children = element.children.map { child in
+                guard case .element(let inner) = child else { return child }
+                return .element(moved(inner))
+            }
+            return element
+        }
+        var result = moved(root)
+        result.attributes = result.attributes.map {
+            $0.name == "format" && $0.namespace == nil ? XMLAttribute("format", value: "2") : $0
+        }
+        return result
+    }
 
     static func element(_ name: String, _ text: String) -> XMLElement {
         XMLElement(name, namespace: namespace, text: text)
@@ -128,14 +150,14 @@ struct ElementReader {
     }
 
     func pack(_ element: XMLNode) throws(ArchiveError) -> PackDocument {
-        let reader = ElementReader(node: element, path: path)
+        let reader = ElementReader(node: element, path: path, namespace: namespace)
         return PackDocument(
             kind: try enumeration(try reader.attribute("kind"), as: DocumentKind.self),
             name: try reader.attribute("name"), sha256: try reader.attribute("sha256"))
     }
 
     func party(_ element: XMLNode) -> Party {
-        let reader = ElementReader(node: element, path: path)
+        let reader = ElementReader(node: element, path: path, namespace: namespace)
         return Party(person: reader.optional("person"), organisation: reader.optional("organisation"))
     }
 }

@@ -51,20 +51,31 @@ extension StoredEvent {
             }
             parts += transition.documents.map { ArchiveXML.pack("document", $0) }
             children.append(XMLElement("transition", namespace: ArchiveXML.namespace, elements: parts))
-        case .documentAdded(let document, let metadataSHA256):
+        case .documentAdded(let document, let metadataSHA256, let replaces):
             var element = ArchiveXML.pack("document-added", document)
             if let metadataSHA256 {
                 element.attributes.append(XMLAttribute("metadata-sha256", value: metadataSHA256))
             }
+            if let replaces { element.attributes.append(XMLAttribute("replaces", value: replaces)) }
+            children.append(element)
+        case .documentRemoved(let document, let reason):
+            var element = ArchiveXML.pack("document-removed", document)
+            element.children = [.element(ArchiveXML.element("reason", reason))]
             children.append(element)
         }
-        return ArchiveXML.root("event", children)
+        let event = ArchiveXML.root("event", children)
+        return needsFormat2 ? ArchiveXML.inFormat2(event) : event
     }
 
     init(reading reader: ElementReader) throws(ArchiveError) {
         let body: Body
         if let added = reader.children("document-added").first {
-            body = .documentAdded(try reader.pack(added), metadataSHA256: added.attribute("metadata-sha256"))
+            body = .documentAdded(
+                try reader.pack(added), metadataSHA256: added.attribute("metadata-sha256"),
+                replaces: added.attribute("replaces"))
+        } else if let removed = reader.children("document-removed").first {
+            let reason = try ElementReader(node: removed, path: reader.path, namespace: reader.namespace).text("reason")
+            body = .documentRemoved(try reader.pack(removed), reason: reason)
         } else {
             let transition = try reader.child("transition")
             let workflow = try transition.child("workflow")
@@ -123,16 +134,23 @@ extension DocumentMetadata {
             ArchiveXML.element("added", ArchiveXML.instant(added)),
             ArchiveXML.actor("added-by", addedBy),
         ]
-        return ArchiveXML.root("document", children)
+        let document = ArchiveXML.root("document", children)
+        // Only a "replaces" relation needs format 2; every other document stays in format 1.
+        return relations.contains { $0.kind == .replaces } ? ArchiveXML.inFormat2(document) : document
     }
 
     init(reading reader: ElementReader) throws(ArchiveError) {
         var relations: [Relation] = []
         for node in reader.children("relation") {
             let relation = ElementReader(node: node, path: reader.path)
+            let kind = try reader.enumeration(try relation.attribute("type"), as: Relation.Kind.self)
+            // The schema of a format-1 file has no "replaces"; a reader must not accept one there.
+            guard kind != .replaces || reader.namespace == ArchiveXML.namespace2.uri else {
+                throw .damaged(path: reader.path, reason: "a format-1 file cannot hold a 'replaces' relation")
+            }
             relations.append(
                 Relation(
-                    kind: try reader.enumeration(try relation.attribute("type"), as: Relation.Kind.self),
+                    kind: kind,
                     target: try relation.attribute("target")))
         }
         self.init(

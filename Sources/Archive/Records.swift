@@ -49,6 +49,8 @@ public struct Relation: Sendable, Hashable, Codable {
         case annexOf = "annex-of"
         case replyTo = "reply-to"
         case versionOf = "version-of"
+        /// The document supersedes the target, which leaves the pack (archive format 2).
+        case replaces
     }
 
     public var kind: Kind
@@ -167,7 +169,10 @@ public struct StoredEvent: Sendable, Hashable {
         case transition(TransitionBody)
         /// A document joined the pack; the event also fixes the SHA-256 of its metadata file,
         /// so the metadata is as tamper-evident as the content (nil in files that predate it).
-        case documentAdded(PackDocument, metadataSHA256: String?)
+        case documentAdded(PackDocument, metadataSHA256: String?, replaces: String?)
+        /// A document left the pack, with the reason (archive format 2). Its files stay
+        /// archived, and the events that cited it still do.
+        case documentRemoved(PackDocument, reason: String)
     }
 
     public struct TransitionBody: Sendable, Hashable {
@@ -210,6 +215,17 @@ public struct StoredEvent: Sendable, Hashable {
         self.actor = actor
         self.previous = previous
         self.body = body
+    }
+
+    /// Whether the event needs archive format 2 (a removal, an addition that replaces a
+    /// document, or a comment of several lines, which format 1's schema refuses): every other
+    /// event is written in format 1, readable by older Docket.
+    var needsFormat2: Bool {
+        switch body {
+        case .documentRemoved, .documentAdded(_, _, replaces: _?): true
+        case .documentAdded: false
+        case .transition(let transition): transition.comment?.contains(where: \.isNewline) ?? false
+        }
     }
 
     /// The event as the workflow engine replays it, if it is a transition.

@@ -60,7 +60,7 @@ extension DocketArchive {
     /// Writes a submission's record as a BagIt bag (RFC 8493) for a records office.
     ///
     /// Under `data/`, in the archive's own layout so that `xmllint --noout --schema
-    /// data/schema/docket-archive-1.xsd data/submissions/REF/events/000001.xml` checks it
+    /// data/schema/docket-archive-2.xsd data/submissions/REF/events/000001.xml` checks it
     /// without Docket: the archive's `schema/` directory, the pinned workflow definition,
     /// `submission.xml`, `head.xml`, every event file and every document with its metadata.
     /// Beside it `manifest-sha256.txt`, `tagmanifest-sha256.txt`, `bagit.txt` and a
@@ -156,12 +156,14 @@ extension DocketArchive {
                 BagItem(
                     source: read.path, name: "\(base)/events/\(Self.split(read.path).name)",
                     expectedSHA256: read.fileSHA256))
-            if case .documentAdded(let document, let metadata?) = read.event.body {
+            if case .documentAdded(let document, let metadata?, _) = read.event.body {
                 metadataSHA256[document.sha256] = metadata
             }
         }
         var seen: Set<String> = []
-        for metadata in view.documents where seen.insert(metadata.sha256).inserted {
+        // Documents that left the pack are still cited by the events that added them.
+        let cited = view.documents + view.departedDocuments.map(\.metadata)
+        for metadata in cited where seen.insert(metadata.sha256).inserted {
             plan.append(
                 BagItem(
                     source: store.documentPath(reference, storedAs: metadata.storedAs),

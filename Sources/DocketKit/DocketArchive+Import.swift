@@ -210,7 +210,8 @@ extension DocketArchive {
                     draft.problems.append(
                         ImportProblem(
                             row: item.row, column: "relation",
-                            message: "'\(part)' must be TYPE:TARGET with TYPE annex-of, reply-to or version-of"))
+                            message: "'\(part)' must be TYPE:TARGET with TYPE one of "
+                                + Relation.Kind.allCases.map(\.rawValue).joined(separator: ", ")))
                     rowValid = false
                     continue
                 }

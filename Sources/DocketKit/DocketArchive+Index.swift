@@ -339,6 +339,11 @@ extension DocketArchive {
                     sequence: event.sequence, name: "document-added", fromState: nil, toState: nil, time: event.time,
                     user: event.actor.user, role: event.actor.role?.rawValue, onBehalfOf: event.actor.onBehalfOf,
                     comment: nil, fileSHA256: file)
+            case .documentRemoved(_, let reason):
+                return IndexedEvent(
+                    sequence: event.sequence, name: "document-removed", fromState: nil, toState: nil,
+                    time: event.time, user: event.actor.user, role: event.actor.role?.rawValue,
+                    onBehalfOf: event.actor.onBehalfOf, comment: reason, fileSHA256: file)
             }
         }
         return IndexedSubmission(

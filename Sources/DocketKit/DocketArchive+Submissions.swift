@@ -14,12 +14,22 @@ public struct SubmissionView: Sendable {
     /// When the current state must be left, if it has a deadline.
     public var deadline: CalendarDate?
     public var isOverdue: Bool
+    /// The documents in the pack now.
     public var documents: [DocumentMetadata]
+    /// The documents that were in the pack and left it (removed, or replaced by a newer one):
+    /// still archived, shown apart.
+    public var departedDocuments: [DepartedDocument]
     public var events: [StoredEvent]
     /// The events the asking user may fire now (empty when no user was named).
     public var allowedNow: [String]
     /// The pack bound by the sign-off in force, if any.
     public var signedPack: [PackDocument]?
+}
+
+/// A document that left a submission's pack: its metadata and how it left.
+public struct DepartedDocument: Sendable {
+    public var metadata: DocumentMetadata
+    public var departure: PackContents.Departure
 }
 
 /// What `fire` recorded.
@@ -171,19 +181,39 @@ extension DocketArchive {
         for relation in description.relations where !ArchiveStore.isSHA256(relation.target) {
             throw .invalidInput("relation target '\(relation.target)' is not a SHA-256")
         }
+        let replaced = description.relations.filter { $0.kind == .replaces }.map(\.target)
+        guard replaced.count <= 1 else { throw .invalidInput("a document can replace only one other document") }
         let sha = ArchiveStore.sha256(content)
-        // Under the submission's lock: two adds never interleave between reading the pack
-        // and citing the metadata they wrote.
-        let lock = try archive { () throws(ArchiveError) in try store.lockSubmission(reference) }
-        defer { lock.release() }
-        let current = try readSubmission(reference)
-        if let expectedSequence, expectedSequence != current.events.count {
-            throw .archive(
-                .staleSequence(reference: reference, expected: expectedSequence, actual: current.events.count))
+        return try changingPack(of: reference, expectedSequence: expectedSequence) {
+            (current) throws(DocketError) -> DocumentMetadata in
+            try archiveDocument(
+                sha, content: content, title: title, description: description, replaced: replaced.first,
+                stamp: stamp, in: current)
         }
-        if let state = try finalState(of: current) { throw .packClosed(reference: reference, state: state) }
+    }
+
+    /// The part of adding a document done under the submission's lock, on the pack as read there.
+    private func archiveDocument(
+        _ sha: String, content: [UInt8], title: String, description: DocumentDescription, replaced: String?,
+        stamp: ActorStamp, in current: CurrentSubmission
+    ) throws(DocketError) -> DocumentMetadata {
+        let reference = current.record.reference
         if current.pack.contains(where: { $0.sha256 == sha }) {
             throw .invalidInput("this file (\(sha)) is already in \(reference)'s pack")
+        }
+        try requireNeverDeparted(sha, from: current)
+        if let target = replaced {
+            guard let old = current.pack.first(where: { $0.sha256 == target }) else {
+                throw .invalidInput(
+                    "the document to replace (\(target)) is not in \(reference)'s pack: only a document in the pack "
+                        + "can be replaced")
+            }
+            guard old.kind == description.kind else {
+                throw .invalidInput(
+                    "a \(description.kind.rawValue) cannot replace a \(old.kind.rawValue) (“\(old.name)”): "
+                        + "replace a document with one of its own kind")
+            }
+            try archive { () throws(ArchiveError) in try store.requireSchema(.archiveFormat2) }
         }
         let added = now()
         let metadata = DocumentMetadata(
@@ -200,12 +230,80 @@ extension DocketArchive {
             let metadataSHA256 = try store.storeDocument(content, metadata: metadata)
             let event = StoredEvent(
                 sequence: current.events.count + 1, submission: reference, time: added, actor: stamp,
-                previous: current.headSHA256, body: .documentAdded(metadata.packEntry, metadataSHA256: metadataSHA256))
+                previous: current.headSHA256,
+                body: .documentAdded(
+                    metadata.packEntry, metadataSHA256: metadataSHA256, replaces: replaced))
             let written = try store.appendEvent(event)
             try store.writeHead(reference, sequence: event.sequence, sha256: written)
         }
         refreshIndex(for: reference)
         return metadata
+    }
+
+    /// Takes a document out of a submission's pack, with the reason. Its files stay archived
+    /// and every event that cited it still does; the pack (and what a sign-off must bind) no
+    /// longer holds it.
+    ///
+    /// - Parameter expectedSequence: as for `addDocument`, checked under the submission's lock.
+    /// - Returns: the event recorded.
+    /// - Throws: for a role that may not add documents, a closed pack, a stale sequence, a
+    ///   document not in the pack, an empty reason, or an archive without format 2.
+    @discardableResult
+    public func removeDocument(
+        _ sha256: String, from reference: String, reason: String, as user: String, expectedSequence: Int? = nil
+    ) throws(DocketError) -> StoredEvent {
+        let grant = try require(Self.documentRoles, of: user, to: "remove documents from a pack")
+        let reason = LineEndings.normalised(reason).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else {
+            throw .invalidInput("say why the document leaves the pack: the reason is kept in the record")
+        }
+        let event = try changingPack(of: reference, expectedSequence: expectedSequence) {
+            (current) throws(DocketError) -> StoredEvent in
+            guard let document = current.pack.first(where: { $0.sha256 == sha256 }) else {
+                throw .invalidInput("document \(sha256) is not in \(reference)'s pack")
+            }
+            let event = StoredEvent(
+                sequence: current.events.count + 1, submission: reference, time: now(),
+                actor: ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser),
+                previous: current.headSHA256, body: .documentRemoved(document, reason: reason))
+            try archive { () throws(ArchiveError) in
+                try store.requireSchema(.archiveFormat2)
+                let written = try store.appendEvent(event)
+                try store.writeHead(reference, sequence: event.sequence, sha256: written)
+            }
+            return event
+        }
+        refreshIndex(for: reference)
+        return event
+    }
+
+    /// Runs a change to a submission's pack under the submission's lock, on the pack as read
+    /// there: two changes never interleave between reading the pack and writing what they
+    /// decided from it. Refuses a stale `expectedSequence` and a pack closed by a final state.
+    private func changingPack<Result>(
+        of reference: String, expectedSequence: Int?,
+        _ change: (CurrentSubmission) throws(DocketError) -> Result
+    ) throws(DocketError) -> Result {
+        let lock = try archive { () throws(ArchiveError) in try store.lockSubmission(reference) }
+        defer { lock.release() }
+        let current = try readSubmission(reference)
+        if let expectedSequence, expectedSequence != current.events.count {
+            throw .archive(
+                .staleSequence(reference: reference, expected: expectedSequence, actual: current.events.count))
+        }
+        if let state = try finalState(of: current) { throw .packClosed(reference: reference, state: state) }
+        return try change(current)
+    }
+
+    /// A document that joined the pack once cannot join again: its metadata file is cited by
+    /// the event that added it, and storing it anew would change what that event fixed.
+    private func requireNeverDeparted(_ sha256: String, from current: CurrentSubmission) throws(DocketError) {
+        guard let departure = current.contents.departures.first(where: { $0.document.sha256 == sha256 }) else {
+            return
+        }
+        throw .invalidInput(
+            "this file was in \(current.record.reference)'s pack as “\(departure.document.name)” and left it "
+                + "(event \(departure.sequence)); it stays archived there and cannot be added again")
     }
 
     /// A document's metadata and the path of its (read-only) content file.
@@ -316,6 +414,13 @@ extension DocketArchive {
             documents.append(
                 try archive { () throws(ArchiveError) in try store.documentMetadata(reference, sha256: entry.sha256) })
         }
+        var departed: [DepartedDocument] = []
+        for departure in current.contents.departures {
+            let metadata = try archive { () throws(ArchiveError) in
+                try store.documentMetadata(reference, sha256: departure.document.sha256)
+            }
+            departed.append(DepartedDocument(metadata: metadata, departure: departure))
+        }
         let state = current.definition.state(status.state)
         let entered = status.enteredStateAt?.time ?? current.record.created
         let deadline = state?.deadlineWorkingDays.map {
@@ -328,6 +433,7 @@ extension DocketArchive {
             record: current.record, workflow: current.definition, state: status.state, isFinal: state?.isFinal ?? false,
             sequence: current.events.count, deadline: deadline,
             isOverdue: deadline.map { calendar.londonDate(of: now()) > $0 } ?? false, documents: documents,
+            departedDocuments: departed,
             events: current.events.map(\.event), allowedNow: allowed ?? [], signedPack: status.signedPack)
     }
 
@@ -354,7 +460,9 @@ extension DocketArchive {
         var headSHA256: String
         var definition: WorkflowDefinition
         var transitions: [EventRecord]
-        var pack: [PackDocument]
+        var contents: PackContents
+        /// The documents in the pack now.
+        var pack: [PackDocument] { contents.documents }
     }
 
     func readSubmission(_ reference: String) throws(DocketError) -> CurrentSubmission {
@@ -362,12 +470,9 @@ extension DocketArchive {
             let identity = try store.submission(reference)
             return (identity.record, identity.sha256, try store.events(reference, anchor: identity.sha256))
         }
-        var pack: [PackDocument] = []
-        for read in events {
-            if case .documentAdded(let document, _) = read.event.body { pack.append(document) }
-        }
         return CurrentSubmission(
             record: record, events: events, headSHA256: events.last?.fileSHA256 ?? anchor,
-            definition: try pinnedWorkflow(record), transitions: events.compactMap(\.event.workflowRecord), pack: pack)
+            definition: try pinnedWorkflow(record), transitions: events.compactMap(\.event.workflowRecord),
+            contents: PackContents(after: events.map(\.event)))
     }
 }

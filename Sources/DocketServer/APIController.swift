@@ -23,6 +23,7 @@ struct APIController: Sendable {
             .get("submissions/:reference", use: submission)
             .post("submissions/:reference/events", use: fire)
             .post("submissions/:reference/documents", use: addDocument)
+            .post("submissions/:reference/documents/:sha256/removal", use: removeDocument)
             .get("search", use: search)
             .get("meetings", use: meetings)
     }
@@ -34,6 +35,7 @@ struct APIController: Sendable {
         switch (parts.count, parts.dropFirst().first) {
         case (2, "submissions"), (2, "search"), (2, "meetings"), (2, "openapi.json"), (3, "submissions"): return "GET"
         case (4, "submissions") where parts[3] == "events" || parts[3] == "documents": return "POST"
+        case (6, "submissions") where parts[3] == "documents" && parts[5] == "removal": return "POST"
         default: return nil
         }
     }
@@ -105,6 +107,29 @@ struct APIController: Sendable {
             return (metadata, try docket.submission(reference, for: user))
         }
         var response = try Self.json(API.Document(metadata), status: .created)
+        response.headers[.eTag] = Self.etag(view)
+        return response
+    }
+
+    /// Records that a document left the pack (it stays archived): JSON `{"reason": …}`.
+    @Sendable func removeDocument(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let reference = try context.parameters.require("reference")
+        let sha = try context.parameters.require("sha256")
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let removal: API.RemovalRequest
+        do {
+            removal = try JSONDecoder().decode(API.RemovalRequest.self, from: Data(buffer: body))
+        } catch {
+            throw WebError.badRequest("the body must be JSON {\"reason\": …}")
+        }
+        let expected = try Self.requireIfMatch(request, reference: reference)
+        let (event, view) = try await blocking { [docket] in
+            let event = try docket.removeDocument(
+                sha, from: reference, reason: removal.reason, as: user, expectedSequence: expected)
+            return (event, try docket.submission(reference, for: user))
+        }
+        var response = try Self.json(API.Fired(state: view.state, sequence: event.sequence), status: .created)
         response.headers[.eTag] = Self.etag(view)
         return response
     }
@@ -240,6 +265,8 @@ enum API {
         var sequence: Int
         var allowedNow: [String]
         var documents: [Document]
+        /// Documents that were in the pack and left it: still archived, cited by the history.
+        var departedDocuments: [Document]
         var events: [Event]
     }
 
@@ -254,6 +281,11 @@ enum API {
                 event: event, comment: comment.map(LineEndings.normalised),
                 fields: fields?.mapValues(LineEndings.normalised))
         }
+    }
+
+    struct RemovalRequest: Codable, Sendable {
+        /// Why the document leaves the pack (line breaks normalised by the library).
+        var reason: String
     }
 
     struct Fired: Codable, Sendable {
@@ -307,7 +339,8 @@ extension API.Event {
         let what: String
         switch event.body {
         case .transition(let transition): what = transition.name
-        case .documentAdded(let document, _): what = "document-added:\(document.kind.rawValue)"
+        case .documentAdded(let document, _, _): what = "document-added:\(document.kind.rawValue)"
+        case .documentRemoved(let document, _): what = "document-removed:\(document.kind.rawValue)"
         }
         self.init(sequence: event.sequence, time: event.time, user: event.actor.user, what: what)
     }
@@ -319,6 +352,7 @@ extension API.Submission {
             reference: view.record.reference, title: view.record.title, workflow: view.record.workflowName,
             state: view.state, deadline: view.deadline?.description, sequence: view.sequence,
             allowedNow: view.allowedNow, documents: view.documents.map(API.Document.init),
+            departedDocuments: view.departedDocuments.map { API.Document($0.metadata) },
             events: view.events.map(API.Event.init))
     }
 }

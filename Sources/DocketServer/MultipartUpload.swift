@@ -99,12 +99,33 @@ extension DocketArchive {
             return date
         }
         let title = (upload.fields["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let annex = (upload.fields["annex"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        // The document this one supersedes (the library checks it is in the pack).
+        let replaces = (upload.fields["replaces"] ?? "").trimmingCharacters(in: .whitespaces)
+        var relations = replaces.isEmpty ? [] : [Relation(kind: .replaces, target: replaces)]
+        let relationKind = upload.fields["relation-kind"] ?? ""
+        let relationTarget = upload.fields["relation-target"] ?? ""
+        switch (relationKind.isEmpty, relationTarget.isEmpty) {
+        case (true, true):
+            break
+        case (false, false):
+            guard let kind = Relation.Kind(rawValue: relationKind), kind != .replaces else {
+                throw WebError.badRequest("the relation must be annex-of, reply-to or version-of")
+            }
+            relations.append(Relation(kind: kind, target: relationTarget))
+        default:
+            throw WebError(
+                status: .unprocessableContent, code: "invalid-input",
+                message: "a relation needs both what it is (e.g. reply to) and the document it relates to")
+        }
         return try addDocument(
             to: reference, content: file.bytes,
             description: DocumentDescription(
                 kind: kind, title: title.isEmpty ? file.fileName : title, originalFileName: file.fileName, date: date,
                 creator: upload.fields["from"].flatMap { Party(parsing: $0) },
-                addressees: upload.fields["to"].flatMap { Party(parsing: $0) }.map { [$0] } ?? []),
+                addressees: upload.fields["to"].flatMap { Party(parsing: $0) }.map { [$0] } ?? [],
+                annex: annex.isEmpty ? nil : annex,
+                relations: relations),
             as: user, expectedSequence: expectedSequence)
     }
 }

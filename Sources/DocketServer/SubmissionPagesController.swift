@@ -28,6 +28,7 @@ struct SubmissionPagesController: Sendable {
             .get("submissions/:reference", use: show)
             .post("submissions/:reference/events", use: fire)
             .post("submissions/:reference/documents", use: upload)
+            .post("submissions/:reference/documents/:sha256/removal", use: removeDocument)
             .get("submissions/:reference/documents/:sha256", use: download)
             .get("submissions/:reference/documents/:sha256/preview", use: preview)
             .get("workflows/:name/picture.svg", use: workflowPicture)
@@ -127,8 +128,12 @@ struct SubmissionPagesController: Sendable {
         switch event.body {
         case .transition(let transition):
             return "Recorded \(transition.name): \(view.record.reference) is now \(transition.to)."
-        case .documentAdded(let document, _):
+        case .documentAdded(let document, _, nil):
             return "Archived \(document.kind.rawValue) “\(document.name)” in the pack."
+        case .documentAdded(let document, _, _?):
+            return "Archived \(document.kind.rawValue) “\(document.name)” in the pack, replacing the one before."
+        case .documentRemoved(let document, _):
+            return "Took “\(document.name)” out of the pack; it stays archived."
         }
     }
 
@@ -162,6 +167,18 @@ struct SubmissionPagesController: Sendable {
         }
         // The add was refused unless the page's sequence was current, so it is the next event.
         return DocketWebApp.redirect("/submissions/\(reference)" + (expected.map { "?done=\($0 + 1)" } ?? ""))
+    }
+
+    @Sendable func removeDocument(_ request: Request, context: Context) async throws -> Response {
+        let (user, form) = try await context.signedInForm(request)
+        let reference = try context.parameters.require("reference")
+        let sha = try context.parameters.require("sha256")
+        let expected = form["sequence"].flatMap(Int.init)
+        let event = try await blocking { [docket] in
+            try docket.removeDocument(
+                sha, from: reference, reason: form["reason"] ?? "", as: user, expectedSequence: expected)
+        }
+        return DocketWebApp.redirect("/submissions/\(reference)?done=\(event.sequence)")
     }
 
     @Sendable func download(_ request: Request, context: Context) async throws -> Response {
@@ -255,6 +272,22 @@ struct SubmissionPage: Sendable {
         var fileName: String
     }
 
+    /// A document that left the pack, with how it left.
+    struct DepartedRow: Sendable {
+        var sha256: String
+        var short: String
+        var kind: String
+        var title: String
+        var fileName: String
+        var how: String
+    }
+
+    /// A document in the pack that an upload may replace.
+    struct ReplaceOption: Sendable {
+        var value: String
+        var label: String
+    }
+
     struct HistoryRow: Sendable {
         var sequence: Int
         var time: String
@@ -305,6 +338,8 @@ struct SubmissionPage: Sendable {
     var board: String?
     var steps: [Step]
     var documents: [DocumentRow]
+    var departed: [DepartedRow]
+    var replaceable: [ReplaceOption]
     var history: [HistoryRow]
     var forms: [EventForm]
     var canUpload: Bool
@@ -333,6 +368,11 @@ extension SubmissionPage {
                 done: (order.firstIndex(of: state.id) ?? 0) < currentIndex)
         }
         let transitions = definition.state(view.state)?.transitions ?? []
+        // What each document was called in the pack, for history lines that name it by digest.
+        var packNames: [String: String] = [:]
+        for event in view.events {
+            if case .documentAdded(let document, _, _) = event.body { packNames[document.sha256] = document.name }
+        }
         let boardLine = board.map { board in
             var line = "\(board.meeting.definition.board), \(Wording.longDate(board.meeting.definition.date))"
             if let item = board.item, item.isPublished { line += ", item \(item.number)" }
@@ -344,7 +384,12 @@ extension SubmissionPage {
             series: view.record.series, workflow: view.record.workflowName, state: view.state,
             deadline: view.deadline?.description, overdue: view.isOverdue, board: boardLine, steps: steps,
             documents: view.documents.map(DocumentRow.init),
-            history: [HistoryRow(created: view.record)] + view.events.map(HistoryRow.init),
+            departed: view.departedDocuments.map { DepartedRow($0, in: view) },
+            replaceable: view.documents.map {
+                ReplaceOption(
+                    value: $0.sha256, label: "\($0.packEntry.name) (\($0.kind.rawValue), \($0.originalFileName))")
+            },
+            history: [HistoryRow(created: view.record)] + view.events.map { HistoryRow($0, names: packNames) },
             forms: transitions.filter { view.allowedNow.contains($0.event) }.map {
                 EventForm($0, meetings: meetings)
             },
@@ -390,9 +435,27 @@ extension SubmissionPage.DocumentRow {
     }
 }
 
+extension SubmissionPage.DepartedRow {
+    /// A document that left the pack, saying how: replaced (by which) or removed (and why).
+    init(_ departed: DepartedDocument, in view: SubmissionView) {
+        let metadata = departed.metadata
+        let how: String
+        if let newer = departed.departure.replacedBy {
+            let title = view.documents.first { $0.sha256 == newer }?.title ?? String(newer.prefix(12))
+            how = "replaced by “\(title)”"
+        } else {
+            how = "removed: \(departed.departure.reason ?? "")"
+        }
+        self.init(
+            sha256: metadata.sha256, short: String(metadata.sha256.prefix(12)), kind: metadata.kind.rawValue,
+            title: metadata.title, fileName: metadata.originalFileName, how: how)
+    }
+}
+
 extension SubmissionPage.HistoryRow {
-    /// The one mapping from a recorded event to a line of the page's history.
-    init(_ event: StoredEvent) {
+    /// The one mapping from a recorded event to a line of the page's history (`names`: what
+    /// each document was called in the pack, for a replacement, which records only a digest).
+    init(_ event: StoredEvent, names: [String: String] = [:]) {
         var what = ""
         var fields: String?
         var comment: String?
@@ -405,8 +468,14 @@ extension SubmissionPage.HistoryRow {
                 ? nil
                 : transition.fields.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(
                     separator: ", ")
-        case .documentAdded(let document, _):
+        case .documentAdded(let document, _, nil):
             what = "added \(document.kind.rawValue) “\(document.name)”"
+        case .documentAdded(let document, _, let replaced?):
+            let old = names[replaced].map { "“\($0)”" } ?? String(replaced.prefix(12))
+            what = "added \(document.kind.rawValue) “\(document.name)”, replacing \(old), which left the pack"
+        case .documentRemoved(let document, let reason):
+            what = "took \(document.kind.rawValue) “\(document.name)” out of the pack"
+            comment = reason
         }
         self.init(
             sequence: event.sequence, time: Wording.londonTime(event.time), user: event.actor.user,

@@ -34,6 +34,14 @@ struct OutputFormat: ParsableArguments {
 }
 
 /// Prints an `Encodable` as pretty, key-sorted JSON.
+/// `--expect-seq N`: a write refused (exit 3) unless the submission's last event is N.
+struct ExpectedSequence: ParsableArguments {
+    @Option(
+        name: .customLong("expect-seq"),
+        help: "Refuse unless the submission's last event has this number (guards against stale views).")
+    var expectedSequence: Int?
+}
+
 func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -11,8 +11,8 @@ extension Direction: ExpressibleByArgument {}
 struct DocumentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "document",
-        abstract: "Archive documents in a submission's pack, and get them back.",
-        subcommands: [Add.self, Get.self]
+        abstract: "Archive documents in a submission's pack, take them out of it, and get them back.",
+        subcommands: [Add.self, Remove.self, Get.self]
     )
 
     struct Add: ParsableCommand {
@@ -20,7 +20,10 @@ struct DocumentCommand: ParsableCommand {
             abstract: "Archive a file in a submission's pack; prints its SHA-256.",
             discussion: """
                 Parties are written "Person (Organisation)", "Person" or "(Organisation)". \
-                Relations are TYPE:SHA256 with TYPE one of annex-of, reply-to, version-of.
+                Relations are TYPE:SHA256 with TYPE one of \(Self.relationKinds). A document that \
+                replaces another (--replaces SHA256, the same as --relation replaces:SHA256) takes \
+                its place: the one replaced leaves the pack and stays archived. version-of does not \
+                change the pack.
                 """
         )
         @OptionGroup var archive: ArchiveOptions
@@ -38,23 +41,24 @@ struct DocumentCommand: ParsableCommand {
         @Option(name: .long, help: "Its protective marking.") var marking = "OFFICIAL"
         @Option(name: .long, help: ArgumentHelp("A relation TYPE:SHA256 (repeatable).", valueName: "TYPE:SHA256"))
         var relation: [String] = []
-        @OptionGroup var actor: ActingUser
         @Option(
-            name: .customLong("expect-seq"),
-            help: "Refuse unless the submission's last event has this number (guards against stale views).")
-        var expectedSequence: Int?
+            name: .long,
+            help: ArgumentHelp("The document in the pack this one replaces (it leaves the pack).", valueName: "SHA256"))
+        var replaces: String?
+        @OptionGroup var actor: ActingUser
+        @OptionGroup var staleness: ExpectedSequence
 
         func run() throws {
             let creator = try from.map { (text: String) throws -> Party in try Self.party(text, option: "--from") }
             let addressees = try to.map { try Self.party($0, option: "--to") }
-            let relations = try relation.map { text -> Relation in
-                let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-                guard parts.count == 2, let kind = Relation.Kind(rawValue: parts[0]) else {
-                    throw ValidationError(
-                        "--relation must be TYPE:SHA256 (annex-of, reply-to, version-of), not '\(text)'")
-                }
-                return Relation(kind: kind, target: parts[1])
-            }
+            let relations =
+                try relation.map { text -> Relation in
+                    let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+                    guard parts.count == 2, let kind = Relation.Kind(rawValue: parts[0]) else {
+                        throw ValidationError("--relation must be TYPE:SHA256 (\(Self.relationKinds)), not '\(text)'")
+                    }
+                    return Relation(kind: kind, target: parts[1])
+                } + (replaces.map { [Relation(kind: .replaces, target: $0)] } ?? [])
             let content: [UInt8]
             do {
                 content = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
@@ -67,15 +71,40 @@ struct DocumentCommand: ParsableCommand {
                     kind: kind, title: title, originalFileName: file, date: date, creator: creator,
                     addressees: addressees, annex: annex, direction: direction, description: description,
                     protectiveMarking: marking, relations: relations),
-                as: actor.user, expectedSequence: expectedSequence)
+                as: actor.user, expectedSequence: staleness.expectedSequence)
             print(metadata.sha256)
         }
+
+        static let relationKinds = Relation.Kind.allCases.map(\.rawValue).joined(separator: ", ")
 
         static func party(_ text: String, option: String) throws -> Party {
             guard let party = Party(parsing: text) else {
                 throw ValidationError("\(option) '\(text)' names nobody; write \"Person (Organisation)\"")
             }
             return party
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take a document out of a submission's pack, saying why.",
+            discussion: """
+                The document stays archived, and every event that cited it still does; the pack, and \
+                what a sign-off must bind, no longer holds it. Removing a document after the Mayor's \
+                sign-off means signing off again before dispatch. Prints the event's number.
+                """
+        )
+        @OptionGroup var archive: ArchiveOptions
+        @Argument(help: "The submission's reference.") var reference: String
+        @Argument(help: "The document's SHA-256.") var sha256: String
+        @Option(name: .long, help: "Why it leaves the pack (kept in the record).") var reason: String
+        @OptionGroup var actor: ActingUser
+        @OptionGroup var staleness: ExpectedSequence
+
+        func run() throws {
+            let event = try archive.open().removeDocument(
+                sha256, from: reference, reason: reason, as: actor.user, expectedSequence: staleness.expectedSequence)
+            print(event.sequence)
         }
     }
 

@@ -14,7 +14,7 @@ struct ExportCommand: ParsableCommand {
             tagmanifest-sha256.txt; and bag-info.txt with the reference, title, state, dates and \
             the SHA-256 of the last event file (Docket-Chain-Head). Any BagIt tool checks it, \
             e.g. 'bagit.py --validate DIR'; from inside DIR/data, 'xmllint --noout --schema \
-            schema/docket-archive-1.xsd submissions/REF/events/*.xml' checks its XML without \
+            schema/docket-archive-2.xsd submissions/REF/events/*.xml' checks its XML without \
             Docket.
 
             The hash chain and every file are checked while copying: a damaged submission is \

@@ -47,10 +47,7 @@ struct SubmissionCommand: ParsableCommand {
             name: .long,
             help: ArgumentHelp("A field the event needs, NAME=VALUE (repeatable).", valueName: "NAME=VALUE"))
         var field: [String] = []
-        @Option(
-            name: .customLong("expect-seq"),
-            help: "Refuse unless the submission's last event has this number (guards against stale views).")
-        var expectedSequence: Int?
+        @OptionGroup var staleness: ExpectedSequence
 
         func validate() throws {
             for entry in field where !entry.contains("=") || entry.hasPrefix("=") {
@@ -69,7 +66,7 @@ struct SubmissionCommand: ParsableCommand {
             }
             let view = try archive.open().fire(
                 event, on: reference, as: actor.user, fields: fields, comment: comment,
-                expectedSequence: expectedSequence)
+                expectedSequence: staleness.expectedSequence)
             print(view.state)
         }
     }

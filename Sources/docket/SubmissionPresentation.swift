@@ -19,7 +19,19 @@ struct SubmissionJSON: Encodable {
     var overdue: Bool
     var allowedNow: [String]
     var documents: [Document]
+    /// Documents that left the pack (still archived).
+    var departed: [Departed]
     var events: [Event]
+
+    struct Departed: Encodable {
+        var sha256: String
+        var kind: String
+        var title: String
+        /// The event that took it out.
+        var sequence: Int
+        var reason: String?
+        var replacedBy: String?
+    }
 
     struct Document: Encodable {
         var sha256: String
@@ -49,6 +61,8 @@ struct SubmissionJSON: Encodable {
         var comment: String?
         var fields: [String: String]?
         var document: String?
+        /// The document an addition replaced (it left the pack).
+        var replaces: String?
     }
 
     init(_ view: SubmissionView) {
@@ -71,6 +85,11 @@ struct SubmissionJSON: Encodable {
                 direction: $0.direction.rawValue, format: $0.format, size: $0.size,
                 originalFileName: $0.originalFileName)
         }
+        departed = view.departedDocuments.map {
+            Departed(
+                sha256: $0.metadata.sha256, kind: $0.metadata.kind.rawValue, title: $0.metadata.title,
+                sequence: $0.departure.sequence, reason: $0.departure.reason, replacedBy: $0.departure.replacedBy)
+        }
         events = view.events.map { event in
             var row = Event(
                 sequence: event.sequence, time: event.time, actor: event.actor.user,
@@ -83,9 +102,14 @@ struct SubmissionJSON: Encodable {
                 row.to = transition.to
                 row.comment = transition.comment
                 row.fields = transition.fields
-            case .documentAdded(let document, _):
+            case .documentAdded(let document, _, let replaced):
                 row.kind = "document-added"
                 row.document = document.sha256
+                row.replaces = replaced
+            case .documentRemoved(let document, let reason):
+                row.kind = "document-removed"
+                row.document = document.sha256
+                row.comment = reason
             }
             return row
         }
@@ -120,6 +144,15 @@ enum SubmissionText {
             let annex = document.annex.map { " [Annex \($0)]" } ?? ""
             lines.append("  \(document.sha256.prefix(12))  \(document.kind.rawValue)\(annex)  \(document.title)")
         }
+        if !view.departedDocuments.isEmpty {
+            lines.append("\nLeft the pack (still archived)")
+            for departed in view.departedDocuments {
+                let how = departed.departure.replacedBy.map { "replaced by \($0.prefix(12))" } ?? "removed"
+                lines.append(
+                    "  \(departed.metadata.sha256.prefix(12))  \(departed.metadata.kind.rawValue)  "
+                        + "\(departed.metadata.title)  (\(how), event \(departed.departure.sequence))")
+            }
+        }
         lines.append("\nHistory")
         for event in view.events {
             let who = event.actor.user + (event.actor.onBehalfOf.map { " for \($0)" } ?? "")
@@ -136,9 +169,15 @@ enum SubmissionText {
                 }
                 lines.append(line)
                 if let comment = transition.comment { lines.append("       “\(comment)”") }
-            case .documentAdded(let document, _):
+            case .documentAdded(let document, _, let replaced):
                 lines.append(
-                    "  \(event.sequence). \(when)  \(who)  added \(document.kind.rawValue) '\(document.name)'")
+                    "  \(event.sequence). \(when)  \(who)  added \(document.kind.rawValue) '\(document.name)'"
+                        + (replaced.map { ", replacing \($0.prefix(12))" } ?? ""))
+            case .documentRemoved(let document, let reason):
+                lines.append(
+                    "  \(event.sequence). \(when)  \(who)  removed \(document.kind.rawValue) '\(document.name)' "
+                        + "from the pack")
+                lines.append("       “\(reason)”")
             }
         }
         return lines.joined(separator: "\n")

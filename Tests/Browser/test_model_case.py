@@ -71,6 +71,7 @@ class ModelCaseInABrowser(unittest.TestCase):
         cls.files = {}
         for name, text in [("update.txt", "Fourth six-monthly progress report (browser test)."),
                            ("cover.txt", "Dear Secretary of State, the fourth update (browser test)."),
+                           ("cover-draft.txt", "Dear Secretary of State, [draft with the wrong date]."),
                            ("response.txt", "The Commissioners reply to the fourth update (browser test).")]:
             path = os.path.join(cls.work, name)
             with open(path, "w") as handle:
@@ -165,12 +166,18 @@ class ModelCaseInABrowser(unittest.TestCase):
             form.find_element(By.NAME, "comment").send_keys(comment)
         self.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
 
-    def upload(self, file, kind, title, sender=""):
+    def upload(self, file, kind, title, sender="", replaces=None):
         self.driver.find_element(By.ID, "upload-file").send_keys(self.files[file])
         Select(self.driver.find_element(By.ID, "upload-kind")).select_by_visible_text(kind)
         self.driver.find_element(By.ID, "upload-title").send_keys(title)
         if sender:
             self.driver.find_element(By.ID, "upload-from").send_keys(sender)
+        if replaces:
+            # The document in the pack this one supersedes, chosen by how the pack names it.
+            box = Select(self.driver.find_element(By.ID, "upload-replaces"))
+            matches = [option for option in box.options if option.text.startswith(replaces)]
+            self.assertEqual(1, len(matches), [option.text for option in box.options])
+            box.select_by_visible_text(matches[0].text)
         self.submit(self.driver.find_element(By.CSS_SELECTOR, "form.upload button[type=submit]"))
 
     def state(self):
@@ -197,7 +204,16 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.assertIn("olivia (officer): started the submission", driver.find_element(By.CSS_SELECTOR, ".history").text)
         self.upload("update.txt", "submission", "Fourth six-monthly progress report")
         self.assertIn("Archived submission", driver.find_element(By.CSS_SELECTOR, "p.flash").text)
-        self.upload("cover.txt", "cover-letter", "The Mayor's covering letter")
+        # A wrong cover letter is uploaded first, then replaced: it leaves the pack, stays archived.
+        self.upload("cover-draft.txt", "cover-letter", "Covering letter (draft)")
+        self.upload("cover.txt", "cover-letter", "The Mayor's covering letter", replaces="Covering letter (draft)")
+        self.assertIn("replacing the one before", driver.find_element(By.CSS_SELECTOR, "p.flash").text)
+        pack = driver.find_element(By.CSS_SELECTOR, "#documents-heading + table").text
+        self.assertIn("The Mayor's covering letter", pack)
+        self.assertNotIn("Covering letter (draft)", pack)
+        departed = driver.find_element(By.CSS_SELECTOR, "table[aria-labelledby=departed-heading]").text
+        self.assertIn("Covering letter (draft)", departed)
+        self.assertIn("replaced by", departed)
         self.check_page("submission-drafting", f"{reference}: Best Value Plan: fourth",
                         "Fourth six-monthly progress report", "The Mayor's covering letter")
         self.fire("submit-for-sign-off")

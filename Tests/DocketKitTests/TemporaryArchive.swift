@@ -45,3 +45,14 @@ final class TemporaryArchive: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
+
+/// The error a use case throws, or nil if it succeeds. (A `catch` with a pattern on a
+/// typed-throws call crashes the Swift 6.3.1 compiler, so tests match the value instead.)
+func failure(of body: () throws -> some Any) -> DocketError? {
+    do {
+        _ = try body()
+        return nil
+    } catch {
+        return error as? DocketError
+    }
+}
