@@ -186,6 +186,21 @@ import Workflow
         #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
     }
 
+    /// A bag of the submission carries the documents that left the pack too: its events cite them.
+    @Test func anExportedBagKeepsWhatLeftThePack() throws {
+        let reference = try docket.newSubmission(workflow: "best-value-submission", title: "Update", as: "olivia")
+        let first = try add(.coverLetter, "Cover letter", to: reference)
+        let second = try add(.coverLetter, "Cover letter, corrected", to: reference, replacing: first.sha256)
+        let bag = FileManager.default.temporaryDirectory.appendingPathComponent("docket-bag-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: bag) }
+        try docket.exportBag(reference, to: bag)
+        let documents = try FileManager.default.contentsOfDirectory(
+            atPath: "\(bag)/data/submissions/\(reference)/documents")
+        #expect(Set(documents) == [first.storedAs, "\(first.sha256).xml", second.storedAs, "\(second.sha256).xml"])
+        let manifest = try String(contentsOfFile: "\(bag)/manifest-sha256.txt", encoding: .utf8)
+        #expect(manifest.contains("\(first.sha256)  data/submissions/\(reference)/documents/\(first.storedAs)"))
+    }
+
     @Test func aClosedPackTakesNoRemovals() throws {
         let reference = try docket.newSubmission(workflow: "best-value-submission", title: "Update", as: "olivia")
         let letter = try add(.coverLetter, "Cover letter", to: reference)
