@@ -172,6 +172,8 @@ extension UserRecord {
     var xml: XMLElement {
         var children = [ArchiveXML.element("name", name)]
         if let fullName { children.append(ArchiveXML.element("full-name", fullName)) }
+        if let email { children.append(ArchiveXML.element("email", email)) }
+        if let notify { children.append(ArchiveXML.element("notify", notify.rawValue)) }
         children += roles.map { ArchiveXML.element("role", $0.rawValue) }
         for delegation in delegations {
             children.append(
@@ -189,7 +191,9 @@ extension UserRecord {
             ArchiveXML.element("created", ArchiveXML.instant(created)),
             ArchiveXML.element("created-by", createdBy),
         ]
-        return ArchiveXML.root("user", children)
+        let user = ArchiveXML.root("user", children)
+        // Only a user with mail settings needs format 2; every other stays in format 1.
+        return email != nil || notify != nil ? ArchiveXML.inFormat2(user) : user
     }
 
     init(reading reader: ElementReader) throws(ArchiveError) {
@@ -210,7 +214,10 @@ extension UserRecord {
                     granted: granted, grantedBy: try delegation.attribute("granted-by")))
         }
         self.init(
-            name: try reader.text("name"), fullName: reader.optional("full-name"), roles: roles,
+            name: try reader.text("name"), fullName: reader.optional("full-name"), email: reader.optional("email"),
+            notify: try reader.optional("notify").map { (value: String) throws(ArchiveError) in
+                try reader.enumeration(value, as: NotifyChoice.self)
+            }, roles: roles,
             delegations: delegations, created: try reader.instant("created"), createdBy: try reader.text("created-by"))
     }
 }

@@ -238,20 +238,37 @@ public struct StoredEvent: Sendable, Hashable {
     }
 }
 
+/// Which of Docket's mail a user wants.
+public enum NotifyChoice: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Each message as soon as it is decided.
+    case immediate
+    /// One message a working day listing everything.
+    case digest
+    /// No mail.
+    case none
+}
+
 /// `users/NAME.xml`: a Docket user, their roles and the delegations they hold.
 public struct UserRecord: Sendable, Hashable {
     public var name: String
     public var fullName: String?
+    /// Where Docket's mail reaches them (archive format 2); nil: no mail.
+    public var email: String?
+    /// Which mail they want (archive format 2); nil means the default, `immediate`.
+    public var notify: NotifyChoice?
     public var roles: [Role]
     public var delegations: [Delegation]
     public var created: Date
     public var createdBy: String
 
     public init(
-        name: String, fullName: String?, roles: [Role], delegations: [Delegation], created: Date, createdBy: String
+        name: String, fullName: String?, email: String? = nil, notify: NotifyChoice? = nil, roles: [Role],
+        delegations: [Delegation], created: Date, createdBy: String
     ) {
         self.name = name
         self.fullName = fullName
+        self.email = email
+        self.notify = notify
         self.roles = roles
         self.delegations = delegations
         self.created = created

@@ -8,22 +8,34 @@ extension DocketArchive {
     /// See `UserAccounts.minimumPasswordLength`.
     public static var minimumPasswordLength: Int { UserAccounts.minimumPasswordLength }
 
-    /// See `UserAccounts.addUser(_:roles:fullName:)`.
+    /// See `UserAccounts.addUser(_:roles:fullName:email:notify:)`.
     @discardableResult
-    public func addUser(_ name: String, roles: [Role], fullName: String? = nil) throws(DocketError) -> UserRecord {
-        try accounts.addUser(name, roles: roles, fullName: fullName)
+    public func addUser(
+        _ name: String, roles: [Role], fullName: String? = nil, email: String? = nil, notify: NotifyChoice? = nil
+    ) throws(DocketError) -> UserRecord {
+        try accounts.addUser(name, roles: roles, fullName: fullName, email: email, notify: notify)
     }
 
-    func addUser(_ name: String, roles: [Role], fullName: String?, createdBy: String) throws(DocketError)
-        -> UserRecord
-    {
-        try accounts.addUser(name, roles: roles, fullName: fullName, createdBy: createdBy)
+    func addUser(
+        _ name: String, roles: [Role], fullName: String?, email: String? = nil, notify: NotifyChoice? = nil,
+        createdBy: String
+    ) throws(DocketError) -> UserRecord {
+        try accounts.addUser(
+            name, roles: roles, fullName: fullName, email: email, notify: notify, createdBy: createdBy)
     }
 
     /// See `UserAccounts.changeRoles(of:adding:removing:)`.
     @discardableResult
     public func changeRoles(of name: String, adding: [Role], removing: [Role]) throws(DocketError) -> UserRecord {
         try accounts.changeRoles(of: name, adding: adding, removing: removing)
+    }
+
+    /// See `UserAccounts.changeMail(of:email:notify:)`.
+    @discardableResult
+    public func changeMail(of name: String, email: String? = nil, notify: NotifyChoice? = nil) throws(DocketError)
+        -> UserRecord
+    {
+        try accounts.changeMail(of: name, email: email, notify: notify)
     }
 
     /// See `UserAccounts.users()`.

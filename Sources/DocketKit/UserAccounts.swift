@@ -26,15 +26,19 @@ extension UserAccounts {
     /// - Throws: for a name that is not lower-case letters, digits, `.`, `_`, `-` (starting
     ///   with a letter, at most 32), no roles, or a name already taken.
     @discardableResult
-    public func addUser(_ name: String, roles: [Role], fullName: String? = nil) throws(DocketError) -> UserRecord {
-        try addUser(name, roles: roles, fullName: fullName, createdBy: systemUser)
+    public func addUser(
+        _ name: String, roles: [Role], fullName: String? = nil, email: String? = nil, notify: NotifyChoice? = nil
+    ) throws(DocketError) -> UserRecord {
+        try addUser(name, roles: roles, fullName: fullName, email: email, notify: notify, createdBy: systemUser)
     }
 
     /// Adds a user, recording who added them (the operating-system user for the CLI, the
     /// administrator for the web app).
-    func addUser(_ name: String, roles: [Role], fullName: String?, createdBy: String) throws(DocketError)
-        -> UserRecord
-    {
+    func addUser(
+        _ name: String, roles: [Role], fullName: String?, email: String? = nil, notify: NotifyChoice? = nil,
+        createdBy: String
+    ) throws(DocketError) -> UserRecord {
+        let address = try email.map(Self.checkedAddress)
         guard Self.isValidUserName(name) else {
             throw .invalidInput(
                 "user name '\(name)' must start with a lower-case letter and hold only a-z, 0-9, '.', '_', '-' "
@@ -44,7 +48,8 @@ extension UserAccounts {
         let fullName = fullName?.trimmingCharacters(in: .whitespacesAndNewlines)
         let record = UserRecord(
             name: name, fullName: (fullName?.isEmpty ?? true) ? nil : fullName,
-            roles: Array(Set(roles)).sorted(), delegations: [], created: now(), createdBy: createdBy)
+            email: (address?.isEmpty ?? true) ? nil : address, notify: notify, roles: Array(Set(roles)).sorted(),
+            delegations: [], created: now(), createdBy: createdBy)
         try archive { () throws(ArchiveError) in try store.createUser(record) }
         return record
     }

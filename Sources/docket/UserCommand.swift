@@ -1,9 +1,11 @@
+import Archive
 import ArgumentParser
 import DocketKit
 import Foundation
 import Workflow
 
 extension Role: ExpressibleByArgument {}
+extension NotifyChoice: ExpressibleByArgument {}
 
 extension CalendarDate: ExpressibleByArgument {
     public init?(argument: String) {
@@ -29,13 +31,19 @@ struct UserCommand: ParsableCommand {
             help: ArgumentHelp("A role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")). Repeatable."))
         var role: [Role]
         @Option(name: .customLong("name"), help: "The user's full name.") var fullName: String?
+        @Option(name: .long, help: ArgumentHelp("Where Docket's mail reaches them.", valueName: "ADDRESS"))
+        var email: String?
+        @Option(
+            name: .long, help: "Which mail they want: \(NotifyChoice.allCases.map(\.rawValue).joined(separator: ", "))."
+        )
+        var notify: NotifyChoice?
 
         func validate() throws {
             if role.isEmpty { throw ValidationError("give at least one --role") }
         }
 
         func run() throws {
-            let user = try archive.open().addUser(name, roles: role, fullName: fullName)
+            let user = try archive.open().addUser(name, roles: role, fullName: fullName, email: email, notify: notify)
             print("added \(user.name) (\(user.roles.map(\.rawValue).joined(separator: ", ")))")
         }
     }
@@ -49,6 +57,8 @@ struct UserCommand: ParsableCommand {
         struct Row: Encodable {
             var name: String
             var fullName: String?
+            var email: String?
+            var notify: String
             var roles: [String]
             var delegations: [Delegated]
         }
@@ -61,17 +71,20 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             let rows = try archive.open().users().map { user in
                 Row(
-                    name: user.name, fullName: user.fullName, roles: user.roles.map(\.rawValue),
+                    name: user.name, fullName: user.fullName, email: user.email,
+                    notify: (user.notify ?? .immediate).rawValue, roles: user.roles.map(\.rawValue),
                     delegations: user.delegations.map {
                         Delegated(from: $0.from, role: $0.role.rawValue, until: $0.until.description)
                     })
             }
             if output.json { return try printJSON(rows) }
-            var lines = [["NAME", "FULL NAME", "ROLES", "DELEGATED"]]
+            var lines = [["NAME", "FULL NAME", "ROLES", "MAIL", "DELEGATED"]]
             for row in rows {
                 let delegated = row.delegations.map { "\($0.role) from \($0.from) until \($0.until)" }
+                let mail = row.email.map { "\(row.notify) to \($0)" } ?? "none (no address)"
                 lines.append([
-                    row.name, row.fullName ?? "", row.roles.joined(separator: ","), delegated.joined(separator: "; "),
+                    row.name, row.fullName ?? "", row.roles.joined(separator: ","), mail,
+                    delegated.joined(separator: "; "),
                 ])
             }
             print(table(lines))
@@ -81,11 +94,13 @@ struct UserCommand: ParsableCommand {
     struct Change: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set",
-            abstract: "Change a user's roles.",
+            abstract: "Change a user's roles, e-mail address or choice of mail.",
             discussion: """
-                --role adds a role, --remove-role takes one away (both repeatable). Any change ends \
-                the user's web sessions and API tokens, also in a web app already running: they \
-                sign in again under their new roles. A user keeps at least one role.
+                --role adds a role, --remove-role takes one away (both repeatable). Any change of \
+                roles ends the user's web sessions and API tokens, also in a web app already running: \
+                they sign in again under their new roles. A user keeps at least one role. \
+                --email sets the address Docket's mail goes to (--email "" removes it); --notify \
+                chooses immediate (each message at once), digest (one a working day) or none.
                 """)
 
         @OptionGroup var archive: ArchiveOptions
@@ -95,14 +110,32 @@ struct UserCommand: ParsableCommand {
             help: ArgumentHelp("A role to add: \(Role.allCases.map(\.rawValue).joined(separator: ", ")). Repeatable."))
         var add: [Role] = []
         @Option(name: .customLong("remove-role"), help: "A role to take away. Repeatable.") var remove: [Role] = []
+        @Option(
+            name: .long, help: ArgumentHelp("Where Docket's mail reaches them (\"\" removes it).", valueName: "ADDRESS")
+        )
+        var email: String?
+        @Option(
+            name: .long, help: "Which mail they want: \(NotifyChoice.allCases.map(\.rawValue).joined(separator: ", "))."
+        )
+        var notify: NotifyChoice?
 
         func validate() throws {
-            if add.isEmpty && remove.isEmpty { throw ValidationError("give --role or --remove-role") }
+            if add.isEmpty && remove.isEmpty && email == nil && notify == nil {
+                throw ValidationError("give --role, --remove-role, --email or --notify")
+            }
         }
 
         func run() throws {
-            let user = try archive.open().changeRoles(of: name, adding: add, removing: remove)
-            print("\(user.name) now holds \(user.roles.map(\.rawValue).joined(separator: ", "))")
+            let docket = try archive.open()
+            if email != nil || notify != nil {
+                let user = try docket.changeMail(of: name, email: email, notify: notify)
+                let address = user.email ?? "no address"
+                print("\(user.name) gets \((user.notify ?? .immediate).rawValue) mail at \(address)")
+            }
+            if !add.isEmpty || !remove.isEmpty {
+                let user = try docket.changeRoles(of: name, adding: add, removing: remove)
+                print("\(user.name) now holds \(user.roles.map(\.rawValue).joined(separator: ", "))")
+            }
         }
     }
 

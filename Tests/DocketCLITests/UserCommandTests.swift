@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `docket user set` and the rules that reach the CLI from the library: roles changed with
@@ -14,7 +15,7 @@ import Testing
                 == "clive now holds officer, clerk, viewer")
         #expect(try archive.ok("user", "set", "clive", "--remove-role", "clerk") == "clive now holds officer, viewer")
         let refusals: [([String], Int32, String)] = [
-            (["user", "set", "clive"], 2, "give --role or --remove-role"),
+            (["user", "set", "clive"], 2, "give --role, --remove-role, --email or --notify"),
             (["user", "set", "clive", "--remove-role", "mayor"], 1, "does not hold the role mayor"),
             (["user", "set", "clive", "--role", "admin", "--remove-role", "admin"], 1, "both added and removed"),
             (["user", "set", "clive", "--remove-role", "officer", "--remove-role", "viewer"], 1, "at least one role"),
@@ -31,6 +32,50 @@ import Testing
         #expect(users?.first { $0["name"] as? String == "clive" }?["roles"] as? [String] == ["officer", "viewer"])
         let help = try archive.run(["user", "set", "--help"])
         #expect(help.standardOutput.contains("USAGE: docket user set"))
+    }
+
+    /// Where a user's mail goes and which they want: kept in their record (format 2 only when
+    /// set), checked strictly because it is written into mail headers.
+    @Test func usersHaveAnAddressAndAChoiceOfMail() throws {
+        let archive = try ScratchArchive("user-mail")
+        defer { archive.remove() }
+        try archive.ok("init")
+        try archive.ok("user", "add", "morgan", "--role", "mayor", "--email", "mayor@towerhamlets.gov.uk")
+        try archive.ok("user", "add", "clive", "--role", "clerk")
+        #expect(
+            try archive.ok("user", "set", "clive", "--email", "clerk@towerhamlets.gov.uk", "--notify", "digest")
+                == "clive gets digest mail at clerk@towerhamlets.gov.uk")
+        let refusals: [([String], Int32, String)] = [
+            (["user", "set", "clive", "--email", "clerk at council"], 1, "is not an e-mail address"),
+            (["user", "set", "clive", "--email", "a@b.uk\nBcc: all@x.uk"], 1, "is not an e-mail address"),
+            (["user", "set", "clive", "--email", "Clerk <clerk@x.uk>"], 1, "is not an e-mail address"),
+            (["user", "set", "clive", "--notify", "hourly"], 2, "hourly"),
+            (["user", "add", "eve", "--role", "viewer", "--email", "eve@"], 1, "is not an e-mail address"),
+        ]
+        for (arguments, status, message) in refusals {
+            let outcome = try archive.run(arguments)
+            #expect(outcome.status == status, "\(arguments): \(outcome.standardError)")
+            #expect(outcome.standardError.contains(message), "\(arguments): \(outcome.standardError)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(archive.path)/users/eve.xml"), "a refused add adds nobody")
+        let listed = try archive.ok("user", "list", "--json")
+        let users = try #require(try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]])
+        let clive = try #require(users.first { $0["name"] as? String == "clive" })
+        #expect(clive["email"] as? String == "clerk@towerhamlets.gov.uk")
+        #expect(clive["notify"] as? String == "digest")
+        #expect(users.first { $0["name"] as? String == "morgan" }?["notify"] as? String == "immediate")
+        // Written in format 2, which xmllint checks without Docket; a user without mail stays format 1.
+        let record = try String(contentsOfFile: "\(archive.path)/users/clive.xml", encoding: .utf8)
+        #expect(record.contains("urn:docket:archive:2"))
+        let xmllint = try ExternalTool.locate("xmllint", package: "libxml2-utils")
+        let checked = try xmllint.run(
+            ["--noout", "--schema", "\(archive.path)/schema/docket-archive-2.xsd", "\(archive.path)/users/clive.xml"])
+        #expect(checked.status == 0, "\(checked.standardError)")
+        try archive.ok("user", "add", "victor", "--role", "viewer")
+        #expect(try String(contentsOfFile: "\(archive.path)/users/victor.xml", encoding: .utf8).contains(":archive:1"))
+        // Removing the address leaves no mail to send.
+        #expect(try archive.ok("user", "set", "clive", "--email", "") == "clive gets digest mail at no address")
+        #expect(try archive.verify().status == 0)
     }
 
     @Test func aWithdrawnSubmissionsPackTakesNoMoreDocuments() throws {
