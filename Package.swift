@@ -56,6 +56,8 @@ let package = Package(
             name: "Reports",
             dependencies: ["XML", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
+        // Mail out: RFC 5322 / MIME messages and their hand-over to the system's MTA (sendmail).
+        .target(name: "Mail"),
         // Use cases: open an archive, users, submissions, documents, fire events, verify,
         // search, import and export.
         .target(
@@ -123,6 +125,10 @@ let package = Package(
         .testTarget(
             name: "ReportsTests",
             dependencies: ["Reports", "XML", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .testTarget(
+            name: "MailTests",
+            dependencies: ["Mail", "TestSupport"]
         ),
         .testTarget(
             name: "DocketKitTests",

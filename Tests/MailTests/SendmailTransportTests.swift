@@ -1,0 +1,53 @@
+import Foundation
+import Mail
+import Testing
+
+/// The hand-over to the MTA, with stand-in programs for the MTA's three answers: accepted,
+/// refused (non-zero status and a message), and no program at all.
+@Suite struct SendmailTransportTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-mta-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func script(_ name: String, _ body: String) throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: URL(fileURLWithPath: path))
+        chmod(path, 0o755)
+        return path
+    }
+
+    @Test func anAcceptingMTAGetsTheWholeMessageAndItsArguments() throws {
+        let sink = directory.appendingPathComponent("received.eml").path
+        let mta = try script("accept", "echo \"$@\" > '\(sink).args'; cat > '\(sink)'")
+        let message = MailMessageTests.sample()
+        #expect(SendmailTransport(path: mta).send(message.bytes) == .accepted)
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: sink))) == message.bytes)
+        #expect(try String(contentsOfFile: "\(sink).args", encoding: .utf8) == "-i -t\n")
+    }
+
+    @Test func aRefusalIsReportedWithWhatTheMTASaid() throws {
+        let mta = try script("refuse", "cat > /dev/null; echo 'msmtp: recipient address rejected' >&2; exit 75")
+        let outcome = SendmailTransport(path: mta).send(MailMessageTests.sample().bytes)
+        guard case .failed(let reason) = outcome else {
+            Issue.record("a refusal must not count as accepted")
+            return
+        }
+        #expect(reason.contains("status 75"))
+        #expect(reason.contains("recipient address rejected"))
+    }
+
+    @Test func aMissingProgramAndAHungOneAreFailuresNotHangs() throws {
+        let missing = SendmailTransport(path: directory.appendingPathComponent("no-such-mta").path)
+        #expect(missing.send([65]) != .accepted)
+        let hung = try script("hang", "sleep 30")
+        let outcome = SendmailTransport(path: hung, timeLimit: 1).send(MailMessageTests.sample().bytes)
+        guard case .failed(let reason) = outcome else {
+            Issue.record("a hung MTA must count as failed")
+            return
+        }
+        #expect(reason.contains("did not finish"), "the time limit, not the program's end, decided")
+    }
+}
