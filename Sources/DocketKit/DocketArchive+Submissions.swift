@@ -251,7 +251,8 @@ extension DocketArchive {
         let engine = WorkflowEngine(definition: current.definition)
         let time = now()
         let request = FireRequest(
-            event: event, actor: actor, fields: fields, comment: comment, time: time, pack: current.pack)
+            event: event, actor: actor, fields: fields, comment: comment, time: time, pack: current.pack,
+            today: calendar.londonDate(of: time))
         let record: EventRecord
         switch engine.fire(request, after: current.transitions, sequence: current.events.count + 1) {
         case .success(let decided):

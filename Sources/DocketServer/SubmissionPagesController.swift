@@ -416,6 +416,15 @@ extension SubmissionPage.HistoryRow {
 }
 
 extension SubmissionPage.EventForm {
+    /// The HTML input for a field type (a browser's date picker is a convenience: the library
+    /// checks the value whatever the browser sent).
+    static func inputType(_ type: FieldType) -> String {
+        switch type {
+        case .date, .pastDate: "date"
+        case .text, .reference: "text"
+        }
+    }
+
     /// The one mapping from a workflow transition to the form that fires it; a field naming a
     /// meeting offers `meetings` to choose from (no one should have to type a meeting's id).
     init(_ transition: WorkflowDefinition.Transition, meetings: [MeetingView] = []) {
@@ -431,7 +440,7 @@ extension SubmissionPage.EventForm {
                     } : []
                 return Field(
                     name: field.name, label: field.name.replacingOccurrences(of: "-", with: " ").capitalized,
-                    inputType: field.type.rawValue == "date" ? "date" : "text", id: "\(transition.event)-\(field.name)",
+                    inputType: Self.inputType(field.type), id: "\(transition.event)-\(field.name)",
                     options: options, hasOptions: !options.isEmpty)
             }, commentRequired: transition.commentRequired,
             requiredDocuments: transition.requiredDocuments.isEmpty

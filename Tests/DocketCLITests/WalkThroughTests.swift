@@ -95,6 +95,9 @@ import Testing
         try refused(
             "field dispatched-on '20/09/2016' must be a calendar date", "submission", "fire", reference, "dispatch",
             "--field", "dispatched-on=20/09/2016", "--as", "olivia")
+        try refused(
+            "field dispatched-on '2099-01-01' is after today", "submission", "fire", reference, "dispatch",
+            "--field", "dispatched-on=2099-01-01", "--as", "olivia")
         #expect(
             try ok("submission", "fire", reference, "dispatch", "--field", "dispatched-on=2016-09-20", "--as", "olivia")
                 == "dispatched")

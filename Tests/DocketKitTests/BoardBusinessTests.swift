@@ -48,7 +48,9 @@ import Workflow
                 kind: .response, title: "Reply", originalFileName: "reply.txt",
                 creator: Party(person: nil, organisation: "Secretary of State’s Commissioners")),
             as: "olivia")
-        try docket.fire("record-response", on: reference, as: "olivia", fields: ["received-on": "2016-10-07"])
+        // The clock stands at 20 September 2016: the reply came the same day (a received-on date
+        // cannot be after the day it is recorded).
+        try docket.fire("record-response", on: reference, as: "olivia", fields: ["received-on": "2016-09-20"])
         return reference
     }
 

@@ -21,11 +21,11 @@ import Workflow
         Row(from: "awaiting-sign-off", event: "return-for-redraft", to: "drafting", roles: [.mayor], comment: true),
         Row(
             from: "signed-off", event: "dispatch", to: "dispatched", roles: [.officer],
-            fields: [.init(name: "dispatched-on", type: .date)], pack: .unchangedSinceSignOff),
+            fields: [.init(name: "dispatched-on", type: .pastDate)], pack: .unchangedSinceSignOff),
         Row(from: "signed-off", event: "reopen", to: "drafting", roles: [.officer], comment: true, pack: .release),
         Row(
             from: "dispatched", event: "record-response", to: "response-received", roles: [.officer],
-            documents: [.response], fields: [.init(name: "received-on", type: .date)]),
+            documents: [.response], fields: [.init(name: "received-on", type: .pastDate)]),
         Row(
             from: "response-received", event: "schedule-for-board", to: "scheduled-for-board",
             roles: [.officer, .clerk],
