@@ -39,7 +39,10 @@ struct SubmissionPagesController: Sendable {
         let user = try context.requireUser()
         let (waiting, counts, due, meetings, series) = try await blocking { [docket] in
             let waiting = try docket.waiting(for: user, limit: 25).map(SubmissionRow.init)
-            let counts = try docket.stateCounts().map { DashboardPage.StateCount(state: $0.state, count: $0.count) }
+            let labels = try docket.stateLabels()
+            let counts = try docket.stateCounts().map {
+                DashboardPage.StateCount(state: $0.state, label: labels.label(of: $0.state), count: $0.count)
+            }
             let due = try docket.due(within: 14, limit: 30).map(DueRow.init)
             let meetings = try docket.upcomingMeetings().map(MeetingRow.init)
             let series = try docket.seriesIDs().map { try SeriesRow(docket.series($0)) }
@@ -55,14 +58,17 @@ struct SubmissionPagesController: Sendable {
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         _ = try context.requireUser()
         let state = request.uri.queryParameters.get("state").flatMap { $0.isEmpty ? nil : $0 }
-        let rows = try await blocking { [docket] in
-            try docket.submissionLines(inState: state, limit: 100).map(SubmissionRow.init)
+        let (rows, stateLabel) = try await blocking { [docket] in
+            (
+                try docket.submissionLines(inState: state, limit: 100).map(SubmissionRow.init),
+                try state.map { try docket.stateLabels().label(of: $0) }
+            )
         }
         return pages.render(
             "submissions",
             SimplePage(
-                chrome: await Chrome("Submissions", context, docket: docket), model: ListModel(state: state, rows: rows)
-            ))
+                chrome: await Chrome("Submissions", context, docket: docket),
+                model: ListModel(state: state, stateLabel: stateLabel, rows: rows)))
     }
 
     @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
@@ -126,7 +132,10 @@ struct SubmissionPagesController: Sendable {
         else { return nil }
         switch event.body {
         case .transition(let transition):
-            return "Recorded \(transition.name): \(view.record.reference) is now \(transition.to)."
+            let workflow = view.workflow
+            return
+                "Recorded “\(workflow.eventLabel(transition.name, from: transition.from))”. "
+                + "\(view.record.reference) is now: \(workflow.stateLabel(transition.to))."
         case .documentAdded(let document, _):
             return "Archived \(document.kind.rawValue) “\(document.name)” in the pack."
         }
@@ -217,6 +226,7 @@ struct DashboardPage: Sendable {
 
     struct StateCount: Sendable {
         var state: String
+        var label: String
         var count: Int
     }
 }
@@ -228,6 +238,7 @@ struct SimplePage<Model: Sendable>: Sendable {
 
 struct ListModel: Sendable {
     var state: String?
+    var stateLabel: String?
     var rows: [SubmissionRow]
 }
 
@@ -239,6 +250,7 @@ struct NewSubmissionModel: Sendable {
 struct SubmissionPage: Sendable {
     struct Step: Sendable {
         var state: String
+        var label: String
         var current: Bool
         var done: Bool
     }
@@ -285,7 +297,11 @@ struct SubmissionPage: Sendable {
         }
 
         var event: String
+        /// What the button says (`docket:label`); `event` is what the form posts.
+        var label: String
         var target: String
+        /// What a person reads for the state the event leads to.
+        var targetLabel: String
         var fields: [Field]
         var commentRequired: Bool
         /// Named apart from the page's `documents`: Mustache would find those when this is nil.
@@ -300,6 +316,7 @@ struct SubmissionPage: Sendable {
     var series: String?
     var workflow: String
     var state: String
+    var stateLabel: String
     var deadline: String?
     var overdue: Bool
     var board: String?
@@ -329,7 +346,7 @@ extension SubmissionPage {
         let currentIndex = order.firstIndex(of: view.state) ?? 0
         let steps = definition.states.filter { !$0.isFinal || $0.id == view.state }.map { state in
             Step(
-                state: state.id, current: state.id == view.state,
+                state: state.id, label: state.label, current: state.id == view.state,
                 done: (order.firstIndex(of: state.id) ?? 0) < currentIndex)
         }
         let transitions = definition.state(view.state)?.transitions ?? []
@@ -342,11 +359,12 @@ extension SubmissionPage {
         self.init(
             chrome: chrome, reference: reference, title: view.record.title, service: view.record.service,
             series: view.record.series, workflow: view.record.workflowName, state: view.state,
-            deadline: view.deadline?.description, overdue: view.isOverdue, board: boardLine, steps: steps,
+            stateLabel: definition.stateLabel(view.state), deadline: view.deadline?.description,
+            overdue: view.isOverdue, board: boardLine, steps: steps,
             documents: view.documents.map(DocumentRow.init),
-            history: [HistoryRow(created: view.record)] + view.events.map(HistoryRow.init),
+            history: [HistoryRow(created: view.record)] + view.events.map { HistoryRow($0, workflow: definition) },
             forms: transitions.filter { view.allowedNow.contains($0.event) }.map {
-                EventForm($0, meetings: meetings)
+                EventForm($0, targetLabel: definition.stateLabel($0.target), meetings: meetings)
             },
             canUpload: canUpload, signOffWarning: Self.signOffWarning(view),
             kinds: DocumentKind.allCases.map(\.rawValue),
@@ -364,7 +382,9 @@ extension SubmissionPage {
             "This pack has been signed off. Adding a document changes it: it will need the \(signer)'s sign-off "
             + "again before it can be dispatched."
         if let back = view.eventsReleasingTheSignOff.first {
-            warning += " The way back: \(back) (above), change the pack, then submit it for sign-off again."
+            warning +=
+                " The way back: \(view.workflow.eventLabel(back, from: view.state)) (above), change the pack, then "
+                + "submit it for sign-off again."
         }
         return warning
     }
@@ -391,14 +411,17 @@ extension SubmissionPage.DocumentRow {
 }
 
 extension SubmissionPage.HistoryRow {
-    /// The one mapping from a recorded event to a line of the page's history.
-    init(_ event: StoredEvent) {
+    /// The one mapping from a recorded event to a line of the page's history, in the words of
+    /// `workflow` (the definition the submission is pinned to).
+    init(_ event: StoredEvent, workflow: WorkflowDefinition) {
         var what = ""
         var fields: String?
         var comment: String?
         switch event.body {
         case .transition(let transition):
-            what = "\(transition.name): \(transition.from) → \(transition.to)"
+            what =
+                "\(workflow.eventLabel(transition.name, from: transition.from)): "
+                + "\(workflow.stateLabel(transition.from)) → \(workflow.stateLabel(transition.to))"
             comment = transition.comment
             fields =
                 transition.fields.isEmpty
@@ -427,9 +450,9 @@ extension SubmissionPage.EventForm {
 
     /// The one mapping from a workflow transition to the form that fires it; a field naming a
     /// meeting offers `meetings` to choose from (no one should have to type a meeting's id).
-    init(_ transition: WorkflowDefinition.Transition, meetings: [MeetingView] = []) {
+    init(_ transition: WorkflowDefinition.Transition, targetLabel: String, meetings: [MeetingView] = []) {
         self.init(
-            event: transition.event, target: transition.target,
+            event: transition.event, label: transition.label, target: transition.target, targetLabel: targetLabel,
             fields: transition.requiredFields.map { field in
                 let options =
                     field.name == WorkflowField.meeting

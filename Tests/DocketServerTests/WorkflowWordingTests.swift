@@ -7,8 +7,8 @@ import HummingbirdTesting
 import Testing
 import Workflow
 
-/// What a person meets of a workflow's rules on its pages: a date that cannot be true is
-/// refused through the form as anywhere.
+/// What a person reads of a workflow: the labels its file gives states and events, never the
+/// ids a form posts; and a date that cannot be true is refused through the form as anywhere.
 @Suite struct WorkflowWordingTests {
     /// A new submission with the documents its first event needs.
     static func drafted(_ docket: DocketArchive, title: String) throws -> String {
@@ -19,6 +19,44 @@ import Workflow
                 description: DocumentDescription(kind: kind, title: name, originalFileName: name), as: "olivia")
         }
         return reference
+    }
+
+    @Test func buttonsStatesAndHistoryReadAsTheWorkflowLabelsThem() async throws {
+        let fixture = try await WebFixture()
+        let reference = try Self.drafted(fixture.docket, title: "Labelled")
+        try await fixture.test { client in
+            let olivia = try await Browser.signIn("olivia", client: client)
+            let drafting = String(buffer: try await olivia.get("/submissions/\(reference)", client: client).body)
+            #expect(drafting.contains("<strong>Being drafted</strong>"))
+            #expect(drafting.contains(#"<button type="submit">Submit for the Mayor’s sign-off</button>"#))
+            #expect(!drafting.contains(">submit-for-sign-off</button>"), "the raw event name is not a button's text")
+            // The form still posts the event's id.
+            #expect(drafting.contains(#"<input type="hidden" name="event" value="submit-for-sign-off">"#))
+            #expect(drafting.contains(#"aria-current="step">Being drafted</li>"#))
+
+            let sequence = try #require(Browser.value(of: "sequence", in: drafting))
+            let fired = try await olivia.post(
+                "/submissions/\(reference)/events", [("event", "submit-for-sign-off"), ("sequence", sequence)],
+                client: client)
+            #expect(fired.status == .seeOther)
+            let waiting = String(buffer: try await olivia.get("/submissions/\(reference)", client: client).body)
+            #expect(waiting.contains("<strong>Awaiting the Mayor’s sign-off</strong>"))
+            #expect(waiting.contains("Submit for the Mayor’s sign-off: Being drafted → Awaiting the Mayor’s sign-off"))
+            #expect(!waiting.contains("submit-for-sign-off: drafting → awaiting-sign-off"))
+        }
+    }
+
+    @Test func listsNameStatesByTheirLabelsAndLinkByTheirIds() async throws {
+        let fixture = try await WebFixture()
+        try await fixture.test { client in
+            let olivia = try await Browser.signIn("olivia", client: client)
+            let dashboard = String(buffer: try await olivia.get("/", client: client).body)
+            #expect(dashboard.contains(#"<a href="/submissions?state=considered">Considered by the Board</a>"#))
+            let list = String(buffer: try await olivia.get("/submissions?state=considered", client: client).body)
+            #expect(list.contains("<h1>Submissions: Considered by the Board</h1>"))
+            #expect(list.contains("<td>Considered by the Board</td>"))
+            #expect(!list.contains("<td>considered</td>"))
+        }
     }
 
     @Test func aDispatchDatedInTheFutureIsRefusedThroughTheForm() async throws {

@@ -61,6 +61,21 @@ import Workflow
         #expect(definition.states.filter { $0.deadlineWorkingDays != nil }.count == 2)
     }
 
+    @Test func everyStateAndTransitionHasItsOwnLabel() {
+        let definition = Support.bestValue
+        #expect(definition.stateLabel("awaiting-sign-off") == "Awaiting the Mayor’s sign-off")
+        #expect(definition.eventLabel("submit-for-sign-off", from: "drafting") == "Submit for the Mayor’s sign-off")
+        #expect(
+            definition.eventLabel("record-response", from: "dispatched") == "Record the Commissioners’ response")
+        // Written in the file, not made from the id: no label is the id read as words.
+        for state in definition.states {
+            #expect(state.label != WorkflowDefinition.readable(state.id), "\(state.id)")
+            for transition in state.transitions {
+                #expect(transition.label != WorkflowDefinition.readable(transition.event), "\(transition.event)")
+            }
+        }
+    }
+
     @Test func digestIsStableAndHex() throws {
         let digest = Support.bestValue.digest
         #expect(digest.count == 64)
