@@ -134,7 +134,9 @@ import Testing
         #expect(json?["state"] as? String == "considered")
         #expect((json?["documents"] as? [Any])?.count == 4)
         #expect((json?["events"] as? [Any])?.count == 15)  // 4 documents, 11 transitions
-        #expect(try ok("submission", "list", "--state", "considered").contains(reference))
+        let considered = try ok("submission", "list", "--state", "considered")
+        #expect(considered.contains(reference))
+        #expect(considered.contains("Considered by the Board"), "the list shows the state's label: \(considered)")
         #expect(try ok("verify").contains("no problems"))
 
         // The archived document comes back byte for byte, and is never overwritten.
