@@ -489,6 +489,17 @@ import Workflow
         #expect(due.contains { $0.kind == .series && $0.subject == "bvp" })
         let soon = try docket.due(within: 5)
         #expect(!soon.isEmpty && soon.count < due.count)
+        // A state's deadline says the state as its workflow labels it.
+        let waiting = try docket.newSubmission(workflow: "best-value-submission", title: "waiting", as: "olivia")
+        for kind in [DocumentKind.submission, .coverLetter] {
+            try docket.addDocument(
+                to: waiting, content: Array("waiting \(kind.rawValue)".utf8),
+                description: DocumentDescription(kind: kind, title: kind.rawValue, originalFileName: "w.txt"),
+                as: "olivia")
+        }
+        try docket.fire("submit-for-sign-off", on: waiting, as: "olivia")
+        let deadline = try #require(try docket.due().first { $0.kind == .state && $0.subject == waiting })
+        #expect(deadline.what == "Awaiting the Mayor’s sign-off: waiting")
         #expect(soon.allSatisfy { $0.isOverdue || $0.date <= day("2016-09-25") })
 
         let feed = String(decoding: try docket.calendarFeed(), as: UTF8.self)
