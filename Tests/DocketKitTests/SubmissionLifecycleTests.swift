@@ -155,6 +155,41 @@ import Workflow
                 == "dispatched")
     }
 
+    @Test func aRunningSubmissionKeepsTheDefinitionItStartedOnNewOnesTakeTheNewFile() throws {
+        // The archive's current workflow replaced, as an administrator would copy a file in: first
+        // by one from before labels and past-date fields (the format-1 fixture's), then back.
+        let current = "\(archive.path)/workflows/best-value-submission.scxml"
+        let fixtures = TemporaryArchive.repositoryRoot.appendingPathComponent("Tests/DocketKitTests/Fixtures")
+        let older = try Data(
+            contentsOf: fixtures.appendingPathComponent("archive-format-1/workflows/best-value-submission.scxml"))
+        let newer = try Data(contentsOf: URL(fileURLWithPath: current))
+        func install(_ definition: Data) throws {
+            try FileManager.default.removeItem(atPath: current)
+            try definition.write(to: URL(fileURLWithPath: current))
+        }
+        try install(older)
+        let running = try signedOff()
+        try install(newer)
+        let started = try signedOff()
+        #expect(try docket.submission(running).workflow.digest != docket.submission(started).workflow.digest)
+
+        // The running one keeps its rules and wording: no date rule, its ids read as words.
+        let tomorrow = "2016-09-21"
+        #expect(
+            try docket.fire("dispatch", on: running, as: "olivia", fields: ["dispatched-on": tomorrow]).state
+                == "dispatched")
+        let old = try docket.submission(running)
+        #expect(old.workflow.stateLabel(old.state) == "Dispatched")
+        // The new one follows the new file.
+        let refusal = failure {
+            try docket.fire("dispatch", on: started, as: "olivia", fields: ["dispatched-on": tomorrow])
+        }
+        #expect(refusal?.description.contains("is after today (2016-09-20)") == true, "\(String(describing: refusal))")
+        let new = try docket.submission(started)
+        #expect(new.workflow.stateLabel(new.state) == "Signed off by the Mayor")
+        #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
+    }
+
     @Test func dispatchRefusesAPackChangedSinceSignOff() throws {
         let reference = try newSubmission()
         try add(.submission, "Submission", to: reference)
