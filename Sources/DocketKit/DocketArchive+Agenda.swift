@@ -233,16 +233,20 @@ extension DocketArchive {
         // Soonest first and cut at the horizon and the limit in SQL: at 100,000 submissions
         // there are tens of thousands of open deadlines, and a dashboard shows thirty.
         if let open = try? index().openDeadlines(through: horizon?.description, limit: limit) {
+            let labels = try stateLabels()
             for entry in open {
                 guard let date = CalendarDate(iso: entry.deadline) else { continue }
-                add(.state, date, entry.reference, "\(entry.state): \(entry.title)", roles(entry.workflow, entry.state))
+                add(
+                    .state, date, entry.reference,
+                    "\(labels.label(of: entry.state, in: entry.workflow)): \(entry.title)",
+                    roles(entry.workflow, entry.state))
             }
         } else {
             for reference in store.submissionReferences() {
                 let view = try submission(reference)
                 guard !view.isFinal, let deadline = view.deadline else { continue }
                 add(
-                    .state, deadline, reference, "\(view.state): \(view.record.title)",
+                    .state, deadline, reference, "\(view.workflow.stateLabel(view.state)): \(view.record.title)",
                     roles(view.record.workflowName, view.state))
             }
         }

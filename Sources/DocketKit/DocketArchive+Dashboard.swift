@@ -18,7 +18,9 @@ extension DocketArchive {
         let held = Set(actor.grants.map(\.role))
         var keys: Set<String> = []
         var states: Set<String> = []
-        for definition in try workflows() {
+        let definitions = try workflows()
+        let labels = StateLabels(definitions)
+        for definition in definitions {
             for state in definition.states where !state.isFinal {
                 if state.transitions.contains(where: { !$0.roles.isDisjoint(with: held) }) {
                     keys.insert("\(definition.name)/\(state.id)")
@@ -32,7 +34,7 @@ extension DocketArchive {
         }
         let today = self.today()
         return lines.filter { keys.contains("\($0.workflow)/\($0.state)") }.prefix(limit).map {
-            SubmissionSummary(indexed: $0, today: today)
+            SubmissionSummary(indexed: $0, today: today, labels: labels)
         }
     }
 
@@ -54,9 +56,10 @@ extension DocketArchive {
     {
         let index = try index()
         let today = self.today()
+        let labels = try stateLabels()
         return try indexCall { () throws(IndexError) in
             try index.submissionLines(inStates: state.map { [$0] }, limit: limit, offset: offset)
-        }.map { SubmissionSummary(indexed: $0, today: today) }
+        }.map { SubmissionSummary(indexed: $0, today: today, labels: labels) }
     }
 
     /// Today's date in London by the archive's clock (what deadlines are compared with).
@@ -79,11 +82,12 @@ extension DocketArchive {
 
 extension SubmissionSummary {
     /// A summary from the index's line, overdue when its deadline is before `today`.
-    init(indexed line: SearchIndex.SubmissionLine, today: CalendarDate) {
+    init(indexed line: SearchIndex.SubmissionLine, today: CalendarDate, labels: StateLabels) {
         let deadline = line.deadline.flatMap(CalendarDate.init(iso:))
         self.init(
             reference: line.reference, title: line.title, workflow: line.workflow, state: line.state,
-            deadline: deadline, isOverdue: !line.isFinal && deadline.map { today > $0 } == true,
+            stateLabel: labels.label(of: line.state, in: line.workflow), deadline: deadline,
+            isOverdue: !line.isFinal && deadline.map { today > $0 } == true,
             lastActivity: line.lastActivity)
     }
 }

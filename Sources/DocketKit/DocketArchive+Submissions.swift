@@ -47,7 +47,10 @@ public struct SubmissionSummary: Sendable {
     public var reference: String
     public var title: String
     public var workflow: String
+    /// The state's id (what filters, links and JSON carry).
     public var state: String
+    /// What a person reads for the state (`docket:label` in the workflow).
+    public var stateLabel: String
     public var deadline: CalendarDate?
     public var isOverdue: Bool
     public var lastActivity: Date
@@ -349,7 +352,8 @@ extension DocketArchive {
         let engine = WorkflowEngine(definition: current.definition)
         let time = now()
         let request = FireRequest(
-            event: event, actor: actor, fields: fields, comment: comment, time: time, pack: current.pack)
+            event: event, actor: actor, fields: fields, comment: comment, time: time, pack: current.pack,
+            today: calendar.londonDate(of: time))
         let record: EventRecord
         switch engine.fire(request, after: current.transitions, sequence: current.events.count + 1) {
         case .success(let decided):
@@ -446,7 +450,8 @@ extension DocketArchive {
             result.append(
                 SubmissionSummary(
                     reference: reference, title: view.record.title, workflow: view.record.workflowName,
-                    state: view.state, deadline: view.deadline, isOverdue: view.isOverdue,
+                    state: view.state, stateLabel: view.workflow.stateLabel(view.state), deadline: view.deadline,
+                    isOverdue: view.isOverdue,
                     lastActivity: view.events.last?.time ?? view.record.created))
         }
         return result

@@ -97,10 +97,12 @@ struct BoardController: Sendable {
 
     @Sendable func seriesList(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireUser()
-        let workflows = try await blocking { [docket] in try docket.workflows().map(\.name) }
+        let definitions = try await blocking { [docket] in try docket.workflows() }
+        let workflows = definitions.map(\.name)
+        let labels = StateLabels(definitions)
         let (models, mayDefine) = try await blocking { [docket] in
             (
-                try docket.seriesIDs().map { try SeriesPageModel(docket.series($0)) },
+                try docket.seriesIDs().map { try SeriesPageModel(docket.series($0), labels: labels) },
                 try docket.permissions(for: user).mayDefineSeries
             )
         }
@@ -306,22 +308,26 @@ struct SeriesPageModel: Sendable {
 }
 
 extension SeriesPageModel {
-    /// The one mapping from a series to its part of the Series page.
-    init(_ series: SeriesView) {
+    /// The one mapping from a series to its part of the Series page, its members' states in
+    /// the words of `labels`.
+    init(_ series: SeriesView, labels: StateLabels) {
         self.init(
             id: series.id, title: series.definition.title,
             cadence: "\(series.cadence) (\(series.cadence.adjective ?? "custom"))",
             nextDue: "\(Wording.ordinal(series.nextDue.number)) update, \(Wording.longDate(series.nextDue.date))",
-            overdue: series.isOverdue, members: series.members.map(Member.init))
+            overdue: series.isOverdue,
+            members: series.members.map {
+                Member($0, stateLabel: labels.label(of: $0.state, in: series.definition.workflow))
+            })
     }
 }
 
 extension SeriesPageModel.Member {
     /// The one mapping from a series member to a row of its series.
-    init(_ member: SeriesMember) {
+    init(_ member: SeriesMember, stateLabel: String) {
         self.init(
             number: member.number.map(Wording.ordinal) ?? "—", reference: member.reference, title: member.title,
-            state: member.state, due: member.due?.description ?? "—", sent: member.dispatchedOn?.description ?? "—")
+            state: stateLabel, due: member.due?.description ?? "—", sent: member.dispatchedOn?.description ?? "—")
     }
 }
 

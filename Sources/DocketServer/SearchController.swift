@@ -78,9 +78,10 @@ struct SearchController: Sendable {
     /// each), to choose from rather than type.
     static func stateOptions(_ docket: DocketArchive, selected: String) async throws -> [SearchModel.KindOption] {
         let workflows = try await blocking { [docket] in try docket.workflows() }
+        let labels = StateLabels(workflows)
         var seen: Set<String> = []
         let states = workflows.flatMap { $0.states.map(\.id) }.filter { seen.insert($0).inserted }
-        return states.map { .init(value: $0, selected: $0 == selected) }
+        return states.map { .init(value: $0, label: labels.label(of: $0), selected: $0 == selected) }
     }
 
     /// How many documents match, as a person reads it.
@@ -149,6 +150,8 @@ struct SearchModel: Sendable {
 
     struct KindOption: Sendable {
         var value: String
+        /// What the list shows (the value when nil, as for document kinds).
+        var label: String? = nil
         var selected: Bool
     }
 }

@@ -40,7 +40,10 @@ struct SubmissionPagesController: Sendable {
         let user = try context.requireUser()
         let (waiting, counts, due, meetings, series) = try await blocking { [docket] in
             let waiting = try docket.waiting(for: user, limit: 25).map(SubmissionRow.init)
-            let counts = try docket.stateCounts().map { DashboardPage.StateCount(state: $0.state, count: $0.count) }
+            let labels = try docket.stateLabels()
+            let counts = try docket.stateCounts().map {
+                DashboardPage.StateCount(state: $0.state, label: labels.label(of: $0.state), count: $0.count)
+            }
             let due = try docket.due(within: 14, limit: 30).map(DueRow.init)
             let meetings = try docket.upcomingMeetings().map(MeetingRow.init)
             let series = try docket.seriesIDs().map { try SeriesRow(docket.series($0)) }
@@ -56,14 +59,17 @@ struct SubmissionPagesController: Sendable {
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         _ = try context.requireUser()
         let state = request.uri.queryParameters.get("state").flatMap { $0.isEmpty ? nil : $0 }
-        let rows = try await blocking { [docket] in
-            try docket.submissionLines(inState: state, limit: 100).map(SubmissionRow.init)
+        let (rows, stateLabel) = try await blocking { [docket] in
+            (
+                try docket.submissionLines(inState: state, limit: 100).map(SubmissionRow.init),
+                try state.map { try docket.stateLabels().label(of: $0) }
+            )
         }
         return pages.render(
             "submissions",
             SimplePage(
-                chrome: await Chrome("Submissions", context, docket: docket), model: ListModel(state: state, rows: rows)
-            ))
+                chrome: await Chrome("Submissions", context, docket: docket),
+                model: ListModel(state: state, stateLabel: stateLabel, rows: rows)))
     }
 
     @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
@@ -127,7 +133,10 @@ struct SubmissionPagesController: Sendable {
         else { return nil }
         switch event.body {
         case .transition(let transition):
-            return "Recorded \(transition.name): \(view.record.reference) is now \(transition.to)."
+            let workflow = view.workflow
+            return
+                "Recorded “\(workflow.eventLabel(transition.name, from: transition.from))”. "
+                + "\(view.record.reference) is now: \(workflow.stateLabel(transition.to))."
         case .documentAdded(let document, _, nil):
             return "Archived \(document.kind.rawValue) “\(document.name)” in the pack."
         case .documentAdded(let document, _, _?):
@@ -234,6 +243,7 @@ struct DashboardPage: Sendable {
 
     struct StateCount: Sendable {
         var state: String
+        var label: String
         var count: Int
     }
 }
@@ -245,6 +255,7 @@ struct SimplePage<Model: Sendable>: Sendable {
 
 struct ListModel: Sendable {
     var state: String?
+    var stateLabel: String?
     var rows: [SubmissionRow]
 }
 
@@ -256,6 +267,7 @@ struct NewSubmissionModel: Sendable {
 struct SubmissionPage: Sendable {
     struct Step: Sendable {
         var state: String
+        var label: String
         var current: Bool
         var done: Bool
     }
@@ -318,7 +330,11 @@ struct SubmissionPage: Sendable {
         }
 
         var event: String
+        /// What the button says (`docket:label`); `event` is what the form posts.
+        var label: String
         var target: String
+        /// What a person reads for the state the event leads to.
+        var targetLabel: String
         var fields: [Field]
         var commentRequired: Bool
         /// Named apart from the page's `documents`: Mustache would find those when this is nil.
@@ -333,6 +349,7 @@ struct SubmissionPage: Sendable {
     var series: String?
     var workflow: String
     var state: String
+    var stateLabel: String
     var deadline: String?
     var overdue: Bool
     var board: String?
@@ -364,7 +381,7 @@ extension SubmissionPage {
         let currentIndex = order.firstIndex(of: view.state) ?? 0
         let steps = definition.states.filter { !$0.isFinal || $0.id == view.state }.map { state in
             Step(
-                state: state.id, current: state.id == view.state,
+                state: state.id, label: state.label, current: state.id == view.state,
                 done: (order.firstIndex(of: state.id) ?? 0) < currentIndex)
         }
         let transitions = definition.state(view.state)?.transitions ?? []
@@ -382,16 +399,18 @@ extension SubmissionPage {
         self.init(
             chrome: chrome, reference: reference, title: view.record.title, service: view.record.service,
             series: view.record.series, workflow: view.record.workflowName, state: view.state,
-            deadline: view.deadline?.description, overdue: view.isOverdue, board: boardLine, steps: steps,
+            stateLabel: definition.stateLabel(view.state), deadline: view.deadline?.description,
+            overdue: view.isOverdue, board: boardLine, steps: steps,
             documents: view.documents.map(DocumentRow.init),
             departed: view.departedDocuments.map { DepartedRow($0, in: view) },
             replaceable: view.documents.map {
                 ReplaceOption(
                     value: $0.sha256, label: "\($0.packEntry.name) (\($0.kind.rawValue), \($0.originalFileName))")
             },
-            history: [HistoryRow(created: view.record)] + view.events.map { HistoryRow($0, names: packNames) },
+            history: [HistoryRow(created: view.record)]
+                + view.events.map { HistoryRow($0, workflow: definition, names: packNames) },
             forms: transitions.filter { view.allowedNow.contains($0.event) }.map {
-                EventForm($0, meetings: meetings)
+                EventForm($0, targetLabel: definition.stateLabel($0.target), meetings: meetings)
             },
             canUpload: canUpload, signOffWarning: Self.signOffWarning(view),
             kinds: DocumentKind.allCases.map(\.rawValue),
@@ -409,7 +428,9 @@ extension SubmissionPage {
             "This pack has been signed off. Adding a document changes it: it will need the \(signer)'s sign-off "
             + "again before it can be dispatched."
         if let back = view.eventsReleasingTheSignOff.first {
-            warning += " The way back: \(back) (above), change the pack, then submit it for sign-off again."
+            warning +=
+                " The way back: \(view.workflow.eventLabel(back, from: view.state)) (above), change the pack, then "
+                + "submit it for sign-off again."
         }
         return warning
     }
@@ -453,15 +474,18 @@ extension SubmissionPage.DepartedRow {
 }
 
 extension SubmissionPage.HistoryRow {
-    /// The one mapping from a recorded event to a line of the page's history (`names`: what
-    /// each document was called in the pack, for a replacement, which records only a digest).
-    init(_ event: StoredEvent, names: [String: String] = [:]) {
+    /// The one mapping from a recorded event to a line of the page's history, in the words of
+    /// `workflow` (the definition the submission is pinned to); `names`: what each document was
+    /// called in the pack, for a replacement, which records only a digest.
+    init(_ event: StoredEvent, workflow: WorkflowDefinition, names: [String: String] = [:]) {
         var what = ""
         var fields: String?
         var comment: String?
         switch event.body {
         case .transition(let transition):
-            what = "\(transition.name): \(transition.from) → \(transition.to)"
+            what =
+                "\(workflow.eventLabel(transition.name, from: transition.from)): "
+                + "\(workflow.stateLabel(transition.from)) → \(workflow.stateLabel(transition.to))"
             comment = transition.comment
             fields =
                 transition.fields.isEmpty
@@ -485,11 +509,20 @@ extension SubmissionPage.HistoryRow {
 }
 
 extension SubmissionPage.EventForm {
+    /// The HTML input for a field type (a browser's date picker is a convenience: the library
+    /// checks the value whatever the browser sent).
+    static func inputType(_ type: FieldType) -> String {
+        switch type {
+        case .date, .pastDate: "date"
+        case .text, .reference: "text"
+        }
+    }
+
     /// The one mapping from a workflow transition to the form that fires it; a field naming a
     /// meeting offers `meetings` to choose from (no one should have to type a meeting's id).
-    init(_ transition: WorkflowDefinition.Transition, meetings: [MeetingView] = []) {
+    init(_ transition: WorkflowDefinition.Transition, targetLabel: String, meetings: [MeetingView] = []) {
         self.init(
-            event: transition.event, target: transition.target,
+            event: transition.event, label: transition.label, target: transition.target, targetLabel: targetLabel,
             fields: transition.requiredFields.map { field in
                 let options =
                     field.name == WorkflowField.meeting
@@ -500,7 +533,7 @@ extension SubmissionPage.EventForm {
                     } : []
                 return Field(
                     name: field.name, label: field.name.replacingOccurrences(of: "-", with: " ").capitalized,
-                    inputType: field.type.rawValue == "date" ? "date" : "text", id: "\(transition.event)-\(field.name)",
+                    inputType: Self.inputType(field.type), id: "\(transition.event)-\(field.name)",
                     options: options, hasOptions: !options.isEmpty)
             }, commentRequired: transition.commentRequired,
             requiredDocuments: transition.requiredDocuments.isEmpty

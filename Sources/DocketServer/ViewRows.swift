@@ -9,6 +9,7 @@ struct SubmissionRow: Sendable {
     var reference: String
     var title: String
     var state: String
+    var stateLabel: String
     var deadline: String?
     var overdue: Bool
 }
@@ -18,7 +19,7 @@ extension SubmissionRow {
     init(_ summary: SubmissionSummary) {
         self.init(
             reference: summary.reference, title: summary.title, state: summary.state,
-            deadline: summary.deadline?.description, overdue: summary.isOverdue)
+            stateLabel: summary.stateLabel, deadline: summary.deadline?.description, overdue: summary.isOverdue)
     }
 }
 

@@ -2,17 +2,22 @@ import Workflow
 import XML
 
 /// Draws a workflow as SVG from its definition: states as boxes in a column, in the order the
-/// definition gives them, transitions as labelled arrows; the current state filled. Built
-/// through libxml2 like every other XML Docket writes, so names are escaped.
+/// definition gives them, transitions as labelled arrows; the current state filled. States and
+/// arrows carry their labels (what a person reads), not their ids. Built through libxml2 like
+/// every other XML Docket writes, so labels are escaped.
 enum WorkflowPicture {
     static let svg = XMLNamespace(uri: "http://www.w3.org/2000/svg")
 
     static func render(_ definition: WorkflowDefinition, current: String?) throws -> [UInt8] {
-        let boxWidth = 230
+        let states = definition.states
+        // Wide enough for the longest label at about 8 px a character (14 px type); the arrows'
+        // labels (11 px) run to the right of the lanes.
+        let boxWidth = max(230, 24 + 8 * (states.map(\.label.count).max() ?? 0))
+        let arrowLabel = 7 * (states.flatMap(\.transitions).map(\.label.count).max() ?? 0)
         let boxHeight = 34
         let gap = 38
         let left = 40
-        let states = definition.states
+        let width = left + boxWidth + 12 + 6 * 14 + arrowLabel + 20
         var row: [String: Int] = [:]
         for (index, state) in states.enumerated() { row[state.id] = index }
         func top(_ id: String) -> Int { 20 + (row[id] ?? 0) * (boxHeight + gap) }
@@ -20,7 +25,8 @@ enum WorkflowPicture {
         var elements: [XMLElement] = [
             XMLElement(
                 "title", namespace: svg, attributes: attributes([("id", "workflow-title")]),
-                text: "Workflow \(definition.name)" + (current.map { ", now in \($0)" } ?? "")),
+                text: "Workflow \(definition.title ?? definition.name)"
+                    + (current.map { ", now \(definition.stateLabel($0))" } ?? "")),
             XMLElement(
                 "defs", namespace: svg,
                 elements: [
@@ -59,7 +65,7 @@ enum WorkflowPicture {
                             "text", namespace: svg,
                             attributes: attributes(
                                 [("x", "\(x + 4)"), ("y", "\((from + to) / 2)")] + Self.font(size: 11, colour: "#333")),
-                            text: transition.event))
+                            text: transition.label))
                 }
             }
         }
@@ -82,12 +88,13 @@ enum WorkflowPicture {
                         [
                             ("x", "\(left + 12)"), ("y", "\(top(state.id) + 22)"),
                         ] + Self.font(size: 14, colour: isCurrent ? "#fff" : "#1d3557", bold: isCurrent)),
-                    text: state.id + (isCurrent ? " (now)" : "")))
+                    text: state.label + (isCurrent ? " (now)" : "")))
         }
         let root = XMLElement(
             "svg", namespace: svg,
             attributes: attributes([
-                ("viewBox", "0 0 560 \(height)"), ("width", "560"), ("height", "\(height)"), ("role", "img"),
+                ("viewBox", "0 0 \(width) \(height)"), ("width", "\(width)"), ("height", "\(height)"),
+                ("role", "img"),
                 ("aria-labelledby", "workflow-title"),
             ]),
             // Drawn with presentation attributes, not a <style> element: the Content-Security-Policy

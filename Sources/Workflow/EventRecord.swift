@@ -46,10 +46,13 @@ public struct FireRequest: Sendable, Hashable {
     public var time: Date
     /// The documents in the submission's pack now.
     public var pack: [PackDocument]
+    /// The calendar date of `time` where the archive keeps its dates (Europe/London for
+    /// Docket): what a `past-date` field may not be after. Nil means the UTC date of `time`.
+    public var today: CalendarDate?
 
     public init(
         event: String, actor: Actor, fields: [String: String] = [:], comment: String? = nil, time: Date,
-        pack: [PackDocument] = []
+        pack: [PackDocument] = [], today: CalendarDate? = nil
     ) {
         self.event = event
         self.actor = actor
@@ -57,5 +60,15 @@ public struct FireRequest: Sendable, Hashable {
         self.comment = comment
         self.time = time
         self.pack = pack
+        self.today = today
+    }
+
+    /// `today`, or the UTC date of `time` when none was given.
+    var dateToday: CalendarDate {
+        if let today { return today }
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let parts = utc.dateComponents([.year, .month, .day], from: time)
+        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 }

@@ -26,18 +26,27 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable, Com
 public enum FieldType: String, Sendable, Hashable, CaseIterable, Codable {
     /// A calendar date, `YYYY-MM-DD`, with no time or zone (a business date).
     case date
+    /// A calendar date that cannot be after the day the event is recorded (a date something
+    /// happened on: a letter cannot have been dispatched tomorrow).
+    case pastDate = "past-date"
     /// Free text, not empty.
     case text
     /// A reference to another record, e.g. a submission (`BVP-2016-03`) or a meeting id.
     case reference
 
     /// Why `value` is not a valid value of this type, or nil when it is.
-    public func problem(with value: String) -> String? {
+    ///
+    /// - Parameter today: the date the event would be recorded on (what a `past-date` may not
+    ///   be after), as the archive's calendar judges it.
+    public func problem(with value: String, today: CalendarDate) -> String? {
         switch self {
         case .text:
             return value.allSatisfy(\.isWhitespace) ? "must not be empty" : nil
         case .date:
             return CalendarDate(iso: value) == nil ? "must be a calendar date written YYYY-MM-DD" : nil
+        case .pastDate:
+            guard let date = CalendarDate(iso: value) else { return "must be a calendar date written YYYY-MM-DD" }
+            return date > today ? "is after today (\(today)): it must be the date it happened" : nil
         case .reference:
             let allowed = value.unicodeScalars.allSatisfy {
                 ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0)

@@ -16,6 +16,9 @@ public struct WorkflowDefinition: Sendable, Hashable {
     /// One state: a `<state>` or a `<final>`.
     public struct State: Sendable, Hashable {
         public var id: String
+        /// What a person reads for this state (`docket:label`, or the id made readable when the
+        /// file gives none: definitions pinned before labels existed have none).
+        public var label: String
         public var isFinal: Bool
         /// Working days allowed in this state before it is overdue.
         public var deadlineWorkingDays: Int?
@@ -23,8 +26,12 @@ public struct WorkflowDefinition: Sendable, Hashable {
         /// The line of the element in its file, for messages.
         public var line: Int
 
-        public init(id: String, isFinal: Bool, deadlineWorkingDays: Int?, transitions: [Transition], line: Int) {
+        public init(
+            id: String, label: String? = nil, isFinal: Bool, deadlineWorkingDays: Int?, transitions: [Transition],
+            line: Int
+        ) {
             self.id = id
+            self.label = label ?? WorkflowDefinition.readable(id)
             self.isFinal = isFinal
             self.deadlineWorkingDays = deadlineWorkingDays
             self.transitions = transitions
@@ -35,6 +42,9 @@ public struct WorkflowDefinition: Sendable, Hashable {
     /// One `<transition event target>` and the rules Docket attaches to it.
     public struct Transition: Sendable, Hashable {
         public var event: String
+        /// What a person reads for this transition, e.g. on its button (`docket:label`, or the
+        /// event name made readable when the file gives none).
+        public var label: String
         public var source: String
         public var target: String
         public var roles: Set<Role>
@@ -45,11 +55,12 @@ public struct WorkflowDefinition: Sendable, Hashable {
         public var line: Int
 
         public init(
-            event: String, source: String, target: String, roles: Set<Role>, requiredDocuments: [DocumentKind] = [],
-            requiredFields: [FieldRequirement] = [], commentRequired: Bool = false, packRule: PackRule? = nil,
-            line: Int = 0
+            event: String, label: String? = nil, source: String, target: String, roles: Set<Role>,
+            requiredDocuments: [DocumentKind] = [], requiredFields: [FieldRequirement] = [],
+            commentRequired: Bool = false, packRule: PackRule? = nil, line: Int = 0
         ) {
             self.event = event
+            self.label = label ?? WorkflowDefinition.readable(event)
             self.source = source
             self.target = target
             self.roles = roles
@@ -83,5 +94,25 @@ public struct WorkflowDefinition: Sendable, Hashable {
     /// The transition taken by `event` from `state`, if any.
     public func transition(from state: String, on event: String) -> Transition? {
         self.state(state)?.transitions.first { $0.event == event }
+    }
+
+    /// What a person reads for the state `id`: its label, or the id made readable when this
+    /// definition has no such state (a name recorded by an older definition).
+    public func stateLabel(_ id: String) -> String {
+        state(id)?.label ?? Self.readable(id)
+    }
+
+    /// What a person reads for `event` fired from `state`: the transition's label, Docket's own
+    /// wording for its reserved events, or the event name made readable.
+    public func eventLabel(_ event: String, from state: String) -> String {
+        if event == WorkflowEngine.importEvent { return "Imported" }
+        return transition(from: state, on: event)?.label ?? Self.readable(event)
+    }
+
+    /// An id as words when no label was given: hyphens as spaces, the first letter capitalised
+    /// (`awaiting-sign-off` → "Awaiting sign off").
+    public static func readable(_ id: String) -> String {
+        let words = id.replacingOccurrences(of: "-", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
     }
 }

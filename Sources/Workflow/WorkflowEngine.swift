@@ -155,7 +155,7 @@ public struct WorkflowEngine: Sendable {
                 unmet.append(.field(field))
                 continue
             }
-            if let problem = field.type.problem(with: value) {
+            if let problem = field.type.problem(with: value, today: request.dateToday) {
                 unmet.append(.invalidField(name: field.name, value: value, reason: problem))
             }
         }

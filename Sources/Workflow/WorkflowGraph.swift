@@ -1,7 +1,8 @@
 import Foundation
 
-/// Draws a workflow as a Graphviz DOT graph: states as nodes (finals double-circled),
-/// transitions as edges labelled with their event and roles.
+/// Draws a workflow as a Graphviz DOT graph: states as nodes named by their ids and labelled
+/// with their labels (finals double-circled), transitions as edges labelled with their labels
+/// and roles.
 public enum WorkflowGraph {
     /// The DOT text for `definition`; `current` is highlighted when given.
     public static func dot(_ definition: WorkflowDefinition, current: String? = nil) -> String {
@@ -10,9 +11,8 @@ public enum WorkflowGraph {
         lines.append("  \"__start\" -> \(quote(definition.initialState));")
         for state in definition.states {
             var attributes = state.isFinal ? ["shape=doublecircle"] : []
-            if let days = state.deadlineWorkingDays {
-                attributes.append("label=\(quote("\(state.id)\n(\(days) working days)"))")
-            }
+            let deadline = state.deadlineWorkingDays.map { "\n(\($0) working days)" } ?? ""
+            attributes.append("label=\(quote(state.label + deadline))")
             if state.id == current { attributes.append("style=\"rounded,filled\", fillcolor=\"#ffe08a\"") }
             lines.append(
                 "  \(quote(state.id))" + (attributes.isEmpty ? "" : " [\(attributes.joined(separator: ", "))]") + ";")
@@ -20,7 +20,7 @@ public enum WorkflowGraph {
         for state in definition.states {
             for transition in state.transitions {
                 let label =
-                    "\(transition.event)\n[\(transition.roles.sorted().map(\.rawValue).joined(separator: ", "))]"
+                    "\(transition.label)\n[\(transition.roles.sorted().map(\.rawValue).joined(separator: ", "))]"
                 lines.append("  \(quote(state.id)) -> \(quote(transition.target)) [label=\(quote(label))];")
             }
         }

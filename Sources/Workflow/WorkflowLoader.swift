@@ -6,7 +6,7 @@ import XML
 /// Docket uses the flat subset of SCXML — `<scxml>`, `<state>`, `<final>` and
 /// `<transition event target>` — with its own rules as attributes in the Docket workflow
 /// namespace (`docket:roles`, `docket:documents`, `docket:fields`, `docket:comment`,
-/// `docket:pack`, `docket:deadline-working-days`, `docket:title`). Everything else is refused
+/// `docket:pack`, `docket:deadline-working-days`, `docket:title`, `docket:label`). Everything else is refused
 /// with its line and the reason.
 public struct WorkflowLoader: Sendable {
     public static let scxmlNamespace = "http://www.w3.org/2005/07/scxml"
@@ -111,7 +111,7 @@ private struct DefinitionReader {
 
     private mutating func readState(_ element: XMLNode) -> WorkflowDefinition.State? {
         let isFinal = element.name == "final"
-        checkAttributes(of: element, plain: ["id"], docket: isFinal ? [] : ["deadline-working-days"])
+        checkAttributes(of: element, plain: ["id"], docket: isFinal ? ["label"] : ["label", "deadline-working-days"])
         guard let id = element.attribute("id"), !id.isEmpty else {
             report(element.line, "<\(element.name)> needs an id")
             return nil
@@ -139,12 +139,14 @@ private struct DefinitionReader {
             if let transition = readTransition(child, from: id) { transitions.append(transition) }
         }
         return WorkflowDefinition.State(
-            id: id, isFinal: isFinal, deadlineWorkingDays: deadline, transitions: transitions, line: element.line)
+            id: id, label: label(of: element, naming: "state '\(id)'"), isFinal: isFinal, deadlineWorkingDays: deadline,
+            transitions: transitions, line: element.line)
     }
 
     private mutating func readTransition(_ element: XMLNode, from source: String) -> WorkflowDefinition.Transition? {
         checkAttributes(
-            of: element, plain: ["event", "target"], docket: ["roles", "documents", "fields", "comment", "pack"])
+            of: element, plain: ["event", "target"],
+            docket: ["label", "roles", "documents", "fields", "comment", "pack"])
         let line = element.line
         let events = tokens(element.attribute("event"))
         let targets = tokens(element.attribute("target"))
@@ -207,8 +209,18 @@ private struct DefinitionReader {
             }
         }
         return WorkflowDefinition.Transition(
-            event: events[0], source: source, target: targets[0], roles: roles, requiredDocuments: documents,
+            event: events[0], label: label(of: element, naming: "transition '\(events[0])'"), source: source,
+            target: targets[0], roles: roles, requiredDocuments: documents,
             requiredFields: fields, commentRequired: commentRequired, packRule: packRule, line: line)
+    }
+
+    /// The element's `docket:label` with its white space collapsed (a long label may wrap in the
+    /// file), or nil when it has none; an empty one is a mistake worth naming.
+    private mutating func label(of element: XMLNode, naming what: String) -> String? {
+        guard let text = element.attribute("label", namespace: Self.docket) else { return nil }
+        let label = tokens(text).joined(separator: " ")
+        if label.isEmpty { report(element.line, "docket:label of \(what) is empty") }
+        return label.isEmpty ? nil : label
     }
 
     /// Refuses attributes outside the subset: plain ones not listed, Docket ones not listed,

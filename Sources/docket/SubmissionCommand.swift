@@ -117,17 +117,24 @@ struct SubmissionCommand: ParsableCommand {
         }
 
         func run() throws {
-            let rows = try archive.open().submissions(inState: state).map {
-                Row(
-                    reference: $0.reference, title: $0.title, workflow: $0.workflow, state: $0.state,
-                    deadline: $0.deadline?.description, overdue: $0.isOverdue, lastActivity: $0.lastActivity)
+            let summaries = try archive.open().submissions(inState: state)
+            if output.json {
+                return try printJSON(
+                    summaries.map {
+                        Row(
+                            reference: $0.reference, title: $0.title, workflow: $0.workflow, state: $0.state,
+                            deadline: $0.deadline?.description, overdue: $0.isOverdue, lastActivity: $0.lastActivity)
+                    })
             }
-            if output.json { return try printJSON(rows) }
+            // People read the state's label; `--state` and `--json` take and give its id.
             print(
                 table(
                     [["REFERENCE", "STATE", "DEADLINE", "TITLE"]]
-                        + rows.map {
-                            [$0.reference, $0.state, ($0.deadline ?? "") + ($0.overdue ? " OVERDUE" : ""), $0.title]
+                        + summaries.map {
+                            [
+                                $0.reference, $0.stateLabel,
+                                ($0.deadline?.description ?? "") + ($0.isOverdue ? " OVERDUE" : ""), $0.title,
+                            ]
                         }))
         }
     }

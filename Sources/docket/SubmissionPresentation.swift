@@ -125,7 +125,8 @@ enum SubmissionText {
         if let service = view.record.service { lines.append("Service:   \(service)") }
         if let series = view.record.series { lines.append("Series:    \(series)") }
         lines.append("Workflow:  \(view.record.workflowName) (\(view.record.workflowDigest.prefix(12)))")
-        var state = "State:     \(view.state)"
+        // The label for the reader, the id for the next command they type.
+        var state = "State:     \(view.workflow.stateLabel(view.state)) (\(view.state))"
         if let deadline = view.deadline {
             state += "  (deadline \(deadline)\(view.isOverdue ? ", OVERDUE" : ""))"
         }
@@ -137,7 +138,11 @@ enum SubmissionText {
             if let due = board.reportDue { line += "; report due \(due)" }
             lines.append(line)
         }
-        if !view.allowedNow.isEmpty { lines.append("You may:   \(view.allowedNow.joined(separator: ", "))") }
+        for (index, event) in view.allowedNow.enumerated() {
+            lines.append(
+                (index == 0 ? "You may:   " : "           ")
+                    + "\(event)  (\(view.workflow.eventLabel(event, from: view.state)))")
+        }
         lines.append("\nDocuments")
         if view.documents.isEmpty { lines.append("  (none)") }
         for document in view.documents {
@@ -159,8 +164,10 @@ enum SubmissionText {
             let when = Wording.londonTime(event.time)
             switch event.body {
             case .transition(let transition):
+                let workflow = view.workflow
                 var line =
-                    "  \(event.sequence). \(when)  \(who)  \(transition.name): \(transition.from) → \(transition.to)"
+                    "  \(event.sequence). \(when)  \(who)  \(workflow.eventLabel(transition.name, from: transition.from)): "
+                    + "\(workflow.stateLabel(transition.from)) → \(workflow.stateLabel(transition.to))"
                 if !transition.fields.isEmpty {
                     line +=
                         "  "

@@ -54,6 +54,8 @@ struct WorkflowCommand: ParsableCommand {
         struct Row: Encodable {
             var from: String
             var event: String
+            /// What a person reads for the event (its `docket:label`).
+            var label: String
             var to: String
             var roles: [String]
             var documents: [String]
@@ -67,7 +69,8 @@ struct WorkflowCommand: ParsableCommand {
             let rows = definition.states.flatMap { state in
                 state.transitions.map {
                     Row(
-                        from: state.id, event: $0.event, to: $0.target, roles: $0.roles.sorted().map(\.rawValue),
+                        from: state.id, event: $0.event, label: $0.label, to: $0.target,
+                        roles: $0.roles.sorted().map(\.rawValue),
                         documents: $0.requiredDocuments.map(\.rawValue),
                         fields: $0.requiredFields.map { "\($0.name) (\($0.type.rawValue))" },
                         comment: $0.commentRequired,
@@ -80,10 +83,10 @@ struct WorkflowCommand: ParsableCommand {
             print("STATES")
             print(
                 table(
-                    [["STATE", "KIND", "DEADLINE"]]
+                    [["STATE", "LABEL", "KIND", "DEADLINE"]]
                         + definition.states.map {
                             [
-                                $0.id + ($0.id == definition.initialState ? " (initial)" : ""),
+                                $0.id + ($0.id == definition.initialState ? " (initial)" : ""), $0.label,
                                 $0.isFinal ? "final" : "state",
                                 $0.deadlineWorkingDays.map { "\($0) working days" } ?? "",
                             ]
@@ -91,7 +94,7 @@ struct WorkflowCommand: ParsableCommand {
             print("\nTRANSITIONS")
             print(
                 table(
-                    [["FROM", "EVENT", "TO", "ROLES", "REQUIRES"]]
+                    [["FROM", "EVENT", "LABEL", "TO", "ROLES", "REQUIRES"]]
                         + rows.map { row in
                             var requires: [String] = []
                             if !row.documents.isEmpty {
@@ -101,7 +104,7 @@ struct WorkflowCommand: ParsableCommand {
                             if row.comment { requires.append("comment") }
                             if let pack = row.pack { requires.append("pack: \(pack)") }
                             return [
-                                row.from, row.event, row.to, row.roles.joined(separator: ", "),
+                                row.from, row.event, row.label, row.to, row.roles.joined(separator: ", "),
                                 requires.joined(separator: "; "),
                             ]
                         }))

@@ -164,7 +164,10 @@ class ModelCaseInABrowser(unittest.TestCase):
                 box.send_keys(value)
         if comment:
             form.find_element(By.NAME, "comment").send_keys(comment)
-        self.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
+        # A person reads the event's label from the workflow, not its id.
+        self.assertNotEqual(event, button.text.strip(), f"the {event} button shows the raw event name")
+        self.submit(button)
 
     def upload(self, file, kind, title, sender="", replaces=None):
         self.driver.find_element(By.ID, "upload-file").send_keys(self.files[file])
@@ -198,7 +201,7 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.submit(driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
         reference = driver.find_element(By.TAG_NAME, "h1").text.split(":")[0]
         self.assertTrue(reference.startswith("BVP-"), reference)
-        self.assertEqual("drafting", self.state())
+        self.assertEqual("Being drafted", self.state())
         # Each action is confirmed on the page it leads to, and the history starts with the start.
         self.assertEqual(f"Started {reference}.", driver.find_element(By.CSS_SELECTOR, "p.flash").text)
         self.assertIn("olivia (officer): started the submission", driver.find_element(By.CSS_SELECTOR, ".history").text)
@@ -216,26 +219,30 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.assertIn("replaced by", departed)
         self.check_page("submission-drafting", f"{reference}: Best Value Plan: fourth",
                         "Fourth six-monthly progress report", "The Mayor's covering letter")
+        self.assertEqual("Submit for the Mayor’s sign-off",
+                         driver.find_element(By.CSS_SELECTOR, "#event-submit-for-sign-off button").text)
         self.fire("submit-for-sign-off")
-        self.assertEqual("awaiting-sign-off", self.state())
+        self.assertEqual("Awaiting the Mayor’s sign-off", self.state())
+        self.assertIn("Submit for the Mayor’s sign-off: Being drafted → Awaiting the Mayor’s sign-off",
+                      driver.find_element(By.CSS_SELECTOR, ".history").text)
 
         # The Mayor signs it off.
         self.sign_in("morgan")
         self.open(f"/submissions/{reference}")
         self.assertNotIn("event-dispatch", driver.page_source)  # not the Mayor's to dispatch
         self.fire("sign-off", comment="Approved.")
-        self.assertEqual("signed-off", self.state())
+        self.assertEqual("Signed off by the Mayor", self.state())
 
         # The officer dispatches it and records the Commissioners' response.
         self.sign_in("olivia")
         self.open(f"/submissions/{reference}")
         self.fire("dispatch", fields={"dispatched-on": "2017-03-30"})
-        self.assertEqual("dispatched", self.state())
+        self.assertEqual("Dispatched, awaiting the Commissioners’ response", self.state())
         self.upload("response.txt", "response", "Commissioners' response", sender="(Secretary of State's Commissioners)")
         self.fire("record-response", fields={"received-on": "2017-04-20"})
-        self.assertEqual("response-received", self.state())
+        self.assertEqual("Response received, to go to the Board", self.state())
         self.check_page("submission-response-received", f"{reference}: ", "Commissioners' response",
-                        "response-received")
+                        "Response received, to go to the Board")
 
         # The clerk sets up the Board, schedules the item, publishes and downloads the report.
         self.sign_in("clara")
@@ -249,7 +256,7 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.assertEqual("BVPB-2017-05-17", meeting)
         self.open(f"/submissions/{reference}")
         self.fire("schedule-for-board", fields={"meeting": meeting})
-        self.assertEqual("scheduled-for-board", self.state())
+        self.assertEqual("Scheduled for the Board", self.state())
         self.open(f"/meetings/{meeting}")
         driver.find_element(By.ID, "publish-confirm").click()  # publication cannot be undone
         self.submit(driver.find_element(By.CSS_SELECTOR, f"form[action='/meetings/{meeting}/publish'] button"))
@@ -304,7 +311,7 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.assertIn("3.2 The second paragraph typed in the browser.", paragraphs, paragraphs)
         self.assertEqual("bold", driver.execute_script(
             "return getComputedStyle(document.querySelector('.banner')).fontWeight") == "700" and "bold" or "unstyled")
-        # The workflow picture shows its state names: drawn so that the page's policy allows it,
+        # The workflow picture shows its states' labels: drawn so that the page's policy allows it,
         # each name in a colour other than its box's.
         self.open(f"/workflows/best-value-submission/picture.svg?state=scheduled-for-board")
         colours = driver.execute_script(
@@ -312,7 +319,8 @@ class ModelCaseInABrowser(unittest.TestCase):
             " const box = t.previousElementSibling;"
             " return [t.textContent, getComputedStyle(t).fill, box && box.tagName === 'rect' ? getComputedStyle(box).fill : null]; })")
         names = {text: (fill, box) for text, fill, box in colours if box is not None}
-        for state in ["drafting", "awaiting-sign-off", "signed-off", "dispatched", "scheduled-for-board (now)"]:
+        for state in ["Being drafted", "Awaiting the Mayor’s sign-off", "Signed off by the Mayor",
+                      "Dispatched, awaiting the Commissioners’ response", "Scheduled for the Board (now)"]:
             self.assertIn(state, names, colours)
             fill, box = names[state]
             self.assertNotEqual(fill, box, f"{state}: its name is drawn in its box's colour ({fill})")

@@ -95,6 +95,14 @@ import Testing
         try refused(
             "field dispatched-on '20/09/2016' must be a calendar date", "submission", "fire", reference, "dispatch",
             "--field", "dispatched-on=20/09/2016", "--as", "olivia")
+        try refused(
+            "field dispatched-on '2099-01-01' is after today", "submission", "fire", reference, "dispatch",
+            "--field", "dispatched-on=2099-01-01", "--as", "olivia")
+        // The text a person reads names the state and the events by their labels, and the ids to type.
+        let signedOff = try ok("submission", "show", reference, "--as", "olivia")
+        #expect(signedOff.contains("State:     Signed off by the Mayor (signed-off)"), "\(signedOff)")
+        #expect(signedOff.contains("You may:   dispatch  (Record the dispatch)"), "\(signedOff)")
+        #expect(signedOff.contains("Sign off the pack: Awaiting the Mayor’s sign-off → Signed off by the Mayor"))
         #expect(
             try ok("submission", "fire", reference, "dispatch", "--field", "dispatched-on=2016-09-20", "--as", "olivia")
                 == "dispatched")
@@ -126,7 +134,9 @@ import Testing
         #expect(json?["state"] as? String == "considered")
         #expect((json?["documents"] as? [Any])?.count == 4)
         #expect((json?["events"] as? [Any])?.count == 15)  // 4 documents, 11 transitions
-        #expect(try ok("submission", "list", "--state", "considered").contains(reference))
+        let considered = try ok("submission", "list", "--state", "considered")
+        #expect(considered.contains(reference))
+        #expect(considered.contains("Considered by the Board"), "the list shows the state's label: \(considered)")
         #expect(try ok("verify").contains("no problems"))
 
         // The archived document comes back byte for byte, and is never overwritten.
@@ -142,6 +152,8 @@ import Testing
         #expect(list.contains("best-value-submission"))
         let show = try ok("workflow", "show", "best-value-submission")
         #expect(show.contains("awaiting-sign-off"))
+        #expect(show.contains("Awaiting the Mayor’s sign-off"))
+        #expect(show.contains("Submit for the Mayor’s sign-off"))
         #expect(show.contains("5 working days"))
         #expect(show.contains("documents: submission, cover-letter"))
         let graph = try ok("workflow", "graph", "best-value-submission")

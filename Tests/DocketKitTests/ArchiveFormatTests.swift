@@ -79,6 +79,12 @@ import Workflow
 
         // Today's Docket writes into it: a document, an event, a meeting and a series entry.
         let reference = try #require(docket.submissionLines().first?.reference)
+        // Its workflow predates labels: the ids read as words, on the submission and in lists.
+        let pinned = try docket.submission(reference)
+        #expect(pinned.state == "scheduled-for-board")
+        #expect(pinned.workflow.stateLabel(pinned.state) == "Scheduled for board")
+        #expect(pinned.workflow.eventLabel("record-response", from: "dispatched") == "Record response")
+        #expect(try docket.submissionLines().first?.stateLabel == "Scheduled for board")
         let drafting = try docket.newSubmission(
             workflow: "best-value-submission", title: "Written by today's Docket", as: "olivia")
         try docket.addDocument(

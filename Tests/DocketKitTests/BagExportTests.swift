@@ -15,7 +15,9 @@ import Workflow
     let output: String
 
     init() throws {
-        archive = try TemporaryArchive()
+        // 5 October 2016, 09:00 UTC: the day the response is recorded, which a received-on date
+        // may not be after.
+        archive = try TemporaryArchive(startingAt: Date(timeIntervalSince1970: 1_475_658_000))
         try archive.docket.addUser("olivia", roles: [.officer])
         try archive.docket.addUser("mayor", roles: [.mayor])
         try archive.docket.addSeries(
@@ -150,13 +152,13 @@ import Workflow
         let view = try docket.submission(reference)
         let info = try String(contentsOfFile: "\(bag)/bag-info.txt", encoding: .utf8)
         for line in [
-            "Bagging-Date: 2016-09-20", "External-Identifier: \(reference)",
+            "Bagging-Date: 2016-10-05", "External-Identifier: \(reference)",
             "External-Description: Best Value Plan: third six-month update",
             "Payload-Oxum: \(size).\(payload.count)", "Docket-Reference: \(reference)",
             "Docket-Title: Best Value Plan: third six-month update", "Docket-Series: \(view.record.series ?? "?")",
             "Docket-Workflow: best-value-submission \(view.record.workflowDigest)",
-            "Docket-State: \(view.state)", "Docket-Created: 2016-09-20T09:00:00.000Z",
-            "Docket-Last-Event: 2016-09-20T09:00:00.000Z", "Docket-Dispatched-On: 2016-09-20",
+            "Docket-State: \(view.state)", "Docket-Created: 2016-10-05T09:00:00.000Z",
+            "Docket-Last-Event: 2016-10-05T09:00:00.000Z", "Docket-Dispatched-On: 2016-09-20",
             "Docket-Received-On: 2016-10-05", "Docket-Chain-Length: 7", "Docket-Chain-Head: \(head)",
         ] {
             #expect(info.contains("\n\(line)\n") || info.hasPrefix("\(line)\n"), "no '\(line)' in\n\(info)")

@@ -48,7 +48,9 @@ import Workflow
                 kind: .response, title: "Reply", originalFileName: "reply.txt",
                 creator: Party(person: nil, organisation: "Secretary of State’s Commissioners")),
             as: "olivia")
-        try docket.fire("record-response", on: reference, as: "olivia", fields: ["received-on": "2016-10-07"])
+        // The clock stands at 20 September 2016: the reply came the same day (a received-on date
+        // cannot be after the day it is recorded).
+        try docket.fire("record-response", on: reference, as: "olivia", fields: ["received-on": "2016-09-20"])
         return reference
     }
 
@@ -487,6 +489,17 @@ import Workflow
         #expect(due.contains { $0.kind == .series && $0.subject == "bvp" })
         let soon = try docket.due(within: 5)
         #expect(!soon.isEmpty && soon.count < due.count)
+        // A state's deadline says the state as its workflow labels it.
+        let waiting = try docket.newSubmission(workflow: "best-value-submission", title: "waiting", as: "olivia")
+        for kind in [DocumentKind.submission, .coverLetter] {
+            try docket.addDocument(
+                to: waiting, content: Array("waiting \(kind.rawValue)".utf8),
+                description: DocumentDescription(kind: kind, title: kind.rawValue, originalFileName: "w.txt"),
+                as: "olivia")
+        }
+        try docket.fire("submit-for-sign-off", on: waiting, as: "olivia")
+        let deadline = try #require(try docket.due().first { $0.kind == .state && $0.subject == waiting })
+        #expect(deadline.what == "Awaiting the Mayor’s sign-off: waiting")
         #expect(soon.allSatisfy { $0.isOverdue || $0.date <= day("2016-09-25") })
 
         let feed = String(decoding: try docket.calendarFeed(), as: UTF8.self)

@@ -59,6 +59,7 @@ import Workflow
         archive.advance(days: 1)
         try docket.fire("sign-off", on: reference, as: "mayor")
         try docket.fire("dispatch", on: reference, as: "olivia", fields: ["dispatched-on": "2016-09-20"])
+        archive.advance(days: 14)  // the response is recorded on the day it came, 5 October
         try add(.response, "Commissioners' response", to: reference)
         try docket.fire("record-response", on: reference, as: "olivia", fields: ["received-on": "2016-10-05"])
         #expect(
@@ -100,6 +101,93 @@ import Workflow
         // Admin may withdraw, with a comment, and do nothing else.
         #expect(throws: DocketError.self) { try docket.fire("withdraw", on: reference, as: "ada") }
         #expect(try docket.fire("withdraw", on: reference, as: "ada", comment: "Superseded").state == "withdrawn")
+    }
+
+    /// A submission signed off by the Mayor, ready to be dispatched.
+    func signedOff() throws -> String {
+        let reference = try newSubmission()
+        try add(.submission, "Submission", to: reference)
+        try add(.coverLetter, "Cover letter", to: reference)
+        try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
+        try docket.fire("sign-off", on: reference, as: "mayor")
+        return reference
+    }
+
+    @Test func aDispatchDatedInTheFutureIsRefusedAndChangesNothing() throws {
+        let reference = try signedOff()
+        let before = try docket.submission(reference).sequence
+        let refusal = failure {
+            try docket.fire("dispatch", on: reference, as: "olivia", fields: ["dispatched-on": "2099-01-01"])
+        }
+        guard case .rejected(.unmetRequirements(_, let unmet))? = refusal else {
+            Issue.record("a dispatch dated 2099-01-01 must be refused, not \(String(describing: refusal))")
+            return
+        }
+        #expect(
+            unmet.map(\.description) == [
+                "field dispatched-on '2099-01-01' is after today (2016-09-20): it must be the date it happened"
+            ])
+        #expect(try docket.submission(reference).sequence == before)
+        #expect(try docket.submission(reference).state == "signed-off")
+    }
+
+    @Test func todayIsTheLondonDateOfTheArchivesClock() throws {
+        // 23:30 UTC on 20 September 2016 is 00:30 on the 21st in London (BST).
+        let evening = try TemporaryArchive(startingAt: Date(timeIntervalSince1970: 1_474_414_200))
+        let docket = evening.docket!
+        try docket.addUser("olivia", roles: [.officer])
+        try docket.addUser("mayor", roles: [.mayor])
+        let reference = try docket.newSubmission(workflow: "best-value-submission", title: "Late", as: "olivia")
+        for kind in [DocumentKind.submission, .coverLetter] {
+            try docket.addDocument(
+                to: reference, content: Array(kind.rawValue.utf8),
+                description: DocumentDescription(kind: kind, title: kind.rawValue, originalFileName: "a.txt"),
+                as: "olivia")
+        }
+        try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
+        try docket.fire("sign-off", on: reference, as: "mayor")
+        let tooLate = failure {
+            try docket.fire("dispatch", on: reference, as: "olivia", fields: ["dispatched-on": "2016-09-22"])
+        }
+        #expect(tooLate?.description.contains("after today (2016-09-21)") == true, "\(String(describing: tooLate))")
+        #expect(
+            try docket.fire("dispatch", on: reference, as: "olivia", fields: ["dispatched-on": "2016-09-21"]).state
+                == "dispatched")
+    }
+
+    @Test func aRunningSubmissionKeepsTheDefinitionItStartedOnNewOnesTakeTheNewFile() throws {
+        // The archive's current workflow replaced, as an administrator would copy a file in: first
+        // by one from before labels and past-date fields (the format-1 fixture's), then back.
+        let current = "\(archive.path)/workflows/best-value-submission.scxml"
+        let fixtures = TemporaryArchive.repositoryRoot.appendingPathComponent("Tests/DocketKitTests/Fixtures")
+        let older = try Data(
+            contentsOf: fixtures.appendingPathComponent("archive-format-1/workflows/best-value-submission.scxml"))
+        let newer = try Data(contentsOf: URL(fileURLWithPath: current))
+        func install(_ definition: Data) throws {
+            try FileManager.default.removeItem(atPath: current)
+            try definition.write(to: URL(fileURLWithPath: current))
+        }
+        try install(older)
+        let running = try signedOff()
+        try install(newer)
+        let started = try signedOff()
+        #expect(try docket.submission(running).workflow.digest != docket.submission(started).workflow.digest)
+
+        // The running one keeps its rules and wording: no date rule, its ids read as words.
+        let tomorrow = "2016-09-21"
+        #expect(
+            try docket.fire("dispatch", on: running, as: "olivia", fields: ["dispatched-on": tomorrow]).state
+                == "dispatched")
+        let old = try docket.submission(running)
+        #expect(old.workflow.stateLabel(old.state) == "Dispatched")
+        // The new one follows the new file.
+        let refusal = failure {
+            try docket.fire("dispatch", on: started, as: "olivia", fields: ["dispatched-on": tomorrow])
+        }
+        #expect(refusal?.description.contains("is after today (2016-09-20)") == true, "\(String(describing: refusal))")
+        let new = try docket.submission(started)
+        #expect(new.workflow.stateLabel(new.state) == "Signed off by the Mayor")
+        #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
     }
 
     @Test func dispatchRefusesAPackChangedSinceSignOff() throws {

@@ -25,7 +25,9 @@ import Testing
             let location = try #require(fired.headers[.location])
             #expect(location == "/submissions/\(reference)?done=1")
             let page = String(buffer: try await olivia.get(location, client: client).body)
-            #expect(page.contains("Recorded withdraw: \(reference) is now withdrawn."))
+            // Said in the workflow's words, not its ids.
+            #expect(
+                page.contains("Recorded “Withdraw the submission”. \(reference) is now: Withdrawn before dispatch."))
             // The address only points at a recorded event: nothing it says is shown.
             for forged in ["7", "<script>", "started"] {
                 let uri = "/submissions/\(reference)?done=\(Browser.encode(forged))"

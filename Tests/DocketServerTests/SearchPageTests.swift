@@ -29,10 +29,14 @@ import Testing
             #expect(links.allSatisfy { $0.hasSuffix("/preview") }, "\(links)")
             // The state is chosen from the workflows' states, the one asked for selected.
             #expect(html.contains(#"<select id="state" name="state">"#))
-            for state in ["drafting", "awaiting-sign-off", "considered", "withdrawn"] {
-                #expect(html.contains(">\(state)</option>"), "\(state) is not offered")
+            // A person reads each state's label; the form sends its id.
+            for (state, label) in [
+                ("drafting", "Being drafted"), ("awaiting-sign-off", "Awaiting the Mayor’s sign-off"),
+                ("withdrawn", "Withdrawn before dispatch"),
+            ] {
+                #expect(html.contains(#"<option value="\#(state)">\#(label)</option>"#), "\(state) is not offered")
             }
-            #expect(html.contains("<option selected>considered</option>"))
+            #expect(html.contains(#"<option value="considered" selected>Considered by the Board</option>"#))
             // Dates on the search form, people on the upload form: named apart.
             #expect(html.contains(#"<label for="from">Dated from</label>"#))
             #expect(html.contains(#"<label for="to">Dated to</label>"#))

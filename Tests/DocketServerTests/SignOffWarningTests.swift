@@ -32,7 +32,7 @@ import Workflow
             try docket.fire("sign-off", on: reference, as: "morgan")
             let signed = try await page()
             #expect(signed.contains(warning), "signed off: the form must warn")
-            #expect(signed.contains("The way back: reopen"))
+            #expect(signed.contains("The way back: Reopen for changes (above)"))
             // What it warns of is true: an upload now makes dispatch refused.
             try docket.addDocument(
                 to: reference, content: Array("late annex\n".utf8),

@@ -24,9 +24,11 @@ import Testing
             #expect(!svg.contains("<style"), "an inline <style> is blocked by style-src 'self'")
             #expect(!svg.contains(" style="), "a style attribute is blocked by style-src 'self'")
             #expect(!svg.contains(" class="), "classes would need a stylesheet the picture does not load")
-            // Every state is named, in a colour that differs from its box's fill.
+            // Every state is named by its label, in a colour that differs from its box's fill.
+            #expect(svg.contains(">Submit for the Mayor’s sign-off</text>"), "arrows carry the events' labels")
+            #expect(!svg.contains(">submit-for-sign-off</text>"))
             for state in states {
-                let label = state.id + (state.id == "awaiting-sign-off" ? " (now)" : "")
+                let label = state.label + (state.id == "awaiting-sign-off" ? " (now)" : "")
                 let text = try #require(svg.range(of: ">\(label)</text>"), "no label for \(state.id)")
                 let before = svg[..<text.lowerBound]
                 let textTag = try #require(before.range(of: "<text", options: .backwards))

@@ -21,11 +21,11 @@ import Workflow
         Row(from: "awaiting-sign-off", event: "return-for-redraft", to: "drafting", roles: [.mayor], comment: true),
         Row(
             from: "signed-off", event: "dispatch", to: "dispatched", roles: [.officer],
-            fields: [.init(name: "dispatched-on", type: .date)], pack: .unchangedSinceSignOff),
+            fields: [.init(name: "dispatched-on", type: .pastDate)], pack: .unchangedSinceSignOff),
         Row(from: "signed-off", event: "reopen", to: "drafting", roles: [.officer], comment: true, pack: .release),
         Row(
             from: "dispatched", event: "record-response", to: "response-received", roles: [.officer],
-            documents: [.response], fields: [.init(name: "received-on", type: .date)]),
+            documents: [.response], fields: [.init(name: "received-on", type: .pastDate)]),
         Row(
             from: "response-received", event: "schedule-for-board", to: "scheduled-for-board",
             roles: [.officer, .clerk],
@@ -59,6 +59,21 @@ import Workflow
         #expect(definition.state("awaiting-sign-off")?.deadlineWorkingDays == 5)
         #expect(definition.state("dispatched")?.deadlineWorkingDays == 20)
         #expect(definition.states.filter { $0.deadlineWorkingDays != nil }.count == 2)
+    }
+
+    @Test func everyStateAndTransitionHasItsOwnLabel() {
+        let definition = Support.bestValue
+        #expect(definition.stateLabel("awaiting-sign-off") == "Awaiting the Mayor’s sign-off")
+        #expect(definition.eventLabel("submit-for-sign-off", from: "drafting") == "Submit for the Mayor’s sign-off")
+        #expect(
+            definition.eventLabel("record-response", from: "dispatched") == "Record the Commissioners’ response")
+        // Written in the file, not made from the id: no label is the id read as words.
+        for state in definition.states {
+            #expect(state.label != WorkflowDefinition.readable(state.id), "\(state.id)")
+            for transition in state.transitions {
+                #expect(transition.label != WorkflowDefinition.readable(transition.event), "\(transition.event)")
+            }
+        }
     }
 
     @Test func digestIsStableAndHex() throws {

@@ -114,7 +114,7 @@ import Workflow
         walk.fire("sign-off", as: Support.mayor)
         #expect(
             walk.fire("dispatch", as: Support.officer)
-                == .unmetRequirements(event: "dispatch", [.field(.init(name: "dispatched-on", type: .date))]))
+                == .unmetRequirements(event: "dispatch", [.field(.init(name: "dispatched-on", type: .pastDate))]))
         #expect(
             walk.fire("dispatch", as: Support.officer, fields: ["dispatched-on": "2016-02-30"])
                 == .unmetRequirements(
@@ -132,8 +132,65 @@ import Workflow
         #expect(
             walk.fire("record-response", as: Support.officer, fields: [:])
                 == .unmetRequirements(
-                    event: "record-response", [.document(.response), .field(.init(name: "received-on", type: .date))]))
+                    event: "record-response",
+                    [.document(.response), .field(.init(name: "received-on", type: .pastDate))]))
         #expect(walk.state == "dispatched")
+    }
+
+    /// A walk as far as the dispatch, to try its date against the day it is recorded on.
+    static func signedOff() -> Walk {
+        var walk = Walk()
+        walk.fire("submit-for-sign-off", as: Support.officer)
+        walk.fire("sign-off", as: Support.mayor)
+        return walk
+    }
+
+    @Test func aDispatchDatedInTheFutureIsRefusedNamingTheFieldAndTheDate() {
+        let walk = Self.signedOff()
+        let today = CalendarDate(iso: "2016-10-10")!
+        func dispatch(on date: String) -> Result<EventRecord, Rejection> {
+            walk.engine.fire(
+                FireRequest(
+                    event: "dispatch", actor: Support.officer, fields: ["dispatched-on": date], time: walk.clock,
+                    pack: Support.pack, today: today),
+                after: walk.history)
+        }
+        guard case .failure(let rejection) = dispatch(on: "2099-01-01") else {
+            Issue.record("a dispatch dated 2099-01-01 was accepted")
+            return
+        }
+        #expect(
+            rejection
+                == .unmetRequirements(
+                    event: "dispatch",
+                    [
+                        .invalidField(
+                            name: "dispatched-on", value: "2099-01-01",
+                            reason: "is after today (2016-10-10): it must be the date it happened")
+                    ]))
+        #expect(rejection.description.contains("dispatched-on '2099-01-01'"))
+        // Tomorrow is refused; today and earlier are what happened.
+        #expect((try? dispatch(on: "2016-10-11").get()) == nil)
+        #expect((try? dispatch(on: "2016-10-10").get())?.toState == "dispatched")
+        #expect((try? dispatch(on: "2016-09-20").get())?.toState == "dispatched")
+        // A past-date must still be a date.
+        #expect((try? dispatch(on: "2016-02-30").get()) == nil)
+    }
+
+    @Test func withoutTheArchivesDateTodayIsTheUTCDateOfTheTime() {
+        let walk = Self.signedOff()
+        // 23:30 UTC on 20 September 2016 is already the 21st in London (BST, UTC+1).
+        let lateEvening = Date(timeIntervalSince1970: 1_474_414_200)
+        func dispatch(on date: String, today: CalendarDate?) -> EventRecord? {
+            let request = FireRequest(
+                event: "dispatch", actor: Support.officer, fields: ["dispatched-on": date], time: lateEvening,
+                pack: Support.pack, today: today)
+            return try? walk.engine.fire(request, after: walk.history).get()
+        }
+        #expect(dispatch(on: "2016-09-21", today: nil) == nil)
+        #expect(dispatch(on: "2016-09-20", today: nil) != nil)
+        // The archive passes the London date: there, the 21st has begun.
+        #expect(dispatch(on: "2016-09-21", today: CalendarDate(iso: "2016-09-21")) != nil)
     }
 
     @Test func dispatchRefusesAPackChangedSinceSignOffNamingEachChange() {

@@ -175,4 +175,39 @@ import Workflow
         #expect(first.digest == second.digest)
         #expect(first.digest != third.digest)
     }
+
+    @Test func labelsAreReadAndAnUnlabelledIdIsMadeReadable() throws {
+        let text = Self.scxml(
+            initial: "awaiting-sign-off",
+            """
+              <state id="awaiting-sign-off" docket:label="Awaiting the Mayor’s
+                     sign-off">
+                <transition event="sign-off" target="signed-off" docket:roles="mayor"
+                            docket:label="Sign off the pack"/>
+                <transition event="return-for-redraft" target="signed-off" docket:roles="mayor"/>
+              </state>
+              <final id="signed-off"/>
+            """)
+        let definition = try Support.loader.load(Array(text.utf8), source: "labels.scxml")
+        // A label wrapped over two lines in the file reads as one line.
+        #expect(definition.stateLabel("awaiting-sign-off") == "Awaiting the Mayor’s sign-off")
+        #expect(definition.eventLabel("sign-off", from: "awaiting-sign-off") == "Sign off the pack")
+        // Definitions pinned before labels existed have none: the ids still read as words.
+        #expect(definition.stateLabel("signed-off") == "Signed off")
+        #expect(definition.eventLabel("return-for-redraft", from: "awaiting-sign-off") == "Return for redraft")
+        // A state or event this definition does not know (recorded under an older one).
+        #expect(definition.stateLabel("in-review") == "In review")
+        #expect(definition.eventLabel(WorkflowEngine.importEvent, from: "awaiting-sign-off") == "Imported")
+    }
+
+    @Test func anEmptyLabelIsReported() {
+        let text = Self.scxml(
+            """
+              <state id="a" docket:label="  ">
+                <transition event="go" target="b" docket:roles="officer"/>
+              </state>
+              <final id="b"/>
+            """)
+        expectProblem(text, line: 4, "docket:label of state 'a' is empty")
+    }
 }
