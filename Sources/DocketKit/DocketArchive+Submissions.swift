@@ -164,7 +164,8 @@ extension DocketArchive {
     ) throws(DocketError) -> DocumentMetadata {
         guard !content.isEmpty else { throw .invalidInput("the file is empty; nothing to archive") }
         guard content.count <= Self.maximumDocumentSize else {
-            throw .invalidInput("the file is \(content.count) bytes, over the \(Self.maximumDocumentSize)-byte limit")
+            throw .invalidInput(
+                Wording.overSizeLimit("the file", bytes: content.count, limit: Self.maximumDocumentSize))
         }
         let title = description.title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw .invalidInput("the document title must not be empty") }
