@@ -41,6 +41,8 @@ public struct SubmissionSummary: Sendable {
     public var deadline: CalendarDate?
     public var isOverdue: Bool
     public var lastActivity: Date
+    /// Why it was sent back to its state, where a list says so (`waiting(for:)`); nil otherwise.
+    public var returnNote: ReturnNote? = nil
 }
 
 /// What a new document is, as an officer describes it.

@@ -11,6 +11,8 @@ struct SubmissionRow: Sendable {
     var state: String
     var deadline: String?
     var overdue: Bool
+    /// Who sent it back to its state, and why ("morgan, return-for-redraft: …"), when a list knows.
+    var returned: String?
 }
 
 extension SubmissionRow {
@@ -18,7 +20,8 @@ extension SubmissionRow {
     init(_ summary: SubmissionSummary) {
         self.init(
             reference: summary.reference, title: summary.title, state: summary.state,
-            deadline: summary.deadline?.description, overdue: summary.isOverdue)
+            deadline: summary.deadline?.description, overdue: summary.isOverdue,
+            returned: summary.returnNote.map { "Sent back by \($0.user) (\($0.event)): “\($0.comment)”" })
     }
 }
 
