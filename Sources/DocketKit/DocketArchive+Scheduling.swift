@@ -20,10 +20,14 @@ extension DocketArchive {
     public func schedulingCandidates(for id: String, as user: String) throws(DocketError) -> [SchedulingCandidate] {
         let meeting = try meeting(id)
         guard meeting.definition.date >= today() else { return [] }
-        // The index narrows the search to the states a meeting can be named from; each
-        // submission's own pinned workflow then decides.
+        // The index narrows the search to the states a meeting can be named from by one of the
+        // user's roles (none for a viewer: nothing is read); each submission's own pinned
+        // workflow then decides.
+        let held = Set(try actor(user).grants.map(\.role))
         let states = try workflows().flatMap { definition in
-            definition.states.filter { state in state.transitions.contains(where: Self.takesAMeeting) }.map(\.id)
+            definition.states.filter { state in
+                state.transitions.contains { Self.takesAMeeting($0) && !$0.roles.isDisjoint(with: held) }
+            }.map(\.id)
         }
         guard !states.isEmpty else { return [] }
         let index = try index()
