@@ -172,6 +172,16 @@ extension DocketArchive {
         var listing = "\(meeting.definition.board), \(Wording.longDate(meeting.definition.date))"
         listing += isPublic ? " (public pack: exempt and unpublished papers left out)\n" : " (full pack)\n"
         for file in pack.files { listing += "\(file.sha256)  \(file.path)\n" }
+        // The pack carries each report as it reads now; one edited after publication is not
+        // the one the archive holds, and whoever reads the pack must know.
+        let changed = try reportsChangedSincePublication(id)
+        for item in meeting.items where item.reference.map(changed.contains) == true {
+            guard let reference = item.reference, pack.files.contains(where: { $0.path.contains("-\(reference)/") })
+            else { continue }
+            listing +=
+                "\nWarning: item \(item.number) (\(reference)): its report was edited after the agenda was published; "
+                + "the report in this pack differs from the one archived then.\n"
+        }
         let entries =
             [ZIPWriter.Entry(path: "contents.txt", bytes: Array(listing.utf8))]
             + pack.files.map { ZIPWriter.Entry(path: $0.path, source: $0.source) }

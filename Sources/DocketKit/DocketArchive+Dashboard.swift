@@ -12,7 +12,8 @@ private struct StateCount: Sendable {
 extension DocketArchive {
     /// Submissions whose current state has an event this user's roles may fire: what is
     /// waiting for them. From the index (no replay), most recently active first; the
-    /// submission page then checks the event itself against the pinned workflow.
+    /// submission page then checks the event itself against the pinned workflow. One sent back
+    /// to its state with a comment carries that comment (read from its events).
     public func waiting(for user: String, limit: Int = 50) throws(DocketError) -> [SubmissionSummary] {
         let actor = try actor(user)
         let held = Set(actor.grants.map(\.role))
@@ -20,7 +21,11 @@ extension DocketArchive {
         var states: Set<String> = []
         let definitions = try workflows()
         let labels = StateLabels(definitions)
+        // Only a submission in a state it can be sent back to may carry a note: the rest are
+        // answered from the index alone.
+        var returnedTo: Set<String> = []
         for definition in definitions {
+            returnedTo.formUnion(definition.statesReturnedTo.map { "\(definition.name)/\($0)" })
             for state in definition.states where !state.isFinal {
                 if state.transitions.contains(where: { !$0.roles.isDisjoint(with: held) }) {
                     keys.insert("\(definition.name)/\(state.id)")
@@ -33,9 +38,20 @@ extension DocketArchive {
             try index.submissionLines(inStates: states.sorted(), limit: limit * 4)
         }
         let today = self.today()
-        return lines.filter { keys.contains("\($0.workflow)/\($0.state)") }.prefix(limit).map {
-            SubmissionSummary(indexed: $0, today: today, labels: labels)
+        var summaries: [SubmissionSummary] = []
+        for line in lines where keys.contains("\(line.workflow)/\(line.state)") {
+            guard summaries.count < limit else { break }
+            var summary = SubmissionSummary(indexed: line, today: today, labels: labels)
+            if returnedTo.contains("\(line.workflow)/\(line.state)") {
+                // A note is an aid: a submission that cannot be read shows without one here, and
+                // its own page says what is wrong.
+                if let current = try? readSubmission(line.reference) {
+                    summary.returnNote = SubmissionView.returnNote(current.events.map(\.event), in: current.definition)
+                }
+            }
+            summaries.append(summary)
         }
+        return summaries
     }
 
     /// Submissions by state, from the index (counted again only after the archive changed:

@@ -78,7 +78,9 @@ extension DocketArchive {
                 } else if info.st_size == 0 {
                     problem("file", "\(name) is empty")
                 } else if Int(info.st_size) > Self.maximumDocumentSize {
-                    problem("file", "\(name) is \(info.st_size) bytes, over the \(Self.maximumDocumentSize)-byte limit")
+                    problem(
+                        "file",
+                        Wording.overSizeLimit(name, bytes: Int(info.st_size), limit: Self.maximumDocumentSize))
                 } else if let content = FileManager.default.contents(atPath: file) {
                     sha = ArchiveStore.sha256(Array(content))
                 } else {

@@ -73,7 +73,7 @@ extension DocketArchive {
         case .background:
             return "The Council’s submission was sent to {addressee} {dispatched-when}, on {dispatched-on}; "
                 + "it is attached with its cover letter at {submission-annex}.\n\n"
-                + "{responder} responded on {received-on}; the response is attached at {response-annex}."
+                + "The response from {responder} arrived on {received-on}; it is attached at {response-annex}."
         case .finance:
             return "[The comments of the Chief Finance Officer are to be added.]"
         case .legal:
@@ -322,31 +322,85 @@ extension DocketArchive {
         let view = try submission(reference)
         guard !view.isFinal else { return 0 }
         let facts = try reportFacts(reference)
-        let existing = view.documents.filter { $0.kind == .boardReport }
-        var added = 0
-        let document = try boardReport(facts)
-        for format in ReportFormat.allCases {
-            let bytes = try render(document, format: format, created: facts.asOf)
-            let sha = ArchiveStore.sha256(bytes)
-            let fileName = "board-report-\(reference).\(format.fileExtension)"
-            let previous = existing.last { $0.originalFileName == fileName }
-            if previous?.sha256 == sha || existing.contains(where: { $0.sha256 == sha }) { continue }
+        let renderings = try unarchivedReports(view, facts: facts, formats: ReportFormat.allCases)
+        for rendering in renderings {
             let item = facts.itemNumber.map { "item \($0), " } ?? ""
+            // A later version says so: the pack then never holds two reports of the same title.
+            let version = rendering.version > 1 ? " (version \(rendering.version))" : ""
             _ = try addDocument(
-                to: reference, content: bytes,
+                to: reference, content: rendering.bytes,
                 description: DocumentDescription(
                     kind: .boardReport,
                     title:
-                        "Board report: \(facts.title) (\(facts.board), \(item)\(Wording.longDate(facts.meetingDate))), \(format.rawValue.uppercased())",
-                    originalFileName: fileName, date: calendar.today(now()),
+                        "Board report\(version): \(facts.title) (\(facts.board), \(item)\(Wording.longDate(facts.meetingDate))), \(rendering.format.rawValue.uppercased())",
+                    originalFileName: rendering.fileName, date: calendar.today(now()),
                     creator: Party(person: nil, organisation: facts.service ?? "the Council"),
                     addressees: [Party(person: nil, organisation: facts.board)], direction: .internal,
                     description: Self.reportDescription(meeting: facts.meetingID),
-                    relations: previous.map { [Relation(kind: .versionOf, target: $0.sha256)] } ?? []),
+                    relations: rendering.previous.map { [Relation(kind: .versionOf, target: $0.sha256)] } ?? []),
                 stamp: stamp)
-            added += 1
         }
-        return added
+        return renderings.count
+    }
+
+    /// A rendering of a Board report that the pack does not hold yet.
+    struct UnarchivedReport {
+        var format: ReportFormat
+        var bytes: [UInt8]
+        var fileName: String
+        /// The last one archived in this format, which this one is a new version of.
+        var previous: DocumentMetadata?
+        /// 1 for the first archived in this format, 2 for the next …
+        var version: Int
+    }
+
+    /// The report as it reads now in each of `formats`, where that differs from every report
+    /// the pack holds (what archiving it would add).
+    func unarchivedReports(_ view: SubmissionView, facts: ReportFacts, formats: [ReportFormat])
+        throws(DocketError) -> [UnarchivedReport]
+    {
+        let existing = view.documents.filter { $0.kind == .boardReport }
+        let document = try boardReport(facts)
+        var result: [UnarchivedReport] = []
+        for format in formats {
+            let bytes = try render(document, format: format, created: facts.asOf)
+            let sha = ArchiveStore.sha256(bytes)
+            let fileName = "board-report-\(view.record.reference).\(format.fileExtension)"
+            let earlier = existing.filter { $0.originalFileName == fileName }
+            if earlier.last?.sha256 == sha || existing.contains(where: { $0.sha256 == sha }) { continue }
+            result.append(
+                UnarchivedReport(
+                    format: format, bytes: bytes, fileName: fileName, previous: earlier.last,
+                    version: earlier.count + 1))
+        }
+        return result
+    }
+
+    /// Whether a submission's Board report reads differently now from the one archived for
+    /// `meeting` when its agenda was published: edited since, so a pack carries text that the
+    /// archive does not (until the clerk archives it as a new version).
+    ///
+    /// False when no report is archived for `meeting` yet, and for a submission in a final
+    /// state (its pack is closed: the archived report is the one it was considered with). The
+    /// HTML is compared: it is the text alone, where the Word file also carries a date.
+    public func reportChangedSincePublication(_ reference: String, for meeting: String) throws(DocketError) -> Bool {
+        let view = try submission(reference)
+        guard !view.isFinal, Self.hasArchivedReport(view, for: meeting) else { return false }
+        let facts = try reportFacts(reference)
+        guard facts.meetingID == meeting else { return false }
+        return try !unarchivedReports(view, facts: facts, formats: [.html]).isEmpty
+    }
+
+    /// The submissions on meeting `id`'s published agenda whose report was edited after it was
+    /// archived (see `reportChangedSincePublication`).
+    public func reportsChangedSincePublication(_ id: String) throws(DocketError) -> Set<String> {
+        var changed: Set<String> = []
+        for item in try meeting(id).items where item.kind == .submission && item.isPublished && !item.isWithdrawn {
+            if let reference = item.reference, try reportChangedSincePublication(reference, for: id) {
+                changed.insert(reference)
+            }
+        }
+        return changed
     }
 
     /// The description a Board report document carries: which meeting it was written for.

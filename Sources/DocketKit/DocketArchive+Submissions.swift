@@ -54,6 +54,8 @@ public struct SubmissionSummary: Sendable {
     public var deadline: CalendarDate?
     public var isOverdue: Bool
     public var lastActivity: Date
+    /// Why it was sent back to its state, where a list says so (`waiting(for:)`); nil otherwise.
+    public var returnNote: ReturnNote? = nil
 }
 
 /// What a new document is, as an officer describes it.
@@ -177,7 +179,8 @@ extension DocketArchive {
     ) throws(DocketError) -> DocumentMetadata {
         guard !content.isEmpty else { throw .invalidInput("the file is empty; nothing to archive") }
         guard content.count <= Self.maximumDocumentSize else {
-            throw .invalidInput("the file is \(content.count) bytes, over the \(Self.maximumDocumentSize)-byte limit")
+            throw .invalidInput(
+                Wording.overSizeLimit("the file", bytes: content.count, limit: Self.maximumDocumentSize))
         }
         let title = description.title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw .invalidInput("the document title must not be empty") }

@@ -1,3 +1,4 @@
+import Archive
 import Workflow
 
 extension SubmissionView {
@@ -7,6 +8,15 @@ extension SubmissionView {
     public var addingADocumentBreaksTheSignOff: Bool {
         guard signedPack != nil, let current = workflow.state(state) else { return false }
         return current.transitions.contains { $0.packRule == .unchangedSinceSignOff }
+    }
+
+    /// How the pack differs from the one signed off, when the difference stops the way on: a
+    /// sign-off is in force, an event out of this state needs the pack unchanged since (dispatch),
+    /// and documents were added since. Nil when nothing stands in the way.
+    public var packChangeBlockingTheSignOff: PackChange? {
+        guard addingADocumentBreaksTheSignOff, let signedPack else { return nil }
+        let change = PackChange(from: signedPack, to: documents.map(\.packEntry))
+        return change.isEmpty ? nil : change
     }
 
     /// The events from this state that release the sign-off so the pack can change (reopen).

@@ -69,7 +69,7 @@ extension UserAccounts {
         let added = Set(adding)
         let removed = Set(removing)
         guard !added.isEmpty || !removed.isEmpty else {
-            throw .invalidInput("nothing to change: give --role to add a role or --remove-role to take one away")
+            throw .invalidInput("nothing to change: name a role to add or a role to take away")
         }
         if let both = added.intersection(removed).sorted().first {
             throw .invalidInput("the role \(both.rawValue) cannot be both added and removed")
@@ -116,7 +116,8 @@ extension UserAccounts {
         }
         let today = calendar.londonDate(of: now())
         guard until >= today else {
-            throw .invalidInput("--until \(until) is already past (today is \(today) in London)")
+            throw .invalidInput(
+                "the delegation would end on \(until), which is already past (today is \(today) in London)")
         }
         let granted = now()
         let grantedBy = systemUser

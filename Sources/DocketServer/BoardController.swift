@@ -23,6 +23,7 @@ struct BoardController: Sendable {
             .post("meetings", use: addMeeting)
             .get("meetings/:id", use: meeting)
             .post("meetings/:id/publish", use: publish)
+            .post("meetings/:id/schedule", use: schedule)
             .post("meetings/:id/exempt", use: exempt)
             .post("meetings/:id/order", use: order)
             .get("meetings/:id/pack.zip", use: pack)
@@ -128,29 +129,62 @@ struct BoardController: Sendable {
 
     @Sendable func meetings(_ request: Request, context: Context) async throws -> Response {
         _ = try context.requireUser()
-        let rows = try await blocking { [docket] in try docket.meetingIDs().map { try MeetingRow(docket.meeting($0)) } }
-        return pages.render(
-            "meetings", SimplePage(chrome: await Chrome("Meetings", context, docket: docket), model: rows))
+        return try await meetingsPage(MeetingsModel.blank, error: nil, context: context)
     }
 
     @Sendable func addMeeting(_ request: Request, context: Context) async throws -> Response {
         let (user, form) = try await context.signedInForm(request)
-        guard let date = form.text("date").flatMap(CalendarDate.init(iso:)) else {
-            throw WebError.badRequest("the meeting's date must be YYYY-MM-DD")
+        let typed = form.typed(MeetingsModel.fields)
+        do {
+            guard let date = form.text("date").flatMap(CalendarDate.init(iso:)) else {
+                throw WebError.badRequest("give the meeting's date")
+            }
+            let id = try await blocking { [docket] in
+                try docket.newMeeting(
+                    board: form["board"] ?? "", date: date, time: form.text("time"), venue: form.text("venue"),
+                    as: user)
+            }
+            return DocketWebApp.redirect("/meetings/\(id)")
+        } catch let error as WebError where error.isCorrectableInput {
+            // Shown beside the form, which keeps what was typed.
+            return try await meetingsPage(typed, error: error, context: context)
         }
-        let id = try await blocking { [docket] in
-            try docket.newMeeting(
-                board: form["board"] ?? "", date: date, time: form.text("time"), venue: form.text("venue"), as: user)
-        }
-        return DocketWebApp.redirect("/meetings/\(id)")
+    }
+
+    /// The list of meetings with the form to add one, filled with `typed` (and the refusal
+    /// beside it, if any).
+    func meetingsPage(_ typed: [String: String], error: WebError?, context: Context) async throws -> Response {
+        let rows = try await blocking { [docket] in try docket.meetingIDs().map { try MeetingRow(docket.meeting($0)) } }
+        return pages.render(
+            "meetings",
+            SimplePage(
+                chrome: await Chrome("Meetings", context, docket: docket),
+                model: MeetingsModel(meetings: rows, typed: typed, error: error?.sentence)),
+            status: error?.status ?? .ok)
     }
 
     @Sendable func meeting(_ request: Request, context: Context) async throws -> Response {
-        _ = try context.requireUser()
+        let user = try context.requireUser()
         let id = try context.parameters.require("id")
-        let model = try await blocking { [docket] in MeetingPageModel(try docket.meeting(id)) }
+        let model = try await blocking { [docket] in
+            var model = MeetingPageModel(try docket.meeting(id))
+            model.markReportsChanged(try docket.reportsChangedSincePublication(id))
+            model.candidates = try docket.schedulingCandidates(for: id, as: user).map(MeetingPageModel.Candidate.init)
+            return model
+        }
         return pages.render(
             "meeting", SimplePage(chrome: await Chrome(model.board, context, docket: docket), model: model))
+    }
+
+    @Sendable func schedule(_ request: Request, context: Context) async throws -> Response {
+        let (user, form) = try await context.signedInForm(request)
+        let id = try context.parameters.require("id")
+        let reference = form.text("reference") ?? ""
+        let expected = form["sequence"].flatMap(Int.init)
+        try await blocking { [docket] in
+            try docket.schedule(reference, for: id, as: user, expectedSequence: expected)
+        }
+        return DocketWebApp.redirect("/meetings/\(id)")
     }
 
     @Sendable func publish(_ request: Request, context: Context) async throws -> Response {
@@ -331,12 +365,34 @@ extension SeriesPageModel.Member {
     }
 }
 
+/// The Meetings page: the list, and the form to add one (refilled after a refusal).
+struct MeetingsModel: Sendable {
+    /// The new-meeting form's fields, by name.
+    static let fields = ["board", "date", "time", "venue"]
+    /// The form as first shown: the board most meetings are of.
+    static let blank = FormBody.untyped(fields).merging(["board": "Best Value Programme Board"]) { $1 }
+
+    var meetings: [MeetingRow]
+    /// What was typed, by field name (every field present, empty when nothing was typed).
+    var typed: [String: String]
+    var error: String?
+}
+
 struct MeetingPageModel: Sendable {
     struct Item: Sendable {
         var number: Int
         var title: String
         var reference: String?
         var notes: String
+        /// Its report was edited after publication: the pack's differs from the archived one.
+        var reportChanged = false
+    }
+
+    /// A submission the user may put on this meeting's agenda now.
+    struct Candidate: Sendable {
+        var reference: String
+        var title: String
+        var sequence: Int
     }
 
     var id: String
@@ -356,6 +412,28 @@ struct MeetingPageModel: Sendable {
     /// items, or (nothing new) archiving reports changed since publication.
     var publishTitle: String
     var publishExplanation: String
+    /// The submissions the user may schedule for this meeting now (none for those who may not).
+    var candidates: [Candidate] = [] {
+        didSet { hasCandidates = !candidates.isEmpty }
+    }
+    /// Mustache treats an empty list as false but sees only stored properties.
+    var hasCandidates = false
+}
+
+extension MeetingPageModel {
+    /// Marks the items whose report was edited after publication (the library says which).
+    mutating func markReportsChanged(_ references: Set<String>) {
+        for index in items.indices {
+            items[index].reportChanged = items[index].reference.map(references.contains) ?? false
+        }
+    }
+}
+
+extension MeetingPageModel.Candidate {
+    /// The one mapping from a scheduling candidate to a line of the meeting page's form.
+    init(_ candidate: SchedulingCandidate) {
+        self.init(reference: candidate.reference, title: candidate.title, sequence: candidate.sequence)
+    }
 }
 
 extension MeetingPageModel {

@@ -34,6 +34,17 @@ struct FormBody: Sendable {
         values[name]?.first
     }
 
+    /// What was typed into the fields `names`, to fill a refused form again (an absent field
+    /// is empty, so that a template never falls back to a name of the page around it).
+    func typed(_ names: [String]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: names.map { ($0, self[$0] ?? "") })
+    }
+
+    /// The fields `names`, all empty: a form as first shown.
+    static func untyped(_ names: [String]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: names.map { ($0, "") })
+    }
+
     /// The value, trimmed; nil when absent or blank.
     func text(_ name: String) -> String? {
         guard let value = self[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {

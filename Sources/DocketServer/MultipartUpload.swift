@@ -29,18 +29,23 @@ struct MultipartUpload: Sendable {
             throw WebError.badRequest("send the document as multipart/form-data")
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw WebError(
-                status: .contentTooLarge, code: "too-large",
-                message: "the upload is \(length) bytes, over the \(limit)-byte limit")
+            throw tooLarge(Wording.overSizeLimit("The upload", bytes: length, limit: limit))
         }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limit)
         } catch {
-            throw WebError(
-                status: .contentTooLarge, code: "too-large", message: "the upload is over the \(limit)-byte limit")
+            throw tooLarge("The upload is over the \(Wording.megabytes(limit)) limit")
         }
         return try parse(body, boundary: boundary)
+    }
+
+    /// An upload refused for its size, said for people: the file has to be chosen again, and a
+    /// smaller one.
+    static func tooLarge(_ reason: String) -> WebError {
+        WebError(
+            status: .contentTooLarge, code: "too-large",
+            message: "\(reason). Choose a smaller file, or split it into annexes.")
     }
 
     static func parse(_ body: ByteBuffer, boundary: String) throws -> MultipartUpload {

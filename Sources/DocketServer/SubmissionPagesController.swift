@@ -74,6 +74,30 @@ struct SubmissionPagesController: Sendable {
 
     @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireUser()
+        return try await newSubmissionPage(
+            FormBody.untyped(NewSubmissionModel.fields), error: nil, as: user, context: context)
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        let (user, form) = try await context.signedInForm(request)
+        let typed = form.typed(NewSubmissionModel.fields)
+        do {
+            let reference = try await blocking { [docket] in
+                try docket.newSubmission(
+                    workflow: form.text("workflow") ?? "", title: form["title"] ?? "", series: form.text("series"),
+                    service: form.text("service"), as: user)
+            }
+            return DocketWebApp.redirect("/submissions/\(reference)?done=started")
+        } catch let error as WebError where error.isCorrectableInput {
+            // Shown beside the form, which keeps what was typed.
+            return try await newSubmissionPage(typed, error: error, as: user, context: context)
+        }
+    }
+
+    /// The form to start a submission, filled with `typed` (and the refusal beside it, if any).
+    func newSubmissionPage(_ typed: [String: String], error: WebError?, as user: String, context: Context)
+        async throws -> Response
+    {
         let (workflows, series) = try await blocking { [docket] in
             (try docket.workflows().map(\.name), docket.seriesIDs())
         }
@@ -86,25 +110,25 @@ struct SubmissionPagesController: Sendable {
             "new-submission",
             SimplePage(
                 chrome: await Chrome("New submission", context, docket: docket),
-                model: NewSubmissionModel(workflows: workflows, series: series)))
-    }
-
-    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let (user, form) = try await context.signedInForm(request)
-        let reference = try await blocking { [docket] in
-            try docket.newSubmission(
-                workflow: form.text("workflow") ?? "", title: form["title"] ?? "", series: form.text("series"),
-                service: form.text("service"), as: user)
-        }
-        return DocketWebApp.redirect("/submissions/\(reference)?done=started")
+                model: NewSubmissionModel(workflows: workflows, series: series, typed: typed, error: error?.sentence)),
+            status: error?.status ?? .ok)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireUser()
         let reference = try context.parameters.require("reference")
-        let done = request.uri.queryParameters.get("done")
+        let page = try await submissionPage(
+            reference, as: user, done: request.uri.queryParameters.get("done"), context: context)
+        return pages.render("submission", page)
+    }
+
+    /// The page of a submission as `user` sees it, confirming the action `done` names.
+    func submissionPage(_ reference: String, as user: String, done: String?, context: Context) async throws
+        -> SubmissionPage
+    {
         let chrome = await Chrome(reference, context, docket: docket)
-        let page = try await blocking { [docket, chrome] in
+        let uploadLimit = self.uploadLimit
+        return try await blocking { [docket, chrome] in
             let view = try docket.submission(reference, for: user)
             var chrome = chrome
             chrome.flash = Self.confirmation(done, view)
@@ -112,17 +136,12 @@ struct SubmissionPagesController: Sendable {
             // submission: the page then shows no Board line.
             let board = (try? docket.boardSchedule(of: view)) ?? nil
             // The meetings an item can be scheduled for: those still to come.
-            let schedules = view.allowedNow.contains { event in
-                view.workflow.state(view.state)?.transitions.contains {
-                    $0.event == event && $0.requiredFields.contains { $0.name == WorkflowField.meeting }
-                } ?? false
-            }
+            let schedules = DocketArchive.schedulingEvent(of: view) != nil
             return SubmissionPage(
                 view, reference: reference, board: board,
                 canUpload: try docket.permissions(for: user).mayAddDocuments(to: view),
-                chrome: chrome, meetings: schedules ? try docket.upcomingMeetings() : [])
+                chrome: chrome, meetings: schedules ? try docket.upcomingMeetings() : [], uploadLimit: uploadLimit)
         }
-        return pages.render("submission", page)
     }
 
     /// What the page confirms after an action (`?done=N`, the event it recorded, or `started`):
@@ -155,24 +174,47 @@ struct SubmissionPagesController: Sendable {
         }
         let event = form["event"] ?? ""
         let expected = form["sequence"].flatMap(Int.init)
-        let fired = try await blocking { [docket, fields] in
-            try docket.fire(
-                event, on: reference, as: user, fields: fields, comment: form.text("comment"),
-                expectedSequence: expected)
+        do {
+            let fired = try await blocking { [docket, fields] in
+                try docket.fire(
+                    event, on: reference, as: user, fields: fields, comment: form.text("comment"),
+                    expectedSequence: expected)
+            }
+            return DocketWebApp.redirect("/submissions/\(reference)?done=\(fired.event.sequence)")
+        } catch let error as WebError where error.isCorrectableInput {
+            // Shown beside the event's form, which keeps what was typed.
+            var page = try await submissionPage(reference, as: user, done: nil, context: context)
+            page.refill(event: event, fields: fields, comment: form["comment"] ?? "", error: error.sentence)
+            return pages.render("submission", page, status: error.status)
         }
-        return DocketWebApp.redirect("/submissions/\(reference)?done=\(fired.event.sequence)")
     }
 
     @Sendable func upload(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireUser()
         let reference = try context.parameters.require("reference")
-        let upload = try await MultipartUpload.read(request, limit: uploadLimit)
+        let upload: MultipartUpload
+        do {
+            upload = try await MultipartUpload.read(request, limit: uploadLimit)
+        } catch let error as WebError where error.status == .contentTooLarge {
+            // Nothing of the form was read, so nothing can be kept; the page says why and the limit.
+            var page = try await submissionPage(reference, as: user, done: nil, context: context)
+            page.refillUpload([:], error: error.sentence)
+            return pages.render("submission", page, status: error.status)
+        }
         try context.requireCSRF(token: upload.fields["csrf"])
         // The page's view of the submission: an upload from a page that is out of date
         // (another change recorded since it was shown) is refused, not added blind.
         let expected = upload.fields["sequence"].flatMap(Int.init)
-        _ = try await blocking { [docket] in
-            try docket.addDocument(to: reference, upload: upload, as: user, expectedSequence: expected)
+        do {
+            _ = try await blocking { [docket] in
+                try docket.addDocument(to: reference, upload: upload, as: user, expectedSequence: expected)
+            }
+        } catch let error as WebError where error.isCorrectableInput {
+            // Shown beside the upload form, which keeps what was typed (a browser cannot be
+            // given the file back: the message asks for it again).
+            var page = try await submissionPage(reference, as: user, done: nil, context: context)
+            page.refillUpload(upload.fields, error: error.sentence)
+            return pages.render("submission", page, status: error.status)
         }
         // The add was refused unless the page's sequence was current, so it is the next event.
         return DocketWebApp.redirect("/submissions/\(reference)" + (expected.map { "?done=\($0 + 1)" } ?? ""))
@@ -259,9 +301,35 @@ struct ListModel: Sendable {
     var rows: [SubmissionRow]
 }
 
+/// The form to start a submission (refilled after a refusal).
 struct NewSubmissionModel: Sendable {
-    var workflows: [String]
-    var series: [String]
+    /// The form's text fields, by name.
+    static let fields = ["title", "workflow", "series", "service"]
+
+    var workflows: [ChoiceOption]
+    var series: [ChoiceOption]
+    /// What was typed, by field name (every field present, empty when nothing was typed).
+    var typed: [String: String]
+    var error: String?
+}
+
+extension NewSubmissionModel {
+    /// The form offering `workflows` and `series`, filled with `typed`.
+    init(workflows: [String], series: [String], typed: [String: String], error: String?) {
+        self.init(
+            workflows: ChoiceOption.list(workflows, chosen: typed["workflow"] ?? ""),
+            series: ChoiceOption.list(series, chosen: typed["series"] ?? ""), typed: typed, error: error)
+    }
+}
+
+/// One value of a choice list, chosen again when a form comes back with what was typed.
+struct ChoiceOption: Sendable {
+    var value: String
+    var selected: Bool
+
+    static func list(_ values: [String], chosen: String) -> [ChoiceOption] {
+        values.map { ChoiceOption(value: $0, selected: $0 == chosen) }
+    }
 }
 
 struct SubmissionPage: Sendable {
@@ -316,6 +384,7 @@ struct SubmissionPage: Sendable {
             struct Option: Sendable {
                 var value: String
                 var label: String
+                var selected = false
             }
 
             var name: String
@@ -327,6 +396,8 @@ struct SubmissionPage: Sendable {
             var options: [Option]
             /// Mustache treats an empty list as false but sees only stored properties.
             var hasOptions: Bool
+            /// What was typed, when the form comes back with a refusal.
+            var typed = ""
         }
 
         var event: String
@@ -340,7 +411,15 @@ struct SubmissionPage: Sendable {
         /// Named apart from the page's `documents`: Mustache would find those when this is nil.
         var requiredDocuments: String?
         var formID: String
+        /// Why the event was refused, shown beside its form (named apart from the page's fields:
+        /// Mustache would find those when this is nil).
+        var formError: String?
+        var typedComment = ""
     }
+
+    /// The upload form's text fields kept when it comes back with a refusal (all but the file,
+    /// which a browser cannot be given back).
+    static let uploadFields = ["title", "date", "from", "to", "annex"]
 
     var chrome: Chrome
     var reference: String
@@ -363,9 +442,17 @@ struct SubmissionPage: Sendable {
     /// Said on the upload form before the upload, when a document added now would need the
     /// pack to be signed off again (nil otherwise).
     var signOffWarning: String?
-    var kinds: [String]
+    /// Said at the top of the actions when the pack changed after its sign-off, so that
+    /// dispatch is refused: the way back (nil otherwise).
+    var signOffBroken: String?
+    var kinds: [ChoiceOption]
     var sequence: Int
     var hasReport: Bool
+    /// The largest upload, for people ("64 MB").
+    var uploadLimit: String
+    /// What was typed into the upload form, by field name.
+    var uploadTyped = FormBody.untyped(SubmissionPage.uploadFields)
+    var uploadError: String?
 }
 
 extension SubmissionPage {
@@ -374,7 +461,7 @@ extension SubmissionPage {
     init(
         _ view: SubmissionView, reference: String,
         board: (meeting: MeetingView, item: AgendaItem?, reportDue: CalendarDate?)?, canUpload: Bool, chrome: Chrome,
-        meetings: [MeetingView] = []
+        meetings: [MeetingView] = [], uploadLimit: Int
     ) {
         let definition = view.workflow
         let order = definition.states.map(\.id)
@@ -410,11 +497,41 @@ extension SubmissionPage {
             history: [HistoryRow(created: view.record)]
                 + view.events.map { HistoryRow($0, workflow: definition, names: packNames) },
             forms: transitions.filter { view.allowedNow.contains($0.event) }.map {
-                EventForm($0, targetLabel: definition.stateLabel($0.target), meetings: meetings)
+                EventForm(
+                    $0, targetLabel: definition.stateLabel($0.target), meetings: meetings,
+                    missingDocuments: view.missingDocuments(for: $0.event))
             },
-            canUpload: canUpload, signOffWarning: Self.signOffWarning(view),
-            kinds: DocumentKind.allCases.map(\.rawValue),
-            sequence: view.sequence, hasReport: board != nil)
+            canUpload: canUpload, signOffWarning: Self.signOffWarning(view), signOffBroken: Self.signOffBroken(view),
+            kinds: ChoiceOption.list(DocumentKind.allCases.map(\.rawValue), chosen: ""),
+            sequence: view.sequence, hasReport: board != nil, uploadLimit: Wording.megabytes(uploadLimit))
+    }
+}
+
+extension SubmissionPage {
+    /// Shows the refusal of `event` beside its form, with what was typed into it.
+    mutating func refill(event: String, fields: [String: String], comment: String, error: String) {
+        guard let index = forms.firstIndex(where: { $0.event == event }) else {
+            // The event is not offered now (the page is out of date): say so above the forms.
+            chrome.error = error
+            return
+        }
+        forms[index].formError = error
+        forms[index].typedComment = comment
+        for (number, field) in forms[index].fields.enumerated() {
+            let typed = fields[field.name] ?? ""
+            forms[index].fields[number].typed = typed
+            for option in field.options.indices {
+                forms[index].fields[number].options[option].selected = field.options[option].value == typed
+            }
+        }
+    }
+
+    /// Shows the refusal of an upload beside its form, with what was typed into it (none when
+    /// the upload was refused unread).
+    mutating func refillUpload(_ fields: [String: String], error: String) {
+        uploadError = fields.isEmpty ? error : "\(error) Choose the file again (a browser cannot keep it)."
+        uploadTyped = Dictionary(uniqueKeysWithValues: Self.uploadFields.map { ($0, fields[$0] ?? "") })
+        kinds = ChoiceOption.list(kinds.map(\.value), chosen: fields["kind"] ?? "")
     }
 }
 
@@ -433,6 +550,18 @@ extension SubmissionPage {
                 + "submit it for sign-off again."
         }
         return warning
+    }
+}
+
+extension SubmissionPage {
+    /// What the page says when the pack changed after its sign-off (the library says when), and
+    /// the way back: release the sign-off, put the pack right, have it signed again.
+    static func signOffBroken(_ view: SubmissionView) -> String? {
+        guard view.packChangeBlockingTheSignOff != nil else { return nil }
+        let signer = view.signingRoles.map { $0.rawValue.capitalized }.joined(separator: " or ")
+        let back = view.eventsReleasingTheSignOff.first ?? "reopen"
+        return "The pack changed after the \(signer) signed it off: \(back) the submission, remove what should "
+            + "not be there, and submit it for sign-off again."
     }
 }
 
@@ -519,8 +648,12 @@ extension SubmissionPage.EventForm {
     }
 
     /// The one mapping from a workflow transition to the form that fires it; a field naming a
-    /// meeting offers `meetings` to choose from (no one should have to type a meeting's id).
-    init(_ transition: WorkflowDefinition.Transition, targetLabel: String, meetings: [MeetingView] = []) {
+    /// meeting offers `meetings` to choose from (no one should have to type a meeting's id). The
+    /// form says which of the documents it needs are still missing from the pack.
+    init(
+        _ transition: WorkflowDefinition.Transition, targetLabel: String, meetings: [MeetingView] = [],
+        missingDocuments: [DocumentKind]
+    ) {
         self.init(
             event: transition.event, label: transition.label, target: transition.target, targetLabel: targetLabel,
             fields: transition.requiredFields.map { field in
@@ -536,8 +669,8 @@ extension SubmissionPage.EventForm {
                     inputType: Self.inputType(field.type), id: "\(transition.event)-\(field.name)",
                     options: options, hasOptions: !options.isEmpty)
             }, commentRequired: transition.commentRequired,
-            requiredDocuments: transition.requiredDocuments.isEmpty
-                ? nil : transition.requiredDocuments.map(\.rawValue).joined(separator: ", "),
+            requiredDocuments: missingDocuments.isEmpty
+                ? nil : missingDocuments.map(\.rawValue).joined(separator: ", "),
             formID: "event-\(transition.event)")
     }
 }

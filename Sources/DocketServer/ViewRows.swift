@@ -12,6 +12,8 @@ struct SubmissionRow: Sendable {
     var stateLabel: String
     var deadline: String?
     var overdue: Bool
+    /// Who sent it back to its state, and why ("morgan, return-for-redraft: …"), when a list knows.
+    var returned: String?
 }
 
 extension SubmissionRow {
@@ -19,7 +21,8 @@ extension SubmissionRow {
     init(_ summary: SubmissionSummary) {
         self.init(
             reference: summary.reference, title: summary.title, state: summary.state,
-            stateLabel: summary.stateLabel, deadline: summary.deadline?.description, overdue: summary.isOverdue)
+            stateLabel: summary.stateLabel, deadline: summary.deadline?.description, overdue: summary.isOverdue,
+            returned: summary.returnNote.map { "Sent back by \($0.user) (\($0.event)): “\($0.comment)”" })
     }
 }
 

@@ -12,6 +12,18 @@ struct WebError: Error, Sendable {
     /// Extra headers, e.g. Retry-After.
     var headers: HTTPFields = [:]
 
+    /// Whether the person who sent a form can put this right by changing what they typed: the
+    /// page then shows the form again, with the message beside it and their input kept.
+    var isCorrectableInput: Bool { status == .badRequest || status == .unprocessableContent }
+
+    /// The message as a sentence beside a form: a capital first letter and a full stop (the
+    /// library's messages are phrased to follow "refused:" or an option's name in the CLI).
+    var sentence: String {
+        guard let first = message.first else { return message }
+        let text = first.uppercased() + message.dropFirst()
+        return text.hasSuffix(".") || text.hasSuffix("?") ? text : text + "."
+    }
+
     static func notFound(_ message: String) -> WebError {
         WebError(status: .notFound, code: "not-found", message: message)
     }

@@ -105,9 +105,10 @@ extension SearchIndex {
     ) throws(IndexError) -> SearchResults {
         guard (1...1_000).contains(request.limit) else { throw .badFilter("limit must be between 1 and 1000") }
         guard request.offset >= 0 else { throw .badFilter("offset must not be negative") }
-        for (name, date) in [("from", request.from), ("to", request.to)] {
+        // Named as the search page labels them; the CLI's --from and --to read the same.
+        for (name, date) in [("dated from", request.from), ("dated to", request.to)] {
             if let date, !Self.isISODate(date) {
-                throw .badFilter("--\(name) must be a date YYYY-MM-DD, not '\(date)'")
+                throw .badFilter("“\(name)” must be a date YYYY-MM-DD, not '\(date)'")
             }
         }
         var terms: [String] = []
@@ -117,7 +118,7 @@ extension SearchIndex {
         }
         if let party = request.party {
             guard let phrase = SearchQuery.columnPhrase("parties", party) else {
-                throw .badFilter("--party needs at least one word")
+                throw .badFilter("the party to search for needs at least one word")
             }
             terms.append(phrase)
         }

@@ -34,7 +34,7 @@ import Testing
         for (arguments, status, fragment) in [
             (["search", "grants AND"], Int32(1), "bad search query: AND at column 8 needs a word after it"),
             (["search", "\"grants"], 1, "the quote at column 1 is never closed"),
-            (["search", "grants", "--from", "19/10/2016"], 1, "--from must be a date YYYY-MM-DD"),
+            (["search", "grants", "--from", "19/10/2016"], 1, "“dated from” must be a date YYYY-MM-DD"),
             (["search", "grants", "--kind", "letter"], 2, "unknown kind 'letter'"),
             (["search"], 2, "give a QUERY, a filter"),
         ] {

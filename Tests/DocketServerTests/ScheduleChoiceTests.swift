@@ -13,22 +13,8 @@ import Workflow
     @Test func theClerkChoosesAMeetingFromThoseToCome() async throws {
         let fixture = try await WebFixture()
         let docket = fixture.docket
-        let meeting = try docket.newMeeting(
-            board: "Best Value Programme Board", date: CalendarDate(iso: "2031-03-12")!, as: "clara")
-        let reference = try docket.newSubmission(workflow: "best-value-submission", title: "To schedule", as: "olivia")
-        for (kind, name) in [(DocumentKind.submission, "update.txt"), (.coverLetter, "cover.txt")] {
-            try docket.addDocument(
-                to: reference, content: Array("\(name)\n".utf8),
-                description: DocumentDescription(kind: kind, title: name, originalFileName: name), as: "olivia")
-        }
-        try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
-        try docket.fire("sign-off", on: reference, as: "morgan")
-        try docket.fire("dispatch", on: reference, as: "olivia", fields: ["dispatched-on": "2016-09-20"])
-        try docket.addDocument(
-            to: reference, content: Array("reply\n".utf8),
-            description: DocumentDescription(kind: .response, title: "Reply", originalFileName: "reply.txt"),
-            as: "olivia")
-        try docket.fire("record-response", on: reference, as: "olivia", fields: ["received-on": "2016-10-05"])
+        let meeting = try SubmissionSteps.meetingToCome(docket)
+        let reference = try SubmissionSteps.responded(docket, "To schedule")
         try await fixture.test { client in
             let clara = try await Browser.signIn("clara", client: client)
             let page = String(buffer: try await clara.get("/submissions/\(reference)", client: client).body)

@@ -46,3 +46,36 @@ import Workflow
         }
     }
 }
+
+/// Once the pack changed after its sign-off, dispatch is refused: the page says so at the top
+/// of what can be done, with the way back.
+@Suite struct SignOffBrokenTests {
+    @Test func thePageShowsTheWayBackOnlyOnceThePackChanged() async throws {
+        let fixture = try await WebFixture()
+        let docket = fixture.docket
+        let reference = try SubmissionSteps.signedOff(docket, "Changed after sign-off")
+        let sentence =
+            "The pack changed after the Mayor signed it off: reopen the submission, remove what should not be there, "
+            + "and submit it for sign-off again."
+        try await fixture.test { client in
+            let olivia = try await Browser.signIn("olivia", client: client)
+            func page() async throws -> String {
+                String(buffer: try await olivia.get("/submissions/\(reference)", client: client).body)
+            }
+            #expect(try await !page().contains(sentence), "signed off, pack unchanged: dispatch is open")
+            try docket.addDocument(
+                to: reference, content: Array("late annex\n".utf8),
+                description: DocumentDescription(kind: .annex, title: "Late", originalFileName: "late.txt"),
+                as: "olivia")
+            let changed = try await page()
+            let actions = try #require(changed.components(separatedBy: #"id="actions-heading""#).last)
+            #expect(actions.contains(sentence))
+            #expect(actions.contains(#"name="event" value="reopen""#))
+            // What it says is true: dispatch is refused.
+            #expect(throws: DocketError.self) {
+                try docket.fire("dispatch", on: reference, as: "olivia", fields: ["dispatched-on": "2016-09-20"])
+            }
+        }
+        #expect(try docket.submission(reference).packChangeBlockingTheSignOff?.added.map(\.name) == ["Late"])
+    }
+}

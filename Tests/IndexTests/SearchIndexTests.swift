@@ -181,10 +181,10 @@ import Testing
     @Test func badFiltersAreNamed() throws {
         defer { cleanUp() }
         for (configure, fragment) in [
-            ({ (r: inout SearchRequest) in r.from = "19/10/2016" }, "--from must be a date YYYY-MM-DD"),
-            ({ (r: inout SearchRequest) in r.to = "2016-13-01" }, "--to must be a date"),
+            ({ (r: inout SearchRequest) in r.from = "19/10/2016" }, "“dated from” must be a date YYYY-MM-DD"),
+            ({ (r: inout SearchRequest) in r.to = "2016-13-01" }, "“dated to” must be a date"),
             ({ (r: inout SearchRequest) in r.limit = 0 }, "limit must be between 1 and 1000"),
-            ({ (r: inout SearchRequest) in r.party = "--" }, "--party needs at least one word"),
+            ({ (r: inout SearchRequest) in r.party = "--" }, "the party to search for needs at least one word"),
         ] {
             var request = SearchRequest()
             configure(&request)
