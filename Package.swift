@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "DocketKit",
             dependencies: [
-                "Archive", "Workflow", "XML", "Index", "TextExtraction", "Reports",
+                "Archive", "Workflow", "XML", "Index", "TextExtraction", "Reports", "Mail",
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "docket",
             dependencies: [
-                "DocketKit", "DocketServer", "Archive", "Workflow", "XML", "Index",
+                "DocketKit", "DocketServer", "Archive", "Workflow", "XML", "Index", "Mail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -15,12 +15,15 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
     /// Archive format 2 (`urn:docket:archive:2`): format 1 plus documents removed from or
     /// replaced in a pack. Written only for the records that need it.
     case archiveFormat2
+    /// Escalation contacts and the outbox of every message decided (`urn:docket:mail:1`).
+    case mail
 
     /// The schema file, relative to the archive.
     public var file: String {
         switch self {
         case .board: "schema/docket-board-1.xsd"
         case .archiveFormat2: "schema/docket-archive-2.xsd"
+        case .mail: "schema/docket-mail-1.xsd"
         }
     }
 
@@ -29,6 +32,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         switch self {
         case .board: "series and meetings cannot be recorded"
         case .archiveFormat2: "documents cannot be removed from or replaced in a pack"
+        case .mail: "no mail can be decided or sent"
         }
     }
 }

@@ -38,40 +38,15 @@ extension ArchiveStore {
     public func boardEntries(_ kind: BoardLogKind, _ id: String) throws(ArchiveError) -> [ReadBoardEntry] {
         guard Self.isSafeName(id) else { throw .invalidInput("'\(id)' is not a valid \(kind.rawValue) id") }
         let directory = boardLogDirectory(kind, id)
-        let names = DurableFile.list(directory).filter { !$0.hasPrefix(".") }
-        guard !names.isEmpty else { return [] }
-        let schema = try requireBoardSchema()
-        var result: [ReadBoardEntry] = []
-        var chain = HashChainWalker(anchor: BoardEntry.genesis, anchorName: "the genesis")
-        for name in names {
-            let path = "\(directory)/\(name)"
-            let expectedName = chain.expectedName
-            let bytes = try DurableFile.read(path, limit: XMLParseOptions.defaultMaximumInputSize)
-            let document: XMLDocument
-            do {
-                document = try XMLDocument(parsing: bytes, source: path)
-                try schema.validate(document)
-            } catch {
-                throw .damaged(path: path, reason: "\(error)")
-            }
-            guard let root = document.root, root.name == "entry" else {
-                throw .damaged(path: path, reason: "expected an <entry> document")
-            }
-            let entry = try BoardEntry(
-                reading: ElementReader(node: root, path: path, namespace: BoardXML.namespace.uri))
-            guard chain.enter(name) == nil, chain.isNumbered(recorded: entry.sequence) else {
-                throw .damaged(path: path, reason: "out of sequence: expected \(expectedName)")
-            }
-            guard entry.kind == kind, entry.logID == id else {
-                throw .damaged(path: path, reason: "belongs to \(entry.kind.rawValue) \(entry.logID)")
-            }
-            let sha = Self.sha256(bytes)
-            guard chain.link(previous: entry.previous, sha256: sha) else {
-                throw .damaged(path: path, reason: "hash chain broken: previous is not the SHA-256 of the file before")
-            }
-            result.append(ReadBoardEntry(entry: entry, fileSHA256: sha, path: path))
-        }
-        return result
+        guard DurableFile.exists(directory) else { return [] }
+        let read = try readChainedLog(
+            directory, schema: try requireBoardSchema(), namespace: BoardXML.namespace.uri, as: BoardEntry.self,
+            belongs: { (entry, path) throws(ArchiveError) in
+                guard entry.kind == kind, entry.logID == id else {
+                    throw .damaged(path: path, reason: "belongs to \(entry.kind.rawValue) \(entry.logID)")
+                }
+            })
+        return read.map { ReadBoardEntry(entry: $0.entry, fileSHA256: $0.fileSHA256, path: $0.path) }
     }
 
     /// Appends an entry as the next file of its log, never replacing one (the first entry
@@ -84,15 +59,8 @@ extension ArchiveStore {
         guard Self.isSafeName(entry.logID) else {
             throw .invalidInput("'\(entry.logID)' is not a valid \(entry.kind.rawValue) id")
         }
-        let schema = try requireBoardSchema()
-        let bytes = try Self.encode(entry.xml, schema: schema, source: Self.eventFileName(entry.sequence))
-        let directory = boardLogDirectory(entry.kind, entry.logID)
-        try DurableFile.makeDirectory(directory)
-        do {
-            try DurableFile.create(bytes, at: "\(directory)/\(Self.eventFileName(entry.sequence))")
-        } catch .alreadyExists {
-            throw .conflict(reference: entry.logID, sequence: entry.sequence)
-        }
-        return Self.sha256(bytes)
+        return try appendChainedLogEntry(
+            entry.xml, sequence: entry.sequence, in: boardLogDirectory(entry.kind, entry.logID),
+            schema: try requireBoardSchema(), logName: entry.logID)
     }
 }

@@ -102,7 +102,7 @@ public enum BoardRecord: Sendable, Hashable {
 }
 
 /// One file of a board log: who recorded what, when, chained to the file before.
-public struct BoardEntry: Sendable, Hashable {
+public struct BoardEntry: Sendable, Hashable, ChainedLogEntry {
     public var kind: BoardLogKind
     /// The series id, meeting id or submission reference.
     public var logID: String

@@ -33,7 +33,6 @@ struct OutputFormat: ParsableArguments {
     var json = false
 }
 
-/// Prints an `Encodable` as pretty, key-sorted JSON.
 /// `--expect-seq N`: a write refused (exit 3) unless the submission's last event is N.
 struct ExpectedSequence: ParsableArguments {
     @Option(
@@ -42,6 +41,7 @@ struct ExpectedSequence: ParsableArguments {
     var expectedSequence: Int?
 }
 
+/// Prints an `Encodable` as pretty, key-sorted JSON.
 func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

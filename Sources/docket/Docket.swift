@@ -23,7 +23,8 @@ struct Docket: AsyncParsableCommand {
             InitCommand.self, UserCommand.self, WorkflowCommand.self, SubmissionCommand.self, DocumentCommand.self,
             VerifyCommand.self, SearchCommand.self, ReindexCommand.self, ImportCommand.self, ExportCommand.self,
             SeriesCommand.self, MeetingCommand.self, ReportCommand.self, AgendaCommand.self, PackCommand.self,
-            CalendarCommand.self, DueCommand.self, DemoCommand.self, ServeCommand.self, XMLCommand.self,
+            CalendarCommand.self, DueCommand.self, NotifyCommand.self, OutboxCommand.self, DemoCommand.self,
+            ServeCommand.self, XMLCommand.self,
         ]
     )
 

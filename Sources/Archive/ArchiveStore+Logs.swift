@@ -1,0 +1,78 @@
+import Foundation
+import XML
+
+/// An entry of a hash-chained log kept one file per entry (`000001.xml` …): board logs,
+/// mail settings and outbox logs.
+protocol ChainedLogEntry: Sendable {
+    /// The entry's number in its log, from 1.
+    var sequence: Int { get }
+    /// The SHA-256 of the file before (64 zeros for the first).
+    var previous: String { get }
+    init(reading reader: ElementReader) throws(ArchiveError)
+}
+
+extension ArchiveStore {
+    /// Every entry of the log in `directory`, in order, each validated against `schema` and
+    /// read in `namespace`, with the numbering and the hash chain checked.
+    ///
+    /// - Parameters:
+    ///   - isEntry: which file names are entries (any other file is not read here); by default
+    ///     every name not starting with a dot, so that a stray file is reported as damage.
+    ///   - belongs: throws for an entry filed under the wrong log.
+    /// - Returns: the entries with their files' SHA-256 and paths; none when there is no log.
+    /// - Throws: `.damaged` naming the first file that is invalid, out of sequence, filed
+    ///   elsewhere, or whose `previous` does not match the file before it.
+    func readChainedLog<Entry: ChainedLogEntry>(
+        _ directory: String, schema: XMLSchema, namespace: String, as type: Entry.Type,
+        isEntry: (String) -> Bool = { !$0.hasPrefix(".") },
+        belongs: (Entry, String) throws(ArchiveError) -> Void = { _, _ in }
+    ) throws(ArchiveError) -> [(entry: Entry, fileSHA256: String, path: String)] {
+        let names = DurableFile.list(directory).filter(isEntry)
+        var result: [(entry: Entry, fileSHA256: String, path: String)] = []
+        var chain = HashChainWalker(anchor: String(repeating: "0", count: 64), anchorName: "the genesis")
+        for name in names {
+            let path = "\(directory)/\(name)"
+            let expectedName = chain.expectedName
+            let bytes = try DurableFile.read(path, limit: XMLParseOptions.defaultMaximumInputSize)
+            let document: XMLDocument
+            do {
+                document = try XMLDocument(parsing: bytes, source: path)
+                try schema.validate(document)
+            } catch {
+                throw .damaged(path: path, reason: "\(error)")
+            }
+            guard let root = document.root, root.name == "entry" else {
+                throw .damaged(path: path, reason: "expected an <entry> document")
+            }
+            let entry = try Entry(reading: ElementReader(node: root, path: path, namespace: namespace))
+            guard chain.enter(name) == nil, chain.isNumbered(recorded: entry.sequence) else {
+                throw .damaged(path: path, reason: "out of sequence: expected \(expectedName)")
+            }
+            try belongs(entry, path)
+            let sha = Self.sha256(bytes)
+            guard chain.link(previous: entry.previous, sha256: sha) else {
+                throw .damaged(path: path, reason: "hash chain broken: previous is not the SHA-256 of the file before")
+            }
+            result.append((entry, sha, path))
+        }
+        return result
+    }
+
+    /// Writes an entry as file number `sequence` of the log in `directory` (creating the log
+    /// with its first entry), never replacing a file.
+    ///
+    /// - Throws: `.conflict` if another writer created that entry first.
+    /// - Returns: the SHA-256 of the written file.
+    func appendChainedLogEntry(
+        _ element: XMLElement, sequence: Int, in directory: String, schema: XMLSchema, logName: String
+    ) throws(ArchiveError) -> String {
+        let bytes = try Self.encode(element, schema: schema, source: Self.eventFileName(sequence))
+        try DurableFile.makeDirectory(directory)
+        do {
+            try DurableFile.create(bytes, at: "\(directory)/\(Self.eventFileName(sequence))")
+        } catch .alreadyExists {
+            throw .conflict(reference: logName, sequence: sequence)
+        }
+        return Self.sha256(bytes)
+    }
+}
