@@ -132,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DocketKitTests",
-            dependencies: ["DocketKit", "Archive", "Workflow", "XML", "Index", "Reports", "TestSupport"],
+            dependencies: ["DocketKit", "Archive", "Workflow", "XML", "Index", "Reports", "Mail", "TestSupport"],
             // An archive written by an earlier Docket, read from the source tree (see ArchiveFormatTests).
             exclude: ["Fixtures"]
         ),

@@ -71,12 +71,15 @@ extension DocketArchive {
             report.quietReason = "\(today) is not a working day: nothing is decided or sent"
             return report
         }
-        let wanted = try wantedMessages(today: today, plan: plan, setup: setup, now: now)
+        // Reading every open submission is the slow part: done before the outbox is locked.
+        let reasons = try todaysReasons(today: today, plan: plan)
         let lock = try archive { () throws(ArchiveError) in try store.lockOutbox() }
         defer { lock.release() }
         var outbox = try outboxMessages(since: today.adding(days: -Self.outboxWindowDays))
         let decidedKeys = Set(outbox.flatMap { Self.reasonKeys(ofMessageID: $0.decided.messageID) })
-        for message in wanted where !message.keys.contains(where: decidedKeys.contains) {
+        let wanted = try wantedMessages(
+            reasons.map { ($0.item, $0.reasons.filter { !decidedKeys.contains($0.key) }) }, setup: setup, now: now)
+        for message in wanted {
             report.decided.append(message.decided)
             guard !dryRun else { continue }
             try archive { () throws(ArchiveError) in
@@ -169,28 +172,40 @@ extension DocketArchive {
         var keys: [String]
     }
 
-    /// The messages today's reasons call for: one per person and item, however many reasons.
-    func wantedMessages(today: CalendarDate, plan: NotificationPlan, setup: MailSetup, now: Date)
-        throws(DocketError) -> [WantedMessage]
-    {
+    /// Every open submission with today's reasons to write about it.
+    func todaysReasons(today: CalendarDate, plan: NotificationPlan) throws(DocketError) -> [(
+        item: NotifiableItem, reasons: [NotificationReason]
+    )] {
         let users = try self.users()
-        let byName = Dictionary(uniqueKeysWithValues: users.map { ($0.name, $0) })
         let contacts = try escalationContacts()
         var holdersByRole: [Role: [String]] = [:]
         for role in Role.allCases {
             holdersByRole[role] = users.map(\.name).filter { holds(role, $0) }
         }
-        var result: [WantedMessage] = []
+        var result: [(item: NotifiableItem, reasons: [NotificationReason])] = []
         for summary in try submissions() {
             guard let item = try notifiableItem(summary.reference) else { continue }
             let reasons = plan.reasons(
                 for: item, today: today, calendar: calendar, holders: { holdersByRole[$0] ?? [] },
                 contact: { series in series.flatMap { contacts[$0] } ?? contacts[""] })
-            for (recipient, mine) in Dictionary(grouping: reasons, by: \.recipient).sorted(by: { $0.key < $1.key }) {
+            if !reasons.isEmpty { result.append((item, reasons)) }
+        }
+        return result
+    }
+
+    /// The messages reasons not yet written about call for: one per person and item, however
+    /// many reasons; none for someone without an address or who chose otherwise.
+    func wantedMessages(_ reasons: [(NotifiableItem, [NotificationReason])], setup: MailSetup, now: Date)
+        throws(DocketError) -> [WantedMessage]
+    {
+        let byName = Dictionary(uniqueKeysWithValues: try users().map { ($0.name, $0) })
+        var result: [WantedMessage] = []
+        for (item, itemReasons) in reasons {
+            for (recipient, mine) in Dictionary(grouping: itemReasons, by: \.recipient).sorted(by: { $0.key < $1.key })
+            {
                 guard let user = byName[recipient], let address = user.email, (user.notify ?? .immediate) == .immediate
                 else { continue }
-                result.append(
-                    composeMessage(mine, about: item, to: user, address: address, setup: setup, now: now))
+                result.append(composeMessage(mine, about: item, to: user, address: address, setup: setup, now: now))
             }
         }
         return result
@@ -266,5 +281,55 @@ extension DocketArchive {
                     previous: entries.last?.fileSHA256 ?? String(repeating: "0", count: 64),
                     record: .escalationContact(series: series, user: user)), to: .settings)
         }
+    }
+}
+
+extension DocketArchive {
+    /// Checks the mail logs: each file valid against the mail schema, in sequence and chained;
+    /// every decided message's bytes present and matching their SHA-256; every hand-over or
+    /// failure naming a message decided in the same day's log.
+    func verifyMailLogs() -> [VerificationFinding] {
+        var findings: [VerificationFinding] = []
+        func problem(_ path: String, _ message: String) {
+            let relative = path.hasPrefix(store.root + "/") ? String(path.dropFirst(store.root.count + 1)) : path
+            findings.append(VerificationFinding(severity: .problem, path: relative, message: message))
+        }
+        func read(_ log: MailLog) -> [ArchiveStore.ReadMailEntry] {
+            do {
+                return try store.mailEntries(log)
+            } catch .damaged(let path, let reason) {
+                problem(path, reason)
+            } catch {
+                problem(log.directory, "\(error)")
+            }
+            return []
+        }
+        _ = read(.settings)
+        let outbox = "\(store.root)/mail/outbox"
+        for name in DurableFile.list(outbox) where !name.hasPrefix(".") && !store.outboxDays().contains(name) {
+            problem("\(outbox)/\(name)", "not an outbox day (YYYY-MM-DD)")
+        }
+        for day in store.outboxDays() {
+            var decided: Set<String> = []
+            for entry in read(.outbox(day: day)) {
+                switch entry.entry.record {
+                case .decided(let message):
+                    decided.insert(message.messageID)
+                    do {
+                        _ = try store.outboxMessage(message.messageSHA256, day: day)
+                    } catch {
+                        problem(
+                            entry.path, "the message it decided (\(message.messageSHA256).eml) is missing or changed")
+                    }
+                case .handedOver(let id, _), .failed(let id, _, _, _):
+                    if !decided.contains(id) {
+                        problem(entry.path, "names <\(id)>, which this day's log never decided")
+                    }
+                case .escalationContact:
+                    problem(entry.path, "an escalation contact belongs in mail/settings, not the outbox")
+                }
+            }
+        }
+        return findings
     }
 }

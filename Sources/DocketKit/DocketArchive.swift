@@ -218,6 +218,7 @@ public final class DocketArchive: Sendable {
         let verifier = try archive { () throws(ArchiveError) in try ArchiveVerifier(store: store) }
         var findings = verifier.verify(progress: progress)
         findings += verifyBoardLogs()
+        findings += verifyMailLogs()
         // The index is a cache: if it cannot be opened, verify still reports on the archive.
         if let withoutText = try? documentsWithoutText() {
             for document in withoutText {
