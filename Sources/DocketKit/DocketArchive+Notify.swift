@@ -1,5 +1,6 @@
 import Archive
 import Foundation
+import Index
 import Mail
 import Workflow
 
@@ -182,9 +183,21 @@ extension DocketArchive {
         for role in Role.allCases {
             holdersByRole[role] = users.map(\.name).filter { holds(role, $0) }
         }
+        // The index narrows 125,000 submissions to those with something possibly due; only
+        // those are read (and replayed) from the archive.
+        let index = try index()
+        let earliestDeadline = calendar.subtracting(
+            workingDays: plan.escalateAfterWorkingDays + plan.freshForWorkingDays + 1, from: today)
+        let candidates = try indexCall { () throws(IndexError) in
+            try index.notificationCandidates(
+                activeSince: calendar.startOfLondonDay(
+                    calendar.subtracting(workingDays: plan.freshForWorkingDays + 1, from: today)),
+                deadlineFrom: earliestDeadline.description,
+                deadlineThrough: calendar.adding(workingDays: plan.dueSoonWorkingDays, to: today).description)
+        }
         var result: [(item: NotifiableItem, reasons: [NotificationReason])] = []
-        for summary in try submissions() {
-            guard let item = try notifiableItem(summary.reference) else { continue }
+        for reference in candidates {
+            guard let item = try notifiableItem(reference) else { continue }
             let reasons = plan.reasons(
                 for: item, today: today, calendar: calendar, holders: { holdersByRole[$0] ?? [] },
                 contact: { series in series.flatMap { contacts[$0] } ?? contacts[""] })

@@ -128,6 +128,11 @@ public struct WorkingCalendar: Sendable {
         return low
     }
 
+    /// The instant a London day begins.
+    public func startOfLondonDay(_ date: CalendarDate) -> Date {
+        Self.london.date(from: DateComponents(year: date.year, month: date.month, day: date.day)) ?? Date.distantPast
+    }
+
     /// Today's date in London.
     public func today(_ now: Date) -> CalendarDate { londonDate(of: now) }
 }

@@ -265,6 +265,23 @@ public final class SearchIndex: Sendable {
         }
     }
 
+    /// Open submissions that were active since `activeSince` or whose deadline falls between
+    /// `deadlineFrom` and `deadlineThrough` (`YYYY-MM-DD`): all that mail may be due about, so
+    /// that a notify pass reads only these from the archive.
+    public func notificationCandidates(activeSince: Date, deadlineFrom: String, deadlineThrough: String)
+        throws(IndexError) -> [String]
+    {
+        try read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT reference FROM submission WHERE is_final = 0
+                    AND (last_activity >= ? OR (deadline IS NOT NULL AND deadline BETWEEN ? AND ?))
+                    ORDER BY reference
+                    """, arguments: [activeSince.timeIntervalSince1970, deadlineFrom, deadlineThrough])
+        }
+    }
+
     /// The text the index extracted from a document (nil when there was none, with the reason
     /// in `note`); nil when the index does not hold the document.
     public func documentText(of reference: String, sha256: String) throws(IndexError) -> (text: String?, note: String?)?
