@@ -13,9 +13,14 @@ public struct MailSetup: Sendable {
     /// The right-hand side of Message-IDs and of the List-Id (defaults to the sender's domain).
     public var domain: String
     public var transport: SendmailTransport
+    /// The London hour from which the day's digests are sent (8: from 08:00).
+    public var digestHour: Int
 
-    public init(from: Mailbox, baseURL: String, domain: String? = nil, transport: SendmailTransport) {
+    public init(
+        from: Mailbox, baseURL: String, domain: String? = nil, transport: SendmailTransport, digestHour: Int = 8
+    ) {
         self.from = from
+        self.digestHour = digestHour
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.domain = domain ?? String(from.address.split(separator: "@").last ?? "localhost")
         self.transport = transport
@@ -78,8 +83,10 @@ extension DocketArchive {
         defer { lock.release() }
         var outbox = try outboxMessages(since: today.adding(days: -Self.outboxWindowDays))
         let decidedKeys = Set(outbox.flatMap { Self.reasonKeys(ofMessageID: $0.decided.messageID) })
-        let wanted = try wantedMessages(
-            reasons.map { ($0.item, $0.reasons.filter { !decidedKeys.contains($0.key) }) }, setup: setup, now: now)
+        let wanted =
+            try wantedMessages(
+                reasons.map { ($0.item, $0.reasons.filter { !decidedKeys.contains($0.key) }) }, setup: setup, now: now)
+            + digestMessages(today: today, now: now, setup: setup, plan: plan, decidedKeys: decidedKeys)
         for message in wanted {
             report.decided.append(message.decided)
             guard !dryRun else { continue }

@@ -27,10 +27,13 @@ struct MailOptions: ParsableArguments {
         name: .customLong("sendmail-arg"),
         help: ArgumentHelp("An argument for it, repeatable (default: -i -t).", valueName: "ARG"))
     var sendmailArguments: [String] = []
+    @Option(name: .customLong("digest-hour"), help: "The London hour from which daily digests go (0–23).")
+    var digestHour = 8
 
     /// The setup these options (and the environment) describe.
     func setup() throws -> MailSetup {
         let environment = ProcessInfo.processInfo.environment
+        guard (0...23).contains(digestHour) else { throw ValidationError("--digest-hour must be 0 to 23") }
         let address = from ?? environment["DOCKET_MAIL_FROM"] ?? "docket@localhost"
         guard EmailAddress.isValid(address) || address.hasSuffix("@localhost") else {
             throw ValidationError("--from '\(address)' is not an e-mail address")
@@ -40,7 +43,7 @@ struct MailOptions: ParsableArguments {
             baseURL: baseURL ?? environment["DOCKET_BASE_URL"] ?? "http://127.0.0.1:8080",
             transport: SendmailTransport(
                 path: sendmail ?? environment["DOCKET_SENDMAIL"] ?? "/usr/sbin/sendmail",
-                arguments: sendmailArguments.isEmpty ? ["-i", "-t"] : sendmailArguments))
+                arguments: sendmailArguments.isEmpty ? ["-i", "-t"] : sendmailArguments), digestHour: digestHour)
     }
 }
 

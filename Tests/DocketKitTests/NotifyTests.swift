@@ -212,6 +212,36 @@ import Workflow
         #expect(!decided.decided.subject.contains("Town Hall"), "nor into the outbox's subject")
     }
 
+    /// Someone who chose a digest gets one message a working day, from the digest hour, listing
+    /// what waits for them, instead of a message per reason.
+    @Test func aDigestPerPersonPerWorkingDay() throws {
+        let archive = try Self.archive(startingAt: "2026-03-26T07:00:00Z")  // 07:00 in London: too early
+        let mta = try CaptureMTA()
+        try archive.docket.changeMail(of: "morgan", notify: .digest)
+        let reference = try Self.awaitingSignOff(archive.docket)
+        #expect(try archive.docket.notify(at: archive.now, setup: mta.setup).decided.isEmpty)
+        var digests: [String] = []
+        // 09:00 and 10:00 on Thursday; 07:00 and 08:00 UTC on Friday (in GMT: only the second is
+        // digest time); 07:00 UTC Saturday to Tuesday, which is 08:00 in London from Sunday (BST).
+        for hour in [2.0, 3.0, 24, 25, 48, 72, 96, 120] {
+            let report = try archive.docket.notify(at: archive.now.addingTimeInterval(hour * 3600), setup: mta.setup)
+            digests += report.decided.filter { $0.kind == .digest }.map(\.messageID)
+            #expect(report.decided.allSatisfy { $0.recipient != "morgan" || $0.kind == .digest })
+        }
+        // One on each working day: none on the weekend, one only however many runs.
+        #expect(
+            digests == [
+                "digest+2026-03-26+0+morgan@towerhamlets.gov.uk", "digest+2026-03-27+0+morgan@towerhamlets.gov.uk",
+                "digest+2026-03-30+0+morgan@towerhamlets.gov.uk", "digest+2026-03-31+0+morgan@towerhamlets.gov.uk",
+            ], "\(digests)")
+        let received = try mta.received()
+        let first = try #require(received.first { $0.contains("digest+2026-03-26") })
+        #expect(first.contains(reference))
+        #expect(first.contains("Waiting for you:"))
+        let tuesday = try #require(received.first { $0.contains("digest+2026-03-31") })
+        #expect(tuesday.contains("Due this week:"), "the sign-off is due on Thursday 2 April")
+    }
+
     @Test func aDryRunDecidesNothingAndWritesNothing() throws {
         let archive = try Self.archive(startingAt: "2026-03-26T09:00:00Z")
         let mta = try CaptureMTA()
