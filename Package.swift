@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "docket-bench",
             dependencies: [
-                "XML", "DocketKit", "Workflow", "Archive", "Index",
+                "XML", "DocketKit", "Workflow", "Archive", "Index", "Mail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/DocketBench"

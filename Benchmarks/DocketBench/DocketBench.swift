@@ -17,6 +17,8 @@ struct DocketBench: AsyncParsableCommand {
             minimum wall times, throughputs and the ratios against the issue's targets. \
             Build it release-built (swift build -c release); debug numbers mean nothing.
             """,
-        subcommands: [XMLThroughput.self, ArchiveWrites.self, ScaleGenerate.self, ScaleBenchmark.self]
+        subcommands: [
+            XMLThroughput.self, ArchiveWrites.self, ScaleGenerate.self, ScaleBenchmark.self, NotifyBenchmark.self,
+        ]
     )
 }
