@@ -94,3 +94,16 @@ struct Machine {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension Machine {
+    /// The release-built `docket` beside this benchmark program, which the process-level
+    /// measurements run.
+    static func docketBesideThisProgram() throws -> String {
+        let path = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("docket").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw BenchError("build the docket product beside docket-bench first (\(path))")
+        }
+        return path
+    }
+}

@@ -26,11 +26,7 @@ struct NotifyBenchmark: ParsableCommand {
     @Option(help: "The MTA program (default: a script that reads the message and exits 0).") var mta: String?
 
     func run() throws {
-        let docketBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("docket").path
-        guard FileManager.default.isExecutableFile(atPath: docketBinary) else {
-            throw BenchError("build the docket product beside docket-bench first (\(docketBinary))")
-        }
+        let docketBinary = try Machine.docketBesideThisProgram()
         print(Machine.current(xmllint: "/usr/bin/xmllint").line)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("docket-notify-bench-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

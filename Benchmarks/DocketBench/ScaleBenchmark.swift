@@ -67,11 +67,7 @@ struct ScaleBenchmark: ParsableCommand {
     var check = false
 
     func run() throws {
-        let docketBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("docket").path
-        guard FileManager.default.isExecutableFile(atPath: docketBinary) else {
-            throw BenchError("build the docket product beside docket-bench first (\(docketBinary))")
-        }
+        let docketBinary = try Machine.docketBesideThisProgram()
         print(Machine.current(xmllint: "/usr/bin/xmllint").line)
         print("archive: \(archive) (\(diskUsage(archive)))")
 
