@@ -45,9 +45,13 @@ public enum DemoArchive {
 
         at("2014-12-18T10:00:00Z")
         for user in users {
-            try docket.addUser(user.name, roles: [user.role], fullName: user.fullName)
+            // Addresses at a reserved domain (RFC 2606): the demo's mail goes nowhere real.
+            try docket.addUser(
+                user.name, roles: [user.role], fullName: user.fullName, email: "\(user.name)@towerhamlets.example")
             try docket.setPassword(password, for: user.name)
         }
+        // Escalations go to the administrator, as the governance lead.
+        try docket.setEscalationContact(series: nil, user: "ada")
 
         at("2015-01-06T09:30:00Z")
         try docket.addSeries(

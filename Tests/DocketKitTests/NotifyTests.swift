@@ -242,6 +242,29 @@ import Workflow
         #expect(tuesday.contains("Due this week:"), "the sign-off is due on Thursday 2 April")
     }
 
+    /// The demo archive as shipped: when olivia submits a new update, the Mayor is written to.
+    @Test func theDemoMailsTheMayorWhenOliviaSubmits() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("docket-demo-\(UUID().uuidString)")
+            .path
+        defer {
+            for file in (try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? [] {
+                chmod("\(path)/\(file)", 0o755)
+            }
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        _ = try DemoArchive.build(at: path, from: Distribution(root: TemporaryArchive.repositoryRoot.path))
+        let now = try Date.ISO8601FormatStyle().parse("2026-12-01T10:00:00Z")  // a Tuesday
+        let docket = try DocketArchive(opening: path, clock: { now })
+        let mta = try CaptureMTA()
+        #expect(try docket.notify(at: now, setup: mta.setup).decided.isEmpty, "nothing old is written about")
+        let reference = try Self.awaitingSignOff(docket, title: "Best Value Plan: fifth update")
+        let report = try docket.notify(at: now, setup: mta.setup)
+        #expect(report.decided.map(\.recipient) == ["morgan"])
+        let message = try #require(try mta.received().first)
+        #expect(mta.header("To", of: message) == #""Morgan Hale (the Mayor)" <morgan@towerhamlets.example>"#)
+        #expect(message.contains(reference))
+    }
+
     @Test func aDryRunDecidesNothingAndWritesNothing() throws {
         let archive = try Self.archive(startingAt: "2026-03-26T09:00:00Z")
         let mta = try CaptureMTA()
