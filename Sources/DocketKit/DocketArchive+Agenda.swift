@@ -221,7 +221,7 @@ extension DocketArchive {
         return try derived(key) { () throws(DocketError) in try computeDue(today: today, within: days, limit: limit) }
     }
 
-    private func computeDue(today: CalendarDate, within days: Int?, limit: Int?) throws(DocketError) -> [DueItem] {
+    func computeDue(today: CalendarDate, within days: Int?, limit: Int?) throws(DocketError) -> [DueItem] {
         let horizon = days.map { today.adding(days: $0) }
         var items: [DueItem] = []
         func add(_ kind: DueItem.Kind, _ date: CalendarDate, _ subject: String, _ what: String, _ who: [String]) {

@@ -210,7 +210,43 @@ extension DocketArchive {
                 contact: { series in series.flatMap { contacts[$0] } ?? contacts[""] })
             if !reasons.isEmpty { result.append((item, reasons)) }
         }
+        for item in try boardDeadlineItems(today: today, plan: plan) {
+            let reasons = plan.reasons(
+                for: item, today: today, calendar: calendar, holders: { holdersByRole[$0] ?? [] },
+                contact: { series in series.flatMap { contacts[$0] } ?? contacts[""] })
+            if !reasons.isEmpty { result.append((item, reasons)) }
+        }
         return result
+    }
+
+    /// The Board's deadlines as mail items: a report due for a meeting, an agenda to publish,
+    /// a series' next update (the same list `docket due` shows). Each is named by what it is
+    /// about and the deadline's date, so a moved deadline is a new reason.
+    func boardDeadlineItems(today: CalendarDate, plan: NotificationPlan) throws(DocketError) -> [NotifiableItem] {
+        let horizon = calendar.adding(workingDays: plan.dueSoonWorkingDays, to: today)
+        var items: [NotifiableItem] = []
+        for due in try computeDue(today: today, within: horizon.dayNumber - today.dayNumber, limit: nil)
+        where due.kind != .state {
+            let (about, path, roles): (String, String, Set<Role>) =
+                switch due.kind {
+                case .report: ("\(due.subject).report", "/submissions/\(due.subject)/report", [.officer])
+                case .publication: ("\(due.subject).agenda", "/meetings/\(due.subject)", [.clerk])
+                case .series, .state: ("\(due.subject).update", "/series/\(due.subject)", [.officer])
+                }
+            let series = due.kind == .series ? due.subject : nil
+            let exempt =
+                due.kind == .report
+                && ((try? submission(due.subject)).flatMap { (try? boardSchedule(of: $0)) ?? nil }?.item?
+                    .exemptParagraph
+                    != nil)
+            items.append(
+                NotifiableItem(
+                    reference: about, title: due.what, series: series, state: due.kind.rawValue, stateName: due.what,
+                    enteredBy: due.date.year * 10_000 + due.date.month * 100 + due.date.day,
+                    enteredAt: Date.distantPast, enteredActor: nil, deadline: due.date, actingRoles: roles,
+                    sentBack: nil, isSensitive: exempt, path: path, shownAs: due.subject))
+        }
+        return items
     }
 
     /// The messages reasons not yet written about call for: one per person and item, however
@@ -262,7 +298,8 @@ extension DocketArchive {
             deadline: view.deadline,
             actingRoles: Set(state.transitions.filter { !$0.commentRequired }.flatMap(\.roles)),
             sentBack: sentBack,
-            isSensitive: exempt || view.documents.contains { $0.protectiveMarking.uppercased() != "OFFICIAL" })
+            isSensitive: exempt || view.documents.contains { $0.protectiveMarking.uppercased() != "OFFICIAL" },
+            path: "/submissions/\(reference)")
     }
 
     /// The reasons named in a Message-ID's left part: `kind_kind+REF+N+user`.

@@ -24,6 +24,10 @@ public struct NotifiableItem: Sendable, Hashable {
     public var sentBack: (user: String, comment: String?)?
     /// An exempt item or a document above OFFICIAL: never described in a mail.
     public var isSensitive: Bool
+    /// Where the item is in the web app, from the base address (`/submissions/REF`).
+    public var path: String = ""
+    /// What a person calls it, when not its reference (a meeting's id for its agenda).
+    public var shownAs: String?
 
     public static func == (lhs: NotifiableItem, rhs: NotifiableItem) -> Bool {
         lhs.reference == rhs.reference && lhs.enteredBy == rhs.enteredBy && lhs.state == rhs.state
@@ -86,7 +90,8 @@ public struct NotificationPlan: Sendable {
         func fresh(since day: CalendarDate) -> Bool {
             today >= day && calendar.workingDays(from: day, to: today) <= freshForWorkingDays
         }
-        if item.enteredBy > 0, fresh(since: calendar.londonDate(of: item.enteredAt)) {
+        // Only an event someone fired asks for action; a Board deadline only reminds.
+        if item.enteredBy > 0, item.enteredActor != nil, fresh(since: calendar.londonDate(of: item.enteredAt)) {
             add(.actionNeeded, actors)
         }
         guard let deadline = item.deadline else { return result }

@@ -13,17 +13,18 @@ extension DocketArchive {
         setup: MailSetup, now: Date
     ) -> WantedMessage {
         let kinds = Self.mailOrder.filter { kind in reasons.contains { $0.kind == kind } }
-        let link = "\(setup.baseURL)/submissions/\(item.reference)"
+        let shown = item.shownAs ?? item.reference
+        let link = setup.baseURL + (item.path.isEmpty ? "/submissions/\(shown)" : item.path)
         let deadline = item.deadline.map(Wording.longDate)
         var lines: [String] = []
         for kind in kinds {
             switch kind {
             case .actionNeeded:
                 if let back = item.sentBack {
-                    lines.append("\(item.reference) was sent back to you to take up again.")
+                    lines.append("\(shown) was sent back to you to take up again.")
                     if let comment = back.comment, !item.isSensitive { lines.append("The comment: “\(comment)”") }
                 } else {
-                    lines.append("\(item.reference) waits for you: it is now “\(item.stateName)”.")
+                    lines.append("\(shown) waits for you: it is now “\(item.stateName)”.")
                 }
             case .dueSoon:
                 lines.append("Its deadline is \(deadline ?? "near").")
@@ -39,7 +40,7 @@ extension DocketArchive {
         }
         let subject: String
         if item.isSensitive {
-            subject = "An exempt item needs your action (\(item.reference))"
+            subject = "An exempt item needs your action (\(shown))"
             lines = ["An exempt item needs your action. Its details are not sent by e-mail."]
         } else {
             let lead: String =
@@ -50,7 +51,7 @@ extension DocketArchive {
                 case .actionNeeded where item.sentBack != nil: "Sent back to you"
                 default: "Waiting for you"
                 }
-            subject = "\(lead): \(item.reference) \(item.title)"
+            subject = "\(lead): \(shown) \(item.title)"
             lines.insert(item.title, at: 0)
         }
         let name = user.fullName ?? user.name
@@ -61,7 +62,7 @@ extension DocketArchive {
             ])
             .joined(separator: "\n")
         let html = Self.mailHTML(
-            paragraphs: ["Dear \(name),"] + lines, link: link, linkText: "Open \(item.reference) in Docket")
+            paragraphs: ["Dear \(name),"] + lines, link: link, linkText: "Open \(shown) in Docket")
         let messageID =
             kinds.map(\.rawValue).joined(separator: "_") + "+\(item.reference)+\(item.enteredBy)+\(user.name)"
             + "@\(setup.domain)"

@@ -123,6 +123,30 @@ import Workflow
         #expect(try archive.docket.verify().filter { $0.severity == .problem }.isEmpty)
     }
 
+    /// A series' next update is a deadline too: reminded to the officers, escalated to the
+    /// series' own contact.
+    @Test func aSeriesUpdateIsRemindedAndEscalatedToItsContact() throws {
+        let archive = try Self.archive(startingAt: "2026-03-26T09:00:00Z")
+        let docket = archive.docket!
+        try docket.addUser("victor", roles: [.viewer], email: "audit@towerhamlets.gov.uk")
+        try docket.addSeries(
+            "BVP", title: "Best Value Plan updates", cadence: "P6M", firstDue: CalendarDate(iso: "2026-04-02")!,
+            workflow: "best-value-submission", as: "olivia")
+        try docket.setEscalationContact(series: "BVP", user: "victor")
+        let mta = try CaptureMTA()
+        for _ in 0..<16 {
+            try docket.notify(at: archive.now, setup: mta.setup)
+            archive.advance(days: 1)
+        }
+        let messages = try docket.outboxMessages()
+        #expect(messages.map(\.day) == ["2026-03-31", "2026-04-07", "2026-04-09"])
+        #expect(messages.map(\.decided.kind) == [.dueSoon, .overdue, .escalation])
+        #expect(messages.map(\.decided.recipient) == ["olivia", "olivia", "victor"])
+        let first = try #require(try mta.received().first)
+        #expect(first.contains("https://docket.towerhamlets.gov.uk/series/BVP"))
+        #expect(mta.header("Subject", of: first)?.hasPrefix("Due 2nd April 2026: BVP") == true, "\(first.prefix(600))")
+    }
+
     @Test func severalReasonsAtOnceMakeOneMessage() throws {
         let archive = try Self.archive(startingAt: "2026-03-26T09:00:00Z")
         let mta = try CaptureMTA()
