@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "DocketServerTests",
             dependencies: [
-                "DocketServer", "DocketKit", "Archive", "Workflow", "TestSupport",
+                "DocketServer", "DocketKit", "Archive", "Workflow", "Mail", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

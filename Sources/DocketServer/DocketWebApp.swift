@@ -49,6 +49,7 @@ public struct DocketWebApp: Sendable {
             SubmissionPagesController(docket: docket, pages: pages, uploadLimit: configuration.uploadLimit).routes)
         router.addRoutes(SearchController(docket: docket, pages: pages, searches: searches).routes)
         router.addRoutes(AdministrationController(docket: docket, pages: pages).routes)
+        router.addRoutes(AccountController(docket: docket, pages: pages).routes)
         router.addRoutes(BoardController(docket: docket, pages: pages).routes)
         router.addRoutes(
             APIController(docket: docket, searches: searches, uploadLimit: configuration.uploadLimit).routes,
