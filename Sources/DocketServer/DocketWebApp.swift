@@ -57,12 +57,15 @@ public struct DocketWebApp: Sendable {
         return router
     }
 
-    /// The HTTP application, listening where the configuration says.
+    /// The HTTP application, listening where the configuration says, with the notify pass
+    /// beside it when the configuration schedules one.
     public func application(logger: Logger) -> some ApplicationProtocol {
         Application(
             router: router(),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "Docket"),
+            services: configuration.mailSchedule.map { [NotifyService(docket: docket, schedule: $0, logger: logger)] }
+                ?? [],
             logger: logger)
     }
 

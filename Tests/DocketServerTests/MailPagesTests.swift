@@ -5,13 +5,14 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Mail
 import Testing
 import Workflow
 
 /// Issue 14's pages: each user's address and choice of mail (set by an administrator, or by
 /// the user for themselves only), the escalation contacts, the mail the MTA refused on the
-/// health page.
+/// health page, and the notify pass the web app runs on its own schedule.
 @Suite(.serialized) struct MailPagesTests {
     /// A Tuesday that is no bank holiday, after the demo is built: the archive's clock for
     /// mail tests (nothing is sent on weekends).
@@ -179,6 +180,42 @@ import Workflow
             // The page is the administrator's: no one else sees the addresses.
             let olivia = try await Browser.signIn("olivia", client: client)
             #expect(try await olivia.get("/health", client: client).status == .forbidden)
+        }
+    }
+
+    @Test func theWebAppSendsTheMailThatIsDueOnItsOwnSchedule() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-mta-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let captured = directory.appendingPathComponent("captured.eml").path
+        let capture = try Self.script("cat > '\(captured).part' && mv '\(captured).part' '\(captured)'")
+        defer { try? FileManager.default.removeItem(atPath: capture) }
+        let setup = MailSetup(
+            from: Mailbox(name: "Docket", address: "docket@council.gov.uk"), baseURL: "http://docket.test",
+            transport: SendmailTransport(path: capture, arguments: []))
+        let fixture = try await WebFixture(
+            configuration: WebConfiguration(port: 0, mailSchedule: MailSchedule(every: .seconds(1), setup: setup)),
+            clock: { Self.tuesday })
+        try fixture.docket.changeMail(of: "morgan", email: "mayor@council.gov.uk")
+        let application = fixture.app.application(logger: Logger(label: "mail-schedule-test"))
+        let message = try await application.test(.live) { _ in
+            // Made once the app is running: a pass at start-up alone need not find it.
+            _ = try SubmissionSteps.awaitingSignOff(fixture.docket, "Scheduled mail")
+            for _ in 0..<300 where !FileManager.default.fileExists(atPath: captured) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return (try? String(contentsOfFile: captured, encoding: .utf8)) ?? ""
+        }
+        #expect(message.contains("To: ") && message.contains("mayor@council.gov.uk"), "\(message.prefix(400))")
+        #expect(message.contains("Scheduled mail"))
+    }
+
+    @Test func aScheduleIsAWholeNumberOfSecondsMinutesOrHours() throws {
+        #expect(try MailSchedule.interval("30s") == .seconds(30))
+        #expect(try MailSchedule.interval("5m") == .seconds(300))
+        #expect(try MailSchedule.interval("1h") == .seconds(3600))
+        for bad in ["", "5", "m", "0m", "-5m", "5 m", "1.5h", "5d", "5M"] {
+            #expect(throws: MailSchedule.IntervalError.self, "\(bad)") { try MailSchedule.interval(bad) }
         }
     }
 
