@@ -249,7 +249,8 @@ extension MailRow {
     init(_ message: OutboxMessage) {
         let status =
             if let retry = message.retryAfter {
-                "Will be tried again after \(retry.formatted(.iso8601)) (\(message.attempts) tries so far)"
+                "Will be tried again after \(Wording.londonTime(retry)) "
+                    + "(\(message.attempts) \(message.attempts == 1 ? "try" : "tries") so far)"
             } else {
                 "Failed: Docket gave up after \(message.attempts) tries"
             }

@@ -163,7 +163,9 @@ import Workflow
             let ada = try await Browser.signIn("ada", client: client)
             let waiting = String(buffer: try await ada.get("/health", client: client).body)
             #expect(waiting.contains("mayor@council.gov.uk"))
-            #expect(waiting.contains("Will be tried again") && waiting.contains("mailbox unavailable"))
+            // Five minutes after the refusal, by a London clock (BST on 9 April).
+            #expect(waiting.contains("Will be tried again after 2030-04-09 10:05:00 (1 try so far)"))
+            #expect(waiting.contains("mailbox unavailable"))
         }
         // Each later pass when the last one's wait is over, until Docket stops trying.
         while let next = try fixture.docket.outboxMessages().compactMap(\.retryAfter).min() {
