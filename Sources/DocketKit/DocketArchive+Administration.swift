@@ -15,17 +15,20 @@ extension DocketArchive {
         return try users()
     }
 
-    /// Adds a user with a first password, for an administrator.
+    /// Adds a user with a first password (and, optionally, an address and a choice of mail),
+    /// for an administrator.
     ///
-    /// The password is checked before anything is written, so a refused one leaves no user
-    /// behind without a way to sign in.
+    /// The password and the address are checked before anything is written, so a refused one
+    /// leaves no user behind without a way to sign in.
     @discardableResult
     public func addUser(
-        _ name: String, roles: [Role], fullName: String?, password: String, as acting: String
+        _ name: String, roles: [Role], fullName: String?, email: String? = nil, notify: NotifyChoice? = nil,
+        password: String, as acting: String
     ) throws(DocketError) -> UserRecord {
         _ = try require(Self.administrationRoles, of: acting, to: "add users")
         try UserAccounts.checkPassword(password)
-        let record = try addUser(name, roles: roles, fullName: fullName, createdBy: acting)
+        let record = try addUser(
+            name, roles: roles, fullName: fullName, email: email, notify: notify, createdBy: acting)
         try setPassword(password, for: name)
         return record
     }

@@ -28,6 +28,8 @@ public struct Permissions: Sendable, Hashable {
     public var maySeeExemptItems: Bool { mayManageMeetings }
     /// See and add users, set passwords and roles.
     public var mayAdministerUsers: Bool { !roles.isDisjoint(with: DocketArchive.administrationRoles) }
+    /// Change others' mail settings, name escalation contacts, see undelivered mail.
+    public var mayManageMail: Bool { !roles.isDisjoint(with: DocketArchive.mailAdministrationRoles) }
     /// Run a full check of the archive.
     public var mayCheckArchive: Bool { !roles.isDisjoint(with: DocketArchive.administrationRoles) }
 

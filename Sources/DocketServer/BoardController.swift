@@ -19,6 +19,7 @@ struct BoardController: Sendable {
             .post("submissions/:reference/report", use: editReportSection)
             .get("series", use: seriesList)
             .post("series", use: addSeries)
+            .post("series/:id/escalation", use: setEscalationContact)
             .get("meetings", use: meetings)
             .post("meetings", use: addMeeting)
             .get("meetings/:id", use: meeting)
@@ -101,13 +102,21 @@ struct BoardController: Sendable {
         let definitions = try await blocking { [docket] in try docket.workflows() }
         let workflows = definitions.map(\.name)
         let labels = StateLabels(definitions)
-        let (models, mayDefine) = try await blocking { [docket] in
-            (
-                try docket.seriesIDs().map { try SeriesPageModel(docket.series($0), labels: labels) },
-                try docket.permissions(for: user).mayDefineSeries
-            )
+        let (models, permissions) = try await blocking { [docket] in
+            let permissions = try docket.permissions(for: user)
+            let contacts = try docket.escalationContacts()
+            // The names to choose from only for those who may choose.
+            let users = try permissions.mayManageMail ? docket.users(as: user).map(\.name) : []
+            let models = try docket.seriesIDs().map { id in
+                var model = try SeriesPageModel(docket.series(id), labels: labels)
+                model.escalation = SeriesPageModel.Escalation(contacts: contacts, series: id, users: users)
+                return model
+            }
+            return (models, permissions)
         }
-        let model = SeriesListModel(series: models, mayDefine: mayDefine, workflows: workflows)
+        let model = SeriesListModel(
+            series: models, mayDefine: permissions.mayDefineSeries, mayManageMail: permissions.mayManageMail,
+            workflows: workflows)
         return pages.render("series", SimplePage(chrome: await Chrome("Series", context, docket: docket), model: model))
     }
 
@@ -122,6 +131,14 @@ struct BoardController: Sendable {
                 id, title: form.text("title") ?? "", cadence: form.text("cadence") ?? "", firstDue: firstDue,
                 workflow: form.text("workflow") ?? "", service: form.text("service"), as: user)
         }
+        return DocketWebApp.redirect("/series#\(id)")
+    }
+
+    @Sendable func setEscalationContact(_ request: Request, context: Context) async throws -> Response {
+        let (user, form) = try await context.signedInForm(request)
+        let id = try context.parameters.require("id")
+        let contact = form.text("user")
+        try await blocking { [docket] in try docket.setEscalationContact(series: id, user: contact, as: user) }
         return DocketWebApp.redirect("/series#\(id)")
     }
 
@@ -320,6 +337,8 @@ extension ReportSectionsModel.Section {
 struct SeriesListModel: Sendable {
     var series: [SeriesPageModel]
     var mayDefine: Bool
+    /// Whether the user may choose the series' escalation contacts.
+    var mayManageMail: Bool
     var workflows: [String]
 }
 
@@ -339,6 +358,34 @@ struct SeriesPageModel: Sendable {
     var nextDue: String
     var overdue: Bool
     var members: [Member]
+    var escalation = Escalation(contact: "", options: [])
+}
+
+extension SeriesPageModel {
+    /// Who receives the series' escalations, in words, and the choice of users to change it.
+    struct Escalation: Sendable {
+        var contact: String
+        var options: [ContactOption]
+
+        /// From the archive's contacts (`""`: the governance lead, for series without their own).
+        init(contacts: [String: String], series: String, users: [String]) {
+            let own = contacts[series]
+            contact =
+                if let own {
+                    own
+                } else if let lead = contacts[""] {
+                    "the governance lead, \(lead)"
+                } else {
+                    "nobody yet"
+                }
+            options = users.isEmpty ? [] : ContactOption.all(users, selected: own, none: "The governance lead")
+        }
+
+        init(contact: String, options: [ContactOption]) {
+            self.contact = contact
+            self.options = options
+        }
+    }
 }
 
 extension SeriesPageModel {

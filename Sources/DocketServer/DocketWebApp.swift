@@ -49,6 +49,7 @@ public struct DocketWebApp: Sendable {
             SubmissionPagesController(docket: docket, pages: pages, uploadLimit: configuration.uploadLimit).routes)
         router.addRoutes(SearchController(docket: docket, pages: pages, searches: searches).routes)
         router.addRoutes(AdministrationController(docket: docket, pages: pages).routes)
+        router.addRoutes(AccountController(docket: docket, pages: pages).routes)
         router.addRoutes(BoardController(docket: docket, pages: pages).routes)
         router.addRoutes(
             APIController(docket: docket, searches: searches, uploadLimit: configuration.uploadLimit).routes,
@@ -56,12 +57,15 @@ public struct DocketWebApp: Sendable {
         return router
     }
 
-    /// The HTTP application, listening where the configuration says.
+    /// The HTTP application, listening where the configuration says, with the notify pass
+    /// beside it when the configuration schedules one.
     public func application(logger: Logger) -> some ApplicationProtocol {
         Application(
             router: router(),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "Docket"),
+            services: configuration.mailSchedule.map { [NotifyService(docket: docket, schedule: $0, logger: logger)] }
+                ?? [],
             logger: logger)
     }
 

@@ -1,3 +1,4 @@
+import DocketKit
 import Foundation
 
 /// How the web app listens and how strict it is with sessions and uploads.
@@ -18,12 +19,16 @@ public struct WebConfiguration: Sendable {
     public var throttleWindow: TimeInterval
     /// The time sessions are measured by (tests move it on instead of waiting).
     public var sessionClock: @Sendable () -> Date
+    /// When given, the web app runs the notify pass itself on this schedule (off by default:
+    /// cron or a timer runs `docket notify`).
+    public var mailSchedule: MailSchedule?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, idleTimeout: TimeInterval = 30 * 60,
         uploadLimit: Int = 64 * 1024 * 1024, maximumFailedSignIns: Int = 5, throttleWindow: TimeInterval = 15 * 60,
-        sessionClock: @escaping @Sendable () -> Date = { Date() }
+        sessionClock: @escaping @Sendable () -> Date = { Date() }, mailSchedule: MailSchedule? = nil
     ) {
+        self.mailSchedule = mailSchedule
         self.sessionClock = sessionClock
         self.host = host
         self.port = port
@@ -32,5 +37,37 @@ public struct WebConfiguration: Sendable {
         self.uploadLimit = uploadLimit
         self.maximumFailedSignIns = maximumFailedSignIns
         self.throttleWindow = throttleWindow
+    }
+}
+
+/// How often the web app sends the mail that is due, and how.
+public struct MailSchedule: Sendable {
+    /// The time between the end of one notify pass and the start of the next.
+    public var interval: Duration
+    public var setup: MailSetup
+
+    public init(every interval: Duration, setup: MailSetup) {
+        self.interval = interval
+        self.setup = setup
+    }
+
+    /// An interval as given on the command line: a whole number then `s`, `m` or `h`
+    /// (`30s`, `5m`, `1h`).
+    ///
+    /// - Throws: `MailSchedule.IntervalError` for anything else, or for zero.
+    public static func interval(_ text: String) throws(IntervalError) -> Duration {
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600]
+        guard let unit = text.last.flatMap({ units[$0] }), let count = Int64(text.dropLast()),
+            count > 0, count <= 24 * 3600 * 366
+        else { throw IntervalError(text: text) }
+        return .seconds(count * unit)
+    }
+
+    /// An interval that is not a positive whole number of seconds, minutes or hours.
+    public struct IntervalError: Error, CustomStringConvertible {
+        public var text: String
+        public var description: String {
+            "'\(text)' is not an interval: give a whole number and a unit, e.g. 30s, 5m or 1h"
+        }
     }
 }

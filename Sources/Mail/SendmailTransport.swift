@@ -30,8 +30,14 @@ public struct SendmailTransport: Sendable {
         self.timeLimit = timeLimit
     }
 
+    /// An MTA that exits without reading its input would make writing to it raise SIGPIPE,
+    /// which ends the whole process (the web app with it): ignored, once, so that the write
+    /// fails instead and the refusal is reported like any other.
+    private static let brokenPipesIgnored: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     /// Runs the MTA with the message on its standard input and waits (at most `timeLimit`).
     public func send(_ message: [UInt8]) -> Outcome {
+        _ = Self.brokenPipesIgnored
         guard FileManager.default.isExecutableFile(atPath: path) else {
             return .failed("the mail program \(path) does not exist or cannot be run")
         }
@@ -53,7 +59,8 @@ public struct SendmailTransport: Sendable {
         // The message is written from another thread: an MTA that reads nothing and fills the
         // error pipe must not leave Docket blocked on a full input pipe.
         let writer = Thread {
-            input.fileHandleForWriting.write(Data(message))
+            // Throws (rather than traps, as `write(_:)` does) when the MTA stopped reading.
+            try? input.fileHandleForWriting.write(contentsOf: message)
             try? input.fileHandleForWriting.close()
         }
         writer.start()

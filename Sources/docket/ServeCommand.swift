@@ -14,7 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
             Logs each request; stops cleanly on SIGINT or SIGTERM. Refuses to start, saying why, \
             when the archive or its workflows cannot be read, a submission's record is damaged, \
             or the port is taken. With --demo, an empty archive \
-            directory first gets the demo archive (docket demo).
+            directory first gets the demo archive (docket demo). With --notify-every, the web app \
+            also sends the mail that is due, as docket notify does, with the same mail options.
             """)
     @OptionGroup var archive: ArchiveOptions
     @Option(name: .long, help: "The address to listen on.") var host = "127.0.0.1"
@@ -23,6 +24,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (when served over TLS).")
     var secureCookies = false
     @Option(name: .customLong("upload-limit"), help: "The largest upload accepted, in MiB.") var uploadLimit = 64
+    @Option(
+        name: .customLong("notify-every"),
+        help: ArgumentHelp(
+            "Send the mail that is due this often, e.g. 5m, 30s or 1h (default: never; cron runs docket notify).",
+            valueName: "INTERVAL"),
+        transform: { text in
+            do { return try MailSchedule.interval(text) } catch { throw ValidationError("\(error)") }
+        })
+    var notifyEvery: Duration?
+    @OptionGroup var mail: MailOptions
+
+    func validate() throws {
+        if notifyEvery != nil { _ = try mail.setup() }
+    }
 
     func run() async throws {
         if demo, !FileManager.default.fileExists(atPath: "\(archive.path)/archive.xml") {
@@ -52,11 +67,13 @@ struct ServeCommand: AsyncParsableCommand {
         let app = try await DocketWebApp(
             docket: docket,
             configuration: WebConfiguration(
-                host: host, port: port, secureCookies: secureCookies, uploadLimit: uploadLimit * 1024 * 1024))
+                host: host, port: port, secureCookies: secureCookies, uploadLimit: uploadLimit * 1024 * 1024,
+                mailSchedule: try notifyEvery.map { MailSchedule(every: $0, setup: try mail.setup()) }))
         if let problem = Self.bindProblem(host: host, port: port) {
             throw ValidationError("cannot listen on \(host):\(port): \(problem); choose another with --port")
         }
         print("serving \(archive.path) at http://\(host):\(port)/")
+        if let notifyEvery { print("sending the mail that is due every \(notifyEvery)") }
         try await app.application(logger: logger).runService()
     }
 

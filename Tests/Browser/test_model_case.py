@@ -287,6 +287,7 @@ class ModelCaseInABrowser(unittest.TestCase):
                 ("/search?q=fourth", "search", "Search", [reference, "Fourth six-monthly progress report"]),
                 ("/series", "series", "Series", ["BVP", reference]),
                 ("/submissions", "submissions", "Submissions", [reference, "Best Value Plan: fourth"]),
+                ("/account/notifications", "notifications", "My notifications", ["E-mail address", "Which mail"]),
                 (f"/submissions/{reference}/report", "report-sections", f"Board report: {reference}", ["(fourth)"])]:
             self.open(path)
             self.check_page(name, heading, *texts)
@@ -329,7 +330,7 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.open("/users")
         self.check_page("users", "Users", "olivia", "clara", "Add a user")
         self.open("/health")
-        self.check_page("health", "Archive health", "No problems found")
+        self.check_page("health", "Archive health", "No problems found", "The mail server took every message")
         # The administrator adds a colleague, who can then sign in with the first password.
         self.open("/users")
         driver.find_element(By.ID, "name").send_keys("nadia")

@@ -219,14 +219,7 @@ import Workflow
 
     @Test func listsMarkOverdueSubmissionsByTheArchivesClock() async throws {
         let fixture = try await WebFixture()
-        let reference = try fixture.docket.newSubmission(
-            workflow: "best-value-submission", title: "Deadline", as: "olivia")
-        for (kind, name) in [(DocumentKind.submission, "update.txt"), (.coverLetter, "cover.txt")] {
-            try fixture.docket.addDocument(
-                to: reference, content: Array("\(name)\n".utf8),
-                description: DocumentDescription(kind: kind, title: name, originalFileName: name), as: "olivia")
-        }
-        try fixture.docket.fire("submit-for-sign-off", on: reference, as: "olivia")  // 5 working days to sign
+        let reference = try SubmissionSteps.awaitingSignOff(fixture.docket, "Deadline")  // 5 working days to sign
         // By the real clock the submission is not overdue yet; in 2040 by the archive's clock, it is.
         #expect(try fixture.docket.submissionLines().first { $0.reference == reference }?.isOverdue == false)
         // 2040-01-02 by the archive's clock.

@@ -5,8 +5,8 @@ import Workflow
 /// Submissions and meetings taken to the point a test starts from, through the library as the
 /// demo's people (Olivia the officer, Morgan the Mayor, Clara the clerk).
 enum SubmissionSteps {
-    /// A submission signed off by the Mayor, ready to dispatch.
-    static func signedOff(_ docket: DocketArchive, _ title: String) throws -> String {
+    /// A submission waiting for the Mayor's sign-off (5 working days from the archive's now).
+    static func awaitingSignOff(_ docket: DocketArchive, _ title: String) throws -> String {
         let reference = try docket.newSubmission(workflow: "best-value-submission", title: title, as: "olivia")
         for (kind, name) in [(DocumentKind.submission, "update.txt"), (.coverLetter, "cover.txt")] {
             try docket.addDocument(
@@ -14,6 +14,12 @@ enum SubmissionSteps {
                 description: DocumentDescription(kind: kind, title: name, originalFileName: name), as: "olivia")
         }
         try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
+        return reference
+    }
+
+    /// A submission signed off by the Mayor, ready to dispatch.
+    static func signedOff(_ docket: DocketArchive, _ title: String) throws -> String {
+        let reference = try awaitingSignOff(docket, title)
         try docket.fire("sign-off", on: reference, as: "morgan")
         return reference
     }

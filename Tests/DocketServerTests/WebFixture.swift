@@ -18,10 +18,13 @@ final class WebFixture: @unchecked Sendable {
     let docket: DocketArchive
     let app: DocketWebApp
 
-    init(configuration: WebConfiguration = WebConfiguration()) async throws {
+    /// - Parameter clock: the archive's time (the demo itself is built at the real time).
+    init(
+        configuration: WebConfiguration = WebConfiguration(), clock: @escaping @Sendable () -> Date = { Date() }
+    ) async throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("docket-web-\(UUID().uuidString)").path
         _ = try DemoArchive.build(at: path, from: Distribution(root: Self.repositoryRoot.path))
-        docket = try DocketArchive(opening: path)
+        docket = try DocketArchive(opening: path, clock: clock)
         app = try await DocketWebApp(docket: docket, configuration: configuration)
     }
 

@@ -39,6 +39,19 @@ import Testing
         #expect(reason.contains("recipient address rejected"))
     }
 
+    @Test func anMTAThatExitsWithoutReadingIsARefusalNotTheEndOfDocket() throws {
+        // Larger than a pipe's buffer: the write cannot finish before the MTA has gone.
+        let mta = try script("slam", "echo 'no thanks' >&2; exit 1")
+        let message = [UInt8](repeating: 65, count: 1 << 20)
+        for _ in 0..<3 {
+            guard case .failed(let reason) = SendmailTransport(path: mta).send(message) else {
+                Issue.record("an MTA that read nothing and exited 1 must not count as accepted")
+                return
+            }
+            #expect(reason.contains("status 1") && reason.contains("no thanks"))
+        }
+    }
+
     @Test func aMissingProgramAndAHungOneAreFailuresNotHangs() throws {
         let missing = SendmailTransport(path: directory.appendingPathComponent("no-such-mta").path)
         #expect(missing.send([65]) != .accepted)
