@@ -82,6 +82,7 @@ extension DocketArchive {
         let lock = try archive { () throws(ArchiveError) in try store.lockOutbox() }
         defer { lock.release() }
         var outbox = try outboxMessages(since: today.adding(days: -Self.outboxWindowDays))
+        var tails = OutboxTails()
         let decidedKeys = Set(outbox.flatMap { Self.reasonKeys(ofMessageID: $0.decided.messageID) })
         let wanted =
             try wantedMessages(
@@ -92,7 +93,7 @@ extension DocketArchive {
             guard !dryRun else { continue }
             try archive { () throws(ArchiveError) in
                 try store.storeOutboxMessage(message.bytes, day: today.description)
-                try appendOutbox(.decided(message.decided), day: today.description, at: now)
+                try appendOutbox(.decided(message.decided), day: today.description, at: now, tails: &tails)
             }
             outbox.append(
                 OutboxMessage(
@@ -100,15 +101,16 @@ extension DocketArchive {
         }
         guard !dryRun else { return report }
         for message in outbox where message.isPending && (message.retryAfter ?? now) <= now {
-            try handOver(message, at: now, setup: setup, report: &report)
+            try handOver(message, at: now, setup: setup, report: &report, tails: &tails)
         }
         return report
     }
 
     /// Hands one message to the MTA and records what happened (under the outbox's lock).
-    private func handOver(_ message: OutboxMessage, at now: Date, setup: MailSetup, report: inout NotifyReport)
-        throws(DocketError)
-    {
+    private func handOver(
+        _ message: OutboxMessage, at now: Date, setup: MailSetup, report: inout NotifyReport,
+        tails: inout OutboxTails
+    ) throws(DocketError) {
         let bytes = try archive { () throws(ArchiveError) in
             try store.outboxMessage(message.decided.messageSHA256, day: message.day)
         }
@@ -119,7 +121,8 @@ extension DocketArchive {
             // with the same Message-ID. One durable write keeps it short.
             try archive { () throws(ArchiveError) in
                 try appendOutbox(
-                    .handedOver(messageID: message.decided.messageID, attempt: attempt), day: message.day, at: now)
+                    .handedOver(messageID: message.decided.messageID, attempt: attempt), day: message.day, at: now,
+                    tails: &tails)
             }
             report.handedOver.append(message.decided.messageID)
         case .failed(let reason):
@@ -128,19 +131,29 @@ extension DocketArchive {
             try archive { () throws(ArchiveError) in
                 try appendOutbox(
                     .failed(messageID: message.decided.messageID, attempt: attempt, reason: reason, retryAfter: retry),
-                    day: message.day, at: now)
+                    day: message.day, at: now, tails: &tails)
             }
             report.failed.append((message.decided.messageID, reason, retry != nil))
         }
     }
 
-    /// Appends to a day's outbox log (the caller holds the outbox's lock).
-    private func appendOutbox(_ record: MailRecord, day: String, at now: Date) throws(ArchiveError) {
-        let entries = try store.mailEntries(.outbox(day: day))
+    /// The last entry of each day's log this pass wrote to: its number and file's SHA-256.
+    typealias OutboxTails = [String: (count: Int, sha256: String)]
+
+    /// Appends to a day's outbox log. The caller holds the outbox's lock, so the log's tail,
+    /// read once per pass, stays true: re-reading the log for every entry made a pass of 200
+    /// messages quadratic.
+    private func appendOutbox(_ record: MailRecord, day: String, at now: Date, tails: inout OutboxTails)
+        throws(ArchiveError)
+    {
+        if tails[day] == nil {
+            let entries = try store.mailEntries(.outbox(day: day))
+            tails[day] = (entries.count, entries.last?.fileSHA256 ?? String(repeating: "0", count: 64))
+        }
+        let tail = tails[day]!
         let entry = MailEntry(
-            sequence: entries.count + 1, time: now, by: systemUser,
-            previous: entries.last?.fileSHA256 ?? String(repeating: "0", count: 64), record: record)
-        try store.appendMailEntry(entry, to: .outbox(day: day))
+            sequence: tail.count + 1, time: now, by: systemUser, previous: tail.sha256, record: record)
+        tails[day] = (tail.count + 1, try store.appendMailEntry(entry, to: .outbox(day: day)))
     }
 
     /// Every message decided on `since` or later, as its day's log says it stands.
@@ -199,6 +212,7 @@ extension DocketArchive {
             try index.notificationCandidates(
                 activeSince: calendar.startOfLondonDay(
                     calendar.subtracting(workingDays: plan.freshForWorkingDays + 1, from: today)),
+                activeUntil: calendar.startOfLondonDay(today.adding(days: 1)),
                 deadlineFrom: earliestDeadline.description,
                 deadlineThrough: calendar.adding(workingDays: plan.dueSoonWorkingDays, to: today).description)
         }

@@ -265,20 +265,24 @@ public final class SearchIndex: Sendable {
         }
     }
 
-    /// Open submissions that were active since `activeSince` or whose deadline falls between
-    /// `deadlineFrom` and `deadlineThrough` (`YYYY-MM-DD`): all that mail may be due about, so
-    /// that a notify pass reads only these from the archive.
-    public func notificationCandidates(activeSince: Date, deadlineFrom: String, deadlineThrough: String)
-        throws(IndexError) -> [String]
-    {
+    /// Open submissions that were active between `activeSince` and `activeUntil` or whose
+    /// deadline falls between `deadlineFrom` and `deadlineThrough` (`YYYY-MM-DD`): all that mail
+    /// may be due about, so that a notify pass reads only these from the archive.
+    public func notificationCandidates(
+        activeSince: Date, activeUntil: Date, deadlineFrom: String, deadlineThrough: String
+    ) throws(IndexError) -> [String] {
         try read { db in
             try String.fetchAll(
                 db,
                 sql: """
                     SELECT reference FROM submission WHERE is_final = 0
-                    AND (last_activity >= ? OR (deadline IS NOT NULL AND deadline BETWEEN ? AND ?))
+                    AND (last_activity BETWEEN ? AND ? OR (deadline IS NOT NULL AND deadline BETWEEN ? AND ?))
                     ORDER BY reference
-                    """, arguments: [activeSince.timeIntervalSince1970, deadlineFrom, deadlineThrough])
+                    """,
+                arguments: [
+                    activeSince.timeIntervalSince1970, activeUntil.timeIntervalSince1970, deadlineFrom,
+                    deadlineThrough,
+                ])
         }
     }
 

@@ -72,10 +72,11 @@ import Workflow
             let forbidden = try await olivia.post(
                 "/users/morgan/mail", [("email", "taken@elsewhere.example.com")], client: client)
             #expect(forbidden.status == .forbidden)
-            #expect(try fixture.docket.users().first { $0.name == "morgan" }?.email == nil)
+            // The demo's addresses and governance lead, unchanged.
+            #expect(try fixture.docket.users().first { $0.name == "morgan" }?.email == "morgan@towerhamlets.example")
             let lead = try await olivia.post("/users/governance-lead", [("user", "olivia")], client: client)
             #expect(lead.status == .forbidden)
-            #expect(try fixture.docket.escalationContacts().isEmpty)
+            #expect(try fixture.docket.escalationContacts() == ["": "ada"])
 
             let ada = try await Browser.signIn("ada", client: client)
             #expect(
@@ -106,7 +107,7 @@ import Workflow
             let users = try fixture.docket.users()
             #expect(users.first { $0.name == "olivia" }?.email == "olivia@council.gov.uk")
             #expect(users.first { $0.name == "olivia" }?.notify == .digest)
-            #expect(users.first { $0.name == "morgan" }?.email == nil)
+            #expect(users.first { $0.name == "morgan" }?.email == "morgan@towerhamlets.example")
             let confirmed = String(buffer: try await olivia.get("/account/notifications?saved=1", client: client).body)
             #expect(confirmed.contains("role=\"status\"") && confirmed.contains("Saved."))
             #expect(confirmed.contains("value=\"olivia@council.gov.uk\""))
@@ -134,7 +135,7 @@ import Workflow
             let victor = try await Browser.signIn("victor", client: client)
             let refused = try await victor.post("/series/\(series)/escalation", [("user", "victor")], client: client)
             #expect(refused.status == .forbidden)
-            #expect(try fixture.docket.escalationContacts().isEmpty)
+            #expect(try fixture.docket.escalationContacts() == ["": "ada"], "only the demo's governance lead")
 
             let ada = try await Browser.signIn("ada", client: client)
             let set = try await ada.post("/series/\(series)/escalation", [("user", "clara")], client: client)
