@@ -166,6 +166,46 @@ import Workflow
         #expect(sink.received().count == 2)
     }
 
+    /// The whole calendar across Easter 2026 through the real parts: each working day's pass
+    /// hands its messages to msmtp, which relays them to the SMTP server; exactly the four
+    /// messages of the deadline arrive, each once, none dated on a weekend or bank holiday.
+    @Test func theEasterCalendarArrivesThroughARealMTA() throws {
+        let sink = try SMTPSink()
+        let msmtp = try ExternalTool.locate("msmtp", package: "msmtp")
+        let archive = try NotifyTests.archive(startingAt: "2026-03-26T09:00:00Z")
+        let reference = try NotifyTests.awaitingSignOff(archive.docket)
+        let setup = MailSetup(
+            from: Mailbox(name: "Docket", address: "docket@towerhamlets.gov.uk"),
+            baseURL: "https://docket.towerhamlets.gov.uk",
+            transport: SendmailTransport(
+                path: msmtp.path, arguments: ["-C", try sink.msmtpConfiguration(), "-i", "-t"]))
+        for _ in 0..<20 {
+            let report = try archive.docket.notify(at: archive.now, setup: setup)
+            #expect(report.failed.isEmpty, "\(report.failed)")
+            try archive.docket.notify(at: archive.now, setup: setup)  // a second run sends nothing
+            archive.advance(days: 1)
+        }
+        let files = sink.received()
+        try #require(files.count == 4, "the SMTP server received \(files.count) messages")
+        let python = try ExternalTool.locate("python3", package: "python3")
+        let output = try python.runSucceeding(["-c", Self.reader] + files.map(\.path), timeout: 30)
+        let messages = try #require(
+            try JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [[String: Any]])
+        let dates = Set(messages.compactMap { $0["date"] as? String })
+        #expect(
+            dates == [
+                "Thu, 26 Mar 2026 09:00:00 +0000", "Tue, 31 Mar 2026 09:00:00 +0000", "Tue, 07 Apr 2026 09:00:00 +0000",
+                "Thu, 09 Apr 2026 09:00:00 +0000",
+            ])
+        for message in messages {
+            #expect(message["defects"] as? [String] == [])
+            #expect((message["subject"] as? String)?.contains(reference) == true)
+        }
+        #expect(
+            Set(messages.compactMap { $0["to"] as? String })
+                == ["John Biggs <mayor@towerhamlets.gov.uk>", "governance@towerhamlets.gov.uk"])
+    }
+
     /// msmtp refusing (the relay down) is recorded as a failure with msmtp's own words, and
     /// nothing is marked handed over.
     @Test func msmtpWithNoServerIsAFailureThatWillBeRetried() throws {
