@@ -193,6 +193,11 @@ extension DocketArchive {
         var keys: [String]
     }
 
+    /// The longest "due soon" lead time any current workflow's state sets.
+    func longestReminder() throws(DocketError) -> Int {
+        try workflows().flatMap(\.states).compactMap(\.reminderWorkingDays).max() ?? 0
+    }
+
     /// Every open submission with today's reasons to write about it.
     func todaysReasons(today: CalendarDate, plan: NotificationPlan) throws(DocketError) -> [(
         item: NotifiableItem, reasons: [NotificationReason]
@@ -208,13 +213,14 @@ extension DocketArchive {
         let index = try index()
         let earliestDeadline = calendar.subtracting(
             workingDays: plan.escalateAfterWorkingDays + plan.freshForWorkingDays + 1, from: today)
+        let reminderReach = max(plan.dueSoonWorkingDays, try longestReminder())
         let candidates = try indexCall { () throws(IndexError) in
             try index.notificationCandidates(
                 activeSince: calendar.startOfLondonDay(
                     calendar.subtracting(workingDays: plan.freshForWorkingDays + 1, from: today)),
                 activeUntil: calendar.startOfLondonDay(today.adding(days: 1)),
                 deadlineFrom: earliestDeadline.description,
-                deadlineThrough: calendar.adding(workingDays: plan.dueSoonWorkingDays, to: today).description)
+                deadlineThrough: calendar.adding(workingDays: reminderReach, to: today).description)
         }
         var result: [(item: NotifiableItem, reasons: [NotificationReason])] = []
         for reference in candidates {
@@ -313,7 +319,7 @@ extension DocketArchive {
             actingRoles: Set(state.transitions.filter { !$0.commentRequired }.flatMap(\.roles)),
             sentBack: sentBack,
             isSensitive: exempt || view.documents.contains { $0.protectiveMarking.uppercased() != "OFFICIAL" },
-            path: "/submissions/\(reference)")
+            path: "/submissions/\(reference)", reminderWorkingDays: state.reminderWorkingDays)
     }
 
     /// The reasons named in a Message-ID's left part: `kind_kind+REF+N+user`.

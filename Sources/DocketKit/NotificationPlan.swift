@@ -28,6 +28,8 @@ public struct NotifiableItem: Sendable, Hashable {
     public var path: String = ""
     /// What a person calls it, when not its reference (a meeting's id for its agenda).
     public var shownAs: String?
+    /// Working days before the deadline that "due soon" goes, when the state sets its own.
+    public var reminderWorkingDays: Int?
 
     public static func == (lhs: NotifiableItem, rhs: NotifiableItem) -> Bool {
         lhs.reference == rhs.reference && lhs.enteredBy == rhs.enteredBy && lhs.state == rhs.state
@@ -95,7 +97,8 @@ public struct NotificationPlan: Sendable {
             add(.actionNeeded, actors)
         }
         guard let deadline = item.deadline else { return result }
-        let dueSoonFrom = calendar.subtracting(workingDays: dueSoonWorkingDays, from: deadline)
+        let dueSoonFrom = calendar.subtracting(
+            workingDays: item.reminderWorkingDays ?? dueSoonWorkingDays, from: deadline)
         let overdueFrom = calendar.adding(workingDays: 1, to: deadline)
         let escalateFrom = calendar.adding(workingDays: escalateAfterWorkingDays, to: deadline)
         // Only the latest stage that applies: after a scheduler was down for days, a reminder

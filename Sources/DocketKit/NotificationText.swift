@@ -38,6 +38,12 @@ extension DocketArchive {
                 break
             }
         }
+        // A delegate is told whose role they act in.
+        if !kinds.contains(.escalation), let grant = (try? actor(user.name))?.grant(for: item.actingRoles),
+            let principal = grant.onBehalfOf
+        {
+            lines.append("You receive this as \(grant.role.rawValue) on behalf of \(principal), by delegation.")
+        }
         let subject: String
         if item.isSensitive {
             subject = "An exempt item needs your action (\(shown))"

@@ -22,6 +22,9 @@ public struct WorkflowDefinition: Sendable, Hashable {
         public var isFinal: Bool
         /// Working days allowed in this state before it is overdue.
         public var deadlineWorkingDays: Int?
+        /// Working days before the deadline that a "due soon" reminder is sent
+        /// (`docket:reminder-working-days`); nil: Docket's default.
+        public var reminderWorkingDays: Int? = nil
         public var transitions: [Transition]
         /// The line of the element in its file, for messages.
         public var line: Int

@@ -6,7 +6,8 @@ import XML
 /// Docket uses the flat subset of SCXML — `<scxml>`, `<state>`, `<final>` and
 /// `<transition event target>` — with its own rules as attributes in the Docket workflow
 /// namespace (`docket:roles`, `docket:documents`, `docket:fields`, `docket:comment`,
-/// `docket:pack`, `docket:deadline-working-days`, `docket:title`, `docket:label`). Everything else is refused
+/// `docket:pack`, `docket:deadline-working-days`, `docket:reminder-working-days`, `docket:title`,
+/// `docket:label`). Everything else is refused
 /// with its line and the reason.
 public struct WorkflowLoader: Sendable {
     public static let scxmlNamespace = "http://www.w3.org/2005/07/scxml"
@@ -111,7 +112,9 @@ private struct DefinitionReader {
 
     private mutating func readState(_ element: XMLNode) -> WorkflowDefinition.State? {
         let isFinal = element.name == "final"
-        checkAttributes(of: element, plain: ["id"], docket: isFinal ? ["label"] : ["label", "deadline-working-days"])
+        checkAttributes(
+            of: element, plain: ["id"],
+            docket: isFinal ? ["label"] : ["label", "deadline-working-days", "reminder-working-days"])
         guard let id = element.attribute("id"), !id.isEmpty else {
             report(element.line, "<\(element.name)> needs an id")
             return nil
@@ -126,6 +129,17 @@ private struct DefinitionReader {
                     "docket:deadline-working-days of '\(id)' must be a positive whole number, not '\(text)'")
             }
         }
+        var reminder: Int?
+        if let text = element.attribute("reminder-working-days", namespace: Self.docket) {
+            if let days = Int(text), days >= 0, deadline != nil {
+                reminder = days
+            } else {
+                report(
+                    element.line,
+                    "docket:reminder-working-days of '\(id)' must be a whole number of days (0 or more) before a "
+                        + "docket:deadline-working-days the state has, not '\(text)'")
+            }
+        }
         var transitions: [WorkflowDefinition.Transition] = []
         for child in element.childElements {
             guard !isFinal, child.namespaceURI == Self.scxml, child.name == "transition" else {
@@ -138,9 +152,11 @@ private struct DefinitionReader {
             }
             if let transition = readTransition(child, from: id) { transitions.append(transition) }
         }
-        return WorkflowDefinition.State(
+        var state = WorkflowDefinition.State(
             id: id, label: label(of: element, naming: "state '\(id)'"), isFinal: isFinal, deadlineWorkingDays: deadline,
             transitions: transitions, line: element.line)
+        state.reminderWorkingDays = reminder
+        return state
     }
 
     private mutating func readTransition(_ element: XMLNode, from source: String) -> WorkflowDefinition.Transition? {

@@ -59,8 +59,10 @@ import Workflow
     }
 
     /// A submission put in front of the Mayor now (its sign-off is due in 5 working days).
-    static func awaitingSignOff(_ docket: DocketArchive, title: String = "Best Value Plan update") throws -> String {
-        let reference = try docket.newSubmission(workflow: "best-value-submission", title: title, as: "olivia")
+    static func awaitingSignOff(
+        _ docket: DocketArchive, title: String = "Best Value Plan update", workflow: String = "best-value-submission"
+    ) throws -> String {
+        let reference = try docket.newSubmission(workflow: workflow, title: title, as: "olivia")
         for (kind, name) in [(DocumentKind.submission, "update"), (.coverLetter, "cover")] {
             try docket.addDocument(
                 to: reference, content: Array("\(name) \(title)\n".utf8),
@@ -145,6 +147,38 @@ import Workflow
         let first = try #require(try mta.received().first)
         #expect(first.contains("https://docket.towerhamlets.gov.uk/series/BVP"))
         #expect(mta.header("Subject", of: first)?.hasPrefix("Due 2nd April 2026: BVP") == true, "\(first.prefix(600))")
+    }
+
+    /// A state may set its own reminder lead time (`docket:reminder-working-days`); and a
+    /// deputy acting for the Mayor is told on whose behalf the mail reaches them.
+    @Test func aStateSetsItsReminderAndADelegateIsToldWhy() throws {
+        let archive = try Self.archive(startingAt: "2026-03-26T09:00:00Z")
+        let shipped = try String(
+            contentsOf: TemporaryArchive.repositoryRoot.appendingPathComponent("workflows/best-value-submission.scxml"),
+            encoding: .utf8)
+        let custom =
+            shipped
+            .replacingOccurrences(of: #"name="best-value-submission""#, with: #"name="early-reminders""#)
+            .replacingOccurrences(
+                of: #"<state id="awaiting-sign-off" "#,
+                with: #"<state id="awaiting-sign-off" docket:reminder-working-days="4" "#)
+        #expect(custom.contains("reminder-working-days"))
+        try Data(custom.utf8).write(to: URL(fileURLWithPath: "\(archive.path)/workflows/early-reminders.scxml"))
+        let docket = try archive.reopen()
+        try docket.addUser("deputy", roles: [.officer], email: "deputy@towerhamlets.gov.uk")
+        try docket.delegate(from: "morgan", to: "deputy", role: .mayor, until: CalendarDate(iso: "2026-12-31")!)
+        try Self.awaitingSignOff(docket, title: "Early", workflow: "early-reminders")
+        let mta = try CaptureMTA()
+        for _ in 0..<6 {
+            try docket.notify(at: archive.now, setup: mta.setup)
+            archive.advance(days: 1)
+        }
+        // Deadline Thursday 2 April; 4 working days before is Friday 27 March (not Tuesday 31).
+        let dueSoon = try docket.outboxMessages().filter { $0.decided.kind == .dueSoon }
+        #expect(Set(dueSoon.map(\.day)) == ["2026-03-27"])
+        #expect(Set(dueSoon.map(\.decided.recipient)) == ["deputy", "morgan"])
+        let toDeputy = try #require(try mta.received().first { $0.contains("deputy@towerhamlets.gov.uk") })
+        #expect(toDeputy.contains("on behalf of morgan, by delegation"))
     }
 
     @Test func severalReasonsAtOnceMakeOneMessage() throws {

@@ -155,6 +155,29 @@ import Workflow
         expectProblem(text, line: 6, "docket:pack must be bind")
     }
 
+    @Test func aStateSetsItsReminderLeadTimeOnlyBeforeADeadline() {
+        let good = Self.scxml(
+            """
+              <state id="a" docket:deadline-working-days="10" docket:reminder-working-days="3">
+                <transition event="go" target="b" docket:roles="officer"/>
+              </state>
+              <final id="b"/>
+            """)
+        #expect(Support.problems(good).isEmpty, "\(Support.problems(good))")
+        let bad = Self.scxml(
+            """
+              <state id="a" docket:reminder-working-days="3">
+                <transition event="go" target="b" docket:roles="officer"/>
+              </state>
+              <state id="b" docket:deadline-working-days="5" docket:reminder-working-days="-1">
+                <transition event="go" target="c" docket:roles="officer"/>
+              </state>
+              <final id="c"/>
+            """)
+        expectProblem(bad, line: 4, "reminder-working-days of 'a' must be a whole number of days (0 or more) before")
+        expectProblem(bad, line: 7, "reminder-working-days of 'b' must be")
+    }
+
     @Test func hostileOrBrokenXMLIsReportedWithItsLine() {
         let doctype = """
             <?xml version="1.0"?>
