@@ -57,7 +57,13 @@ struct NotifyBenchmark: ParsableCommand {
         guard let busiest = counts.max(by: { $0.value < $1.value })?.key, let day = CalendarDate(iso: busiest) else {
             throw BenchError("the archive has no open deadlines")
         }
-        let now = "\(day.adding(days: -2).description)T10:00:00Z"
+        // Two days before, moved back to a working day (a quiet day would measure nothing).
+        let holidays = Set(
+            ((try? String(contentsOfFile: "\(archive)/calendar/bank-holidays-england-and-wales.csv", encoding: .utf8))
+                ?? "").split(separator: "\n").map { String($0.prefix(10)) })
+        var run = day.adding(days: -2)
+        while run.weekday == 0 || run.weekday == 6 || holidays.contains(run.description) { run = run.adding(days: -1) }
+        let now = "\(run.description)T10:00:00Z"
         let environment = ["DOCKET_ARCHIVE": archive]
         let notify = ["notify", "--dry-run", "--now", now, "--sendmail", mta]
         // Warm both (index sync, page cache) before timing.
