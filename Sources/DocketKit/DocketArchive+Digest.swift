@@ -8,7 +8,7 @@ extension DocketArchive {
     /// `setup.digestHour` on a working day: what waits for them, what is overdue and what is
     /// due this week, in one message (none when there is nothing to say).
     func digestMessages(
-        today: CalendarDate, now: Date, setup: MailSetup, plan: NotificationPlan, decidedKeys: Set<String>
+        today: CalendarDate, now: Date, setup: MailSetup, decidedKeys: Set<String>
     ) throws(DocketError) -> [WantedMessage] {
         guard Self.londonHour(of: now) >= setup.digestHour else { return [] }
         let readers = try users().filter { $0.notify == .digest && $0.email != nil }

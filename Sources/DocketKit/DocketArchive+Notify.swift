@@ -87,7 +87,7 @@ extension DocketArchive {
         let wanted =
             try wantedMessages(
                 reasons.map { ($0.item, $0.reasons.filter { !decidedKeys.contains($0.key) }) }, setup: setup, now: now)
-            + digestMessages(today: today, now: now, setup: setup, plan: plan, decidedKeys: decidedKeys)
+            + digestMessages(today: today, now: now, setup: setup, decidedKeys: decidedKeys)
         for message in wanted {
             report.decided.append(message.decided)
             guard !dryRun else { continue }
@@ -222,15 +222,14 @@ extension DocketArchive {
                 deadlineFrom: earliestDeadline.description,
                 deadlineThrough: calendar.adding(workingDays: reminderReach, to: today).description)
         }
-        var result: [(item: NotifiableItem, reasons: [NotificationReason])] = []
+        // Open submissions the index named, then the Board's own deadlines: one set of rules.
+        var items: [NotifiableItem] = []
         for reference in candidates {
-            guard let item = try notifiableItem(reference) else { continue }
-            let reasons = plan.reasons(
-                for: item, today: today, calendar: calendar, holders: { holdersByRole[$0] ?? [] },
-                contact: { series in series.flatMap { contacts[$0] } ?? contacts[""] })
-            if !reasons.isEmpty { result.append((item, reasons)) }
+            if let item = try notifiableItem(reference) { items.append(item) }
         }
-        for item in try boardDeadlineItems(today: today, plan: plan) {
+        items += try boardDeadlineItems(today: today, plan: plan)
+        var result: [(item: NotifiableItem, reasons: [NotificationReason])] = []
+        for item in items {
             let reasons = plan.reasons(
                 for: item, today: today, calendar: calendar, holders: { holdersByRole[$0] ?? [] },
                 contact: { series in series.flatMap { contacts[$0] } ?? contacts[""] })

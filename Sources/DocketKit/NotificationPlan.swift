@@ -3,7 +3,7 @@ import Foundation
 import Workflow
 
 /// What Docket knows about one open submission when it decides whom to write to.
-public struct NotifiableItem: Sendable, Hashable {
+public struct NotifiableItem: Sendable {
     public var reference: String
     public var title: String
     public var series: String?
@@ -31,14 +31,6 @@ public struct NotifiableItem: Sendable, Hashable {
     /// Working days before the deadline that "due soon" goes, when the state sets its own.
     public var reminderWorkingDays: Int?
 
-    public static func == (lhs: NotifiableItem, rhs: NotifiableItem) -> Bool {
-        lhs.reference == rhs.reference && lhs.enteredBy == rhs.enteredBy && lhs.state == rhs.state
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(reference)
-        hasher.combine(enteredBy)
-    }
 }
 
 /// One reason to write to one person about one item.
