@@ -17,6 +17,9 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
     case archiveFormat2
     /// Escalation contacts and the outbox of every message decided (`urn:docket:mail:1`).
     case mail
+    /// The access log (sign-ins, views of restricted material) and the clearance file
+    /// (`urn:docket:access:1`).
+    case access
 
     /// The schema file, relative to the archive.
     public var file: String {
@@ -24,6 +27,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .board: "schema/docket-board-1.xsd"
         case .archiveFormat2: "schema/docket-archive-2.xsd"
         case .mail: "schema/docket-mail-1.xsd"
+        case .access: "schema/docket-access-1.xsd"
         }
     }
 
@@ -33,6 +37,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .board: "series and meetings cannot be recorded"
         case .archiveFormat2: "documents cannot be removed from or replaced in a pack"
         case .mail: "no mail can be decided or sent"
+        case .access: "no sign-in or view of restricted material can be recorded"
         }
     }
 }
