@@ -74,6 +74,10 @@ struct AuditCommand: ParsableCommand {
                 row.address ?? "-", row.reason ?? "",
             ])
         }
-        print(rows.isEmpty ? "(no entries)" : table(lines))
+        // An entry without a reason leaves the last column empty: no trailing spaces for it.
+        let text = table(lines).split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            String(line.reversed().drop { $0 == " " }.reversed())
+        }
+        print(rows.isEmpty ? "(no entries)" : text.joined(separator: "\n"))
     }
 }

@@ -56,5 +56,21 @@ import Testing
         #expect(bad.status == 2 && bad.standardError.contains("--since must be a date YYYY-MM-DD"))
         #expect(try archive.run(["audit", "--help"]).standardOutput.contains("USAGE: docket audit"))
         #expect(try archive.ok("verify").contains("no problems"))
+        #expect(!(try archive.run(["audit"]).standardOutput.contains(" \n")), "no trailing spaces")
+    }
+
+    /// An archive made before the access log: `init --upgrade` adds its schema, as it did the others'.
+    @Test func anArchiveFromBeforeTheAccessLogIsUpgradedOnRequest() throws {
+        let archive = try ScratchArchive("audit-upgrade")
+        defer { archive.remove() }
+        try archive.ok("init")
+        try FileManager.default.removeItem(atPath: "\(archive.path)/schema/docket-access-1.xsd")
+        #expect(try archive.ok("audit") == "(no entries)")
+        #expect(
+            try archive.verify().standardOutput.contains("no sign-in or view of restricted material can be recorded"))
+        #expect(try archive.ok("init", "--upgrade").contains("schema/docket-access-1.xsd"))
+        let docket = try DocketArchive(opening: archive.path)
+        try docket.recordAccess(.signIn(user: "ada", method: .password, address: nil))
+        #expect(try archive.ok("audit", "--json").contains("\"sign-in\""))
     }
 }
