@@ -219,6 +219,9 @@ extension ArchiveStore {
                     message: "one entry behind the log (a write interrupted before the head): harmless")
             ]
         }
+        guard head != nil else {
+            return [problem(path, "missing, yet the log has entries (\(last.day)/\(last.name) is the last): deleted?")]
+        }
         return [
             problem(path, "does not name the log's last entry (\(last.day)/\(last.name)): entries deleted or added?")
         ]

@@ -37,8 +37,12 @@ struct AccessController: Sendable {
         var status = HTTPResponse.Status.ok
         let since = filter.since.flatMap(CalendarDate.init(iso:))
         if filter.since != nil, since == nil {
-            // Refused beside the form (after checking who asks: the library refuses non-administrators).
-            try await blocking { [docket] in try docket.requireSessionAdministrator(user) }
+            // Refused beside the form, to those the library lets read the log; 403 to anyone else.
+            let permissions = try await blocking { [docket] in try docket.permissions(for: user) }
+            guard permissions.mayReadAccessLog else {
+                throw WebError(
+                    status: .forbidden, code: "not-permitted", message: "\(user) may not read the access log")
+            }
             model.error = "'\(filter.since ?? "")' is not a date: give YYYY-MM-DD"
             status = .badRequest
         } else {

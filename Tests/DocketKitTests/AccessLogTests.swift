@@ -121,6 +121,21 @@ import Workflow
         #expect(problems.contains { $0.message.contains("out of sequence") }, "\(problems)")
     }
 
+    @Test func aHeadOneEntryBehindIsANoteAndAMissingHeadAProblem() throws {
+        let archive = try Self.archiveWithLog()
+        let head = "\(archive.path)/access/head.xml"
+        let before = try Data(contentsOf: URL(fileURLWithPath: head))
+        try archive.docket.recordAccess(.signOut(user: "olivia", address: nil))
+        // A crash between the entry and its head leaves the head as it was.
+        chmod(head, 0o644)
+        try before.write(to: URL(fileURLWithPath: head))
+        let findings = try archive.docket.verify().filter { $0.path.hasPrefix("access") }
+        #expect(findings.map(\.severity) == [.note], "\(findings)")
+        #expect(unlink(head) == 0)
+        let problems = try Self.problems(archive.docket)
+        #expect(problems.map(\.path) == ["access/head.xml"] && problems[0].message.contains("missing"))
+    }
+
     @Test func twoWritersAtOnceLoseNothing() throws {
         let archive = try TemporaryArchive()
         let writers = [archive.docket!, try archive.reopen()]
