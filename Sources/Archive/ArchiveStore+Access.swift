@@ -102,7 +102,7 @@ extension ArchiveStore {
         let days = accessLogDays()
         guard !days.isEmpty else { return [] }
         let schema = try familySchemas.require(.access, root: root)
-        let wanted = days.filter { since == nil || $0 >= since! }
+        let wanted = days.filter { day in since.map { day >= $0 } ?? true }
         guard let first = wanted.first else { return [] }
         var anchor = (sha256: try lastEntrySHA256(before: first, days: days) ?? Self.genesis, name: "the day before")
         var result: [ReadAccessEntry] = []
