@@ -35,6 +35,8 @@ public struct Permissions: Sendable, Hashable {
     public var mayAdministerUsers: Bool { !roles.isDisjoint(with: DocketArchive.administrationRoles) }
     /// Change others' mail settings, name escalation contacts, see undelivered mail.
     public var mayManageMail: Bool { !roles.isDisjoint(with: DocketArchive.mailAdministrationRoles) }
+    /// Read the access log and see and revoke others' sessions (`AccessAudit`).
+    public var mayReadAccessLog: Bool { !roles.isDisjoint(with: AccessAudit.auditRoles) }
     /// Run a full check of the archive.
     public var mayCheckArchive: Bool { !roles.isDisjoint(with: DocketArchive.administrationRoles) }
 
