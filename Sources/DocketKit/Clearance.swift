@@ -107,10 +107,18 @@ extension DocketArchive {
         of document: DocumentMetadata, in reference: String, for permissions: Permissions
     ) throws(DocketError) -> Withholding? {
         if permissions.isCleared { return nil }
+        return try restriction(of: document, in: reference, under: permissions.clearance)
+    }
+
+    /// Why `document` of `reference` is restricted material at all (what a reader not cleared
+    /// is refused), whoever asks; nil for open material.
+    public func restriction(of document: DocumentMetadata, in reference: String, under clearance: Clearance)
+        throws(DocketError) -> Withholding?
+    {
         if let exempt = try exemptSubmissions()[reference] {
             return .exempt(meeting: exempt.meeting, paragraph: exempt.paragraph)
         }
-        if !permissions.clearance.isOpen(marking: document.protectiveMarking) {
+        if !clearance.isOpen(marking: document.protectiveMarking) {
             return .marked(document.protectiveMarking)
         }
         return nil
@@ -133,9 +141,41 @@ struct ExemptItem: Sendable, Hashable {
 }
 
 extension UserAccounts {
-    /// The archive's clearance (see `Clearance`).
+    /// The archive's clearance (see `Clearance`): its `access/clearance.xml`, else the standard.
     func clearance() throws(DocketError) -> Clearance {
-        .standard
+        guard let record = try archive({ () throws(ArchiveError) in try store.clearance() }) else { return .standard }
+        return Clearance(clearedRoles: Set(record.clearedRoles), openMarkings: Set(record.openMarkings))
+    }
+}
+
+extension DocketArchive {
+    /// Role names a clearance may list: Docket's roles and those later parts of Docket add.
+    public static let clearableRoleNames: Set<String> = Set(Role.allCases.map(\.rawValue)).union([
+        "chair", "records-manager",
+    ])
+
+    /// Replaces the archive's clearance (`access/clearance.xml`), recorded as changed by the
+    /// system user (the CLI).
+    ///
+    /// - Throws: for no cleared role, an unknown role name, or no open marking.
+    @discardableResult
+    public func setClearance(clearedRoles: [String], openMarkings: [String]) throws(DocketError) -> Clearance {
+        let roles = Set(clearedRoles.map { $0.trimmingCharacters(in: .whitespaces) })
+        let markings = Set(openMarkings.map(Clearance.normalized).filter { !$0.isEmpty })
+        guard !roles.isEmpty else { throw .invalidInput("name at least one role cleared for restricted material") }
+        if let unknown = roles.subtracting(Self.clearableRoleNames).sorted().first {
+            throw .invalidInput(
+                "'\(unknown)' is not a role; roles are " + Self.clearableRoleNames.sorted().joined(separator: ", "))
+        }
+        guard !markings.isEmpty else {
+            throw .invalidInput("name at least one protective marking open to everyone (usually OFFICIAL)")
+        }
+        let record = ClearanceRecord(
+            clearedRoles: roles.sorted(), openMarkings: markings.sorted(), changed: now(), changedBy: systemUser)
+        try archive { () throws(ArchiveError) in try store.writeClearance(record) }
+        // Every cached view computed under the old clearance is stale.
+        noteArchiveChange()
+        return Clearance(clearedRoles: roles, openMarkings: markings)
     }
 }
 
@@ -190,52 +230,111 @@ extension DocketArchive {
         return result
     }
 
-    /// A document's metadata and the path of its content, for `user`: refused, with what is
-    /// withheld and why, when they may not see it.
+    /// A document's metadata and the path of its content, for `user` (at `address`): refused,
+    /// with what is withheld and why, when they may not see it. A download of restricted
+    /// material is recorded in the access log, allowed or refused.
     ///
     /// - Throws: `.withheld` for a document the user is not cleared for.
-    public func document(_ reference: String, sha256: String, for user: String) throws(DocketError) -> (
-        metadata: DocumentMetadata, path: String
-    ) {
+    public func document(_ reference: String, sha256: String, for user: String, from address: String? = nil)
+        throws(DocketError) -> (metadata: DocumentMetadata, path: String)
+    {
         let found = try document(reference, sha256: sha256)
-        try requireReadable(found.metadata, in: reference, by: user)
+        try requireReadable(found.metadata, in: reference, by: user, action: .download, from: address)
         return found
     }
 
-    /// A document as text (see `documentPreview(_:sha256:)`), for `user`.
+    /// A document as text (see `documentPreview(_:sha256:)`), for `user`; recorded as a view
+    /// when it is restricted material.
     ///
     /// - Throws: `.withheld` for a document the user is not cleared for.
-    public func documentPreview(_ reference: String, sha256: String, for user: String) throws(DocketError)
-        -> DocumentPreview
+    public func documentPreview(_ reference: String, sha256: String, for user: String, from address: String? = nil)
+        throws(DocketError) -> DocumentPreview
     {
         let found = try document(reference, sha256: sha256)
-        try requireReadable(found.metadata, in: reference, by: user)
+        try requireReadable(found.metadata, in: reference, by: user, action: .view, from: address)
         return try documentPreview(reference, sha256: sha256)
     }
 
-    /// Refuses a document `user` may not read.
-    func requireReadable(_ metadata: DocumentMetadata, in reference: String, by user: String) throws(DocketError) {
-        if let withholding = try withholding(of: metadata, in: reference, for: try permissions(for: user)) {
-            throw .withheld(user: user, what: withholding.what, why: withholding.why)
+    /// Refuses a document `user` may not read; records every reading of restricted material,
+    /// allowed or refused. If the record cannot be written the reading is refused too: no
+    /// restricted material leaves unrecorded.
+    func requireReadable(
+        _ metadata: DocumentMetadata, in reference: String, by user: String, action: AccessAction, from address: String?
+    ) throws(DocketError) {
+        let permissions = try permissions(for: user)
+        guard let restriction = try restriction(of: metadata, in: reference, under: permissions.clearance) else {
+            return
         }
+        try recordRestricted(
+            action, by: permissions, item: reference, document: metadata.sha256, what: restriction.what,
+            withholding: restriction, from: address)
+        if !permissions.isCleared { throw .withheld(user: user, what: restriction.what, why: restriction.why) }
+    }
+
+    /// Records a view or download of restricted material: allowed for a cleared reader,
+    /// refused (with the rule) for any other.
+    func recordRestricted(
+        _ action: AccessAction, by permissions: Permissions, item: String?, document: String? = nil, what: String,
+        withholding: Withholding, from address: String?
+    ) throws(DocketError) {
+        let allowed = permissions.isCleared
+        let reason = allowed ? nil : withholding.why
+        let event: AccessEvent =
+            action == .download
+            ? .download(
+                user: permissions.user, item: item, document: document, what: what, allowed: allowed, reason: reason,
+                address: address)
+            : .view(
+                user: permissions.user, item: item, document: document, what: what, allowed: allowed, reason: reason,
+                address: address)
+        try recordAccess(event)
+    }
+
+    /// A submission as `user` may see it (see `submission(_:for:)`), recorded in the access
+    /// log when it holds restricted material: as a view allowed for a cleared reader, refused
+    /// (the documents withheld) for any other.
+    public func submission(_ reference: String, for user: String, from address: String?) throws(DocketError)
+        -> SubmissionView
+    {
+        let whole = try submission(reference)
+        let permissions = try permissions(for: user)
+        var restricted: [Withholding] = []
+        for document in whole.documents + whole.departedDocuments.map(\.metadata) {
+            if let restriction = try restriction(of: document, in: reference, under: permissions.clearance) {
+                restricted.append(restriction)
+            }
+        }
+        if let first = restricted.first {
+            let what =
+                restricted.count == 1 ? "\(first.what) listed" : "\(restricted.count) restricted documents listed"
+            try recordRestricted(
+                .view, by: permissions, item: reference, what: what, withholding: first, from: address)
+        }
+        return try submission(reference, for: user)
     }
 }
 
 extension DocketArchive {
     /// Refuses `user` the papers of `reference` (its Board report above all) while its Board
-    /// item is exempt from publication and they are not cleared for exempt items.
-    public func requirePapersReadable(_ reference: String, by user: String) throws(DocketError) {
+    /// item is exempt from publication and they are not cleared for exempt items; records the
+    /// reading of an exempt item's report, allowed or refused.
+    public func requirePapersReadable(_ reference: String, by user: String, from address: String? = nil)
+        throws(DocketError)
+    {
+        guard let exempt = try exemptSubmissions()[reference] else { return }
         let permissions = try permissions(for: user)
-        guard !permissions.isCleared, let exempt = try exemptSubmissions()[reference] else { return }
         let withholding = Withholding.exempt(meeting: exempt.meeting, paragraph: exempt.paragraph)
-        throw .withheld(user: user, what: "the Board report of \(reference)", why: withholding.why)
+        let what = "the Board report of \(reference)"
+        try recordRestricted(
+            .view, by: permissions, item: reference, what: what, withholding: withholding, from: address)
+        if !permissions.isCleared { throw .withheld(user: user, what: what, why: withholding.why) }
     }
 
-    /// The Board report as `user` may read it (see `requirePapersReadable(_:by:)`).
-    public func renderBoardReport(_ reference: String, format: ReportFormat, for user: String) throws(DocketError)
-        -> [UInt8]
-    {
-        try requirePapersReadable(reference, by: user)
+    /// The Board report as `user` may read it (see `requirePapersReadable(_:by:from:)`).
+    public func renderBoardReport(
+        _ reference: String, format: ReportFormat, for user: String, from address: String? = nil
+    ) throws(DocketError) -> [UInt8] {
+        try requirePapersReadable(reference, by: user, from: address)
         return try renderBoardReport(reference, format: format)
     }
 

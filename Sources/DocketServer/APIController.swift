@@ -63,7 +63,8 @@ struct APIController: Sendable {
     @Sendable func submission(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireUser()
         let reference = try context.parameters.require("reference")
-        let view = try await blocking { [docket] in try docket.submission(reference, for: user) }
+        let address = context.clientAddress
+        let view = try await blocking { [docket] in try docket.submission(reference, for: user, from: address) }
         var response = try Self.json(API.Submission(view))
         response.headers[.eTag] = Self.etag(view)
         return response

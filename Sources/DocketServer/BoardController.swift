@@ -43,9 +43,10 @@ struct BoardController: Sendable {
 
     @Sendable func reportSections(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireUser()
+        let address = context.clientAddress
         let reference = try context.parameters.require("reference")
         let (sections, values, mayEdit) = try await blocking { [docket] in
-            try docket.requirePapersReadable(reference, by: user)
+            try docket.requirePapersReadable(reference, by: user, from: address)
             return (
                 try docket.reportSections(reference), try docket.placeholderValues(reference),
                 try docket.permissions(for: user).mayEditReports
@@ -78,9 +79,10 @@ struct BoardController: Sendable {
 
     @Sendable func report(_ request: Request, context: Context, format: ReportFormat) async throws -> Response {
         let user = try context.requireUser()
+        let address = context.clientAddress
         let reference = try context.parameters.require("reference")
         let bytes = try await blocking { [docket] in
-            try docket.renderBoardReport(reference, format: format, for: user)
+            try docket.renderBoardReport(reference, format: format, for: user, from: address)
         }
         return Self.document(bytes, format: format, fileName: "board-report-\(reference).\(format.fileExtension)")
     }
@@ -257,10 +259,11 @@ struct BoardController: Sendable {
 
     @Sendable func agenda(_ request: Request, context: Context, format: ReportFormat) async throws -> Response {
         let user = try context.requireUser()
+        let address = context.clientAddress
         let id = try context.parameters.require("id")
         let askedPublic = request.uri.queryParameters.get("public") == "1"
         let agenda = try await blocking { [docket] in
-            try docket.renderAgenda(id, format: format, for: user, publicOnly: askedPublic)
+            try docket.renderAgenda(id, format: format, for: user, publicOnly: askedPublic, from: address)
         }
         return Self.document(
             agenda.bytes, format: format,
@@ -269,6 +272,7 @@ struct BoardController: Sendable {
 
     @Sendable func pack(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireUser()
+        let address = context.clientAddress
         let id = try context.parameters.require("id")
         let askedPublic = request.uri.queryParameters.get("public") == "1"
         let (file, isPublic) = try await blocking { [docket] in
@@ -276,7 +280,8 @@ struct BoardController: Sendable {
                 "docket-pack-\(UUID().uuidString).zip"
             ).path
             do {
-                let written = try docket.writeMeetingPack(id, for: user, publicOnly: askedPublic, to: path)
+                let written = try docket.writeMeetingPack(
+                    id, for: user, publicOnly: askedPublic, to: path, from: address)
                 // Unlinked at once: the pack is streamed from the open file and is gone
                 // when the response is, even if the client goes away half way.
                 return (try OpenFile(path, unlinking: true), written.isPublic)

@@ -128,8 +128,9 @@ struct SubmissionPagesController: Sendable {
     {
         let chrome = await Chrome(reference, context, docket: docket)
         let uploadLimit = self.uploadLimit
+        let address = context.clientAddress
         return try await blocking { [docket, chrome] in
-            let view = try docket.submission(reference, for: user)
+            let view = try docket.submission(reference, for: user, from: address)
             var chrome = chrome
             chrome.flash = Self.confirmation(done, view)
             // A meeting named by an event but never recorded (imported history) must not hide the
@@ -234,11 +235,12 @@ struct SubmissionPagesController: Sendable {
 
     @Sendable func download(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireUser()
+        let address = context.clientAddress
         let reference = try context.parameters.require("reference")
         let sha = try context.parameters.require("sha256")
         let inline = request.uri.queryParameters.get("inline") == "1"
         let (metadata, file) = try await blocking { [docket] in
-            let (metadata, path) = try docket.document(reference, sha256: sha, for: user)
+            let (metadata, path) = try docket.document(reference, sha256: sha, for: user, from: address)
             guard let file = try? OpenFile(path) else { throw WebError.notFound("the document's file is missing") }
             return (metadata, file)
         }
@@ -256,7 +258,10 @@ struct SubmissionPagesController: Sendable {
         let user = try context.requireUser()
         let reference = try context.parameters.require("reference")
         let sha = try context.parameters.require("sha256")
-        let preview = try await blocking { [docket] in try docket.documentPreview(reference, sha256: sha, for: user) }
+        let address = context.clientAddress
+        let preview = try await blocking { [docket] in
+            try docket.documentPreview(reference, sha256: sha, for: user, from: address)
+        }
         let model = PreviewModel(reference: reference, preview: preview, limit: Self.previewCharacters)
         return pages.render(
             "preview", SimplePage(chrome: await Chrome(model.title, context, docket: docket), model: model))

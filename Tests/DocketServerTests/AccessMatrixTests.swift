@@ -1,3 +1,4 @@
+import Archive
 import DocketKit
 import DocketServer
 import Foundation
@@ -74,7 +75,8 @@ import Workflow
                 ($0, try fixture.docket.createToken(for: $0, label: "matrix").token)
             })
         let words = [Material.exemptWord, Material.sensitiveWord]
-        try await fixture.test { client in
+        // A real server on loopback, so that every reading is recorded with its peer address.
+        try await fixture.test(live: true) { client in
             var leaks: [String] = []
             var denials = 0
             var allowances = 0
@@ -186,6 +188,57 @@ import Workflow
             #expect(leaks.isEmpty, "restricted material reached a role not cleared for it: \(leaks)")
             #expect(denials > 0 && allowances > 0)
         }
+
+        // Every reading of restricted material above is in the access log, allowed for the
+        // cleared and refused for the viewer: per user, 6 document probes (2 restricted
+        // documents × download, preview, inline), 4 submission reads (2 pages, 2 API), 3
+        // report routes, the full pack and the full agenda in 2 formats.
+        let perUser = 6 + 4 + 3 + 1 + 2
+        for user in clearedUsers + ["victor"] {
+            let readings = try fixture.docket.accessLog(user: user).filter {
+                [.view, .download].contains($0.event.action)
+            }
+            let outcome: AccessOutcome = user == "victor" ? .refused : .allowed
+            #expect(
+                readings.count == perUser, "\(user): \(readings.map { "\($0.event.action) \($0.event.what ?? "")" })")
+            #expect(readings.allSatisfy { $0.event.outcome == outcome }, "\(user)")
+            #expect(readings.allSatisfy { $0.event.address == "127.0.0.1" })
+            if outcome == .refused { #expect(readings.allSatisfy { $0.event.reason != nil }) }
+        }
+        #expect(try fixture.docket.verify().filter { $0.severity == .problem }.isEmpty)
+    }
+
+    @Test func theArchivesClearanceFileDecidesWhoIsCleared() async throws {
+        let fixture = try await WebFixture()
+        let material = try Self.prepare(fixture)
+        // The CLI's `docket clearance --role clerk --role admin --open-marking OFFICIAL`:
+        // officers and the Mayor are no longer cleared.
+        let cli = try DocketArchive(opening: fixture.path)
+        #expect(throws: DocketError.self) {
+            try cli.setClearance(clearedRoles: ["clerk", "nobody"], openMarkings: ["OFFICIAL"])
+        }
+        #expect(throws: DocketError.self) { try cli.setClearance(clearedRoles: [], openMarkings: ["OFFICIAL"]) }
+        #expect(throws: DocketError.self) { try cli.setClearance(clearedRoles: ["clerk"], openMarkings: [" "]) }
+        try cli.setClearance(clearedRoles: ["clerk", "admin"], openMarkings: ["official"])
+        #expect(try fixture.docket.clearance().clearedRoles == ["clerk", "admin"])
+        #expect(try fixture.docket.permissions(for: "olivia").isCleared == false)
+        #expect(try fixture.docket.permissions(for: "clara").isCleared)
+        let sensitive = "/submissions/\(material.open)/documents/\(material.sensitiveDocument)"
+        try await fixture.test { client in
+            let olivia = try await Browser.signIn("olivia", client: client)
+            #expect(try await olivia.get(sensitive, client: client).status == .forbidden)
+            // Open markings compare without regard to case: "official" opens OFFICIAL.
+            let open = "/submissions/\(material.open)/documents/\(material.openDocument)"
+            #expect(try await olivia.get(open, client: client).status == .ok)
+            let clara = try await Browser.signIn("clara", client: client)
+            #expect(try await clara.get(sensitive, client: client).status == .ok)
+        }
+        // The file checks against the shipped schema with xmllint alone.
+        _ = try ExternalTool.xmllint().runSucceeding(
+            [
+                "--noout", "--schema", "\(fixture.path)/schema/docket-access-1.xsd",
+                "\(fixture.path)/access/clearance.xml",
+            ])
     }
 
     @Test func anArchivesOwnClearanceDecidesWhoIsCleared() async throws {

@@ -35,11 +35,14 @@ final class WebFixture: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// Runs `body` against the app through HummingbirdTesting's in-process client.
-    func test<Value: Sendable>(_ body: @Sendable @escaping (any TestClientProtocol) async throws -> Value) async throws
-        -> Value
-    {
-        try await Application(router: app.router()).test(.router) { client in try await body(client) }
+    /// Runs `body` against the app through HummingbirdTesting's in-process client, or with
+    /// `live`, a real server on a loopback port (requests then come from a real peer address).
+    func test<Value: Sendable>(
+        live: Bool = false, _ body: @Sendable @escaping (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        let application = Application(
+            router: app.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        return try await application.test(live ? .live : .router) { client in try await body(client) }
     }
 }
 
