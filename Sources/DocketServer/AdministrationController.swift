@@ -19,6 +19,8 @@ struct AdministrationController: Sendable {
             .post("users", use: addUser)
             .post("users/:name/password", use: setPassword)
             .post("users/:name/mail", use: changeMail)
+            .post("users/:name/disable", use: disable)
+            .post("users/:name/enable", use: enable)
             .post("users/governance-lead", use: setGovernanceLead)
             .get("health", use: health)
     }
@@ -35,6 +37,10 @@ struct AdministrationController: Sendable {
             model.notice = "Set a new password for \(changed)."
         } else if let changed = parameters.get("mail") {
             model.notice = "Saved the mail settings of \(changed)."
+        } else if let disabled = parameters.get("disabled") {
+            model.notice = "Disabled \(disabled): their sessions and tokens have ended."
+        } else if let enabled = parameters.get("enabled") {
+            model.notice = "Enabled \(enabled): they can sign in again."
         } else if parameters.get("lead") != nil {
             model.notice = "Saved who receives escalations for series without a contact of their own."
         }
@@ -73,6 +79,22 @@ struct AdministrationController: Sendable {
         let password = form["password"] ?? ""
         try await blocking { [docket] in try docket.setPassword(password, for: name, as: user) }
         return DocketWebApp.redirect("/users?password=\(name)")
+    }
+
+    /// Disables an account (its sessions and tokens end at once); the reason is recorded.
+    @Sendable func disable(_ request: Request, context: Context) async throws -> Response {
+        let (user, form) = try await context.signedInForm(request)
+        let name = try context.parameters.require("name")
+        let reason = form["reason"] ?? ""
+        try await blocking { [docket] in try docket.disableUser(name, reason: reason, as: user) }
+        return DocketWebApp.redirect("/users?disabled=\(name)")
+    }
+
+    @Sendable func enable(_ request: Request, context: Context) async throws -> Response {
+        let (user, _) = try await context.signedInForm(request)
+        let name = try context.parameters.require("name")
+        try await blocking { [docket] in try docket.enableUser(name, as: user) }
+        return DocketWebApp.redirect("/users?enabled=\(name)")
     }
 
     @Sendable func changeMail(_ request: Request, context: Context) async throws -> Response {
@@ -156,6 +178,10 @@ struct UserRow: Sendable {
     var choices: [NotifyOption]
     /// Why this row's change of mail settings was refused.
     var mailError: String?
+    /// "Disabled by ada on …: reason", for a disabled account.
+    var disabled: String?
+    /// The identity provider's account it signs in as, if linked.
+    var linked: Bool
 }
 
 extension UserRow {
@@ -163,7 +189,9 @@ extension UserRow {
     init(_ user: UserRecord) {
         self.init(
             name: user.name, fullName: user.fullName ?? "", roles: user.roles.map(\.rawValue).joined(separator: ", "),
-            email: user.email ?? "", choices: NotifyOption.all(selected: user.notify))
+            email: user.email ?? "", choices: NotifyOption.all(selected: user.notify), mailError: nil,
+            disabled: user.disabled.map { "Disabled by \($0.by) at \(Wording.londonTime($0.at)): \($0.reason)" },
+            linked: user.identity != nil)
     }
 }
 

@@ -65,6 +65,34 @@ import Workflow
         }
     }
 
+    @Test func anAdministratorDisablesAndEnablesAnAccountFromTheUsersPage() async throws {
+        let fixture = try await WebFixture()
+        try await fixture.test { client in
+            let ada = try await Browser.signIn("ada", client: client)
+            let olivia = try await Browser.signIn("olivia", client: client)
+            // Only an administrator, never their own account, and never without a reason.
+            #expect(
+                try await olivia.post("/users/victor/disable", [("reason", "x")], client: client).status == .forbidden)
+            #expect(
+                try await ada.post("/users/ada/disable", [("reason", "x")], client: client).status
+                    == .unprocessableContent)
+            #expect(
+                try await ada.post("/users/olivia/disable", [("reason", " ")], client: client).status
+                    == .unprocessableContent)
+            #expect(try await olivia.get("/", client: client).status == .ok)
+
+            let done = try await ada.post("/users/olivia/disable", [("reason", "on leave")], client: client)
+            #expect(done.status == .seeOther)
+            #expect(try await olivia.get("/", client: client).status == .seeOther)
+            let page = String(buffer: try await ada.get("/users", client: client).body)
+            #expect(page.contains("Disabled by ada") && page.contains("on leave"))
+            #expect(fixture.docket.authenticate("olivia", password: WebFixture.password) == nil)
+
+            #expect(try await ada.post("/users/olivia/enable", [], client: client).status == .seeOther)
+            #expect(try await Browser.signIn("olivia", client: client).session != nil)
+        }
+    }
+
     @Test func aRoleTakenAwayEndsTheSessionThatHeldIt() async throws {
         let fixture = try await WebFixture()
         try await fixture.test { client in
