@@ -11,6 +11,9 @@ struct Session: Sendable {
     /// The user's credential generation at sign-in: once a password or role change moves it
     /// on (from any process), the session is over.
     let generation: Int
+    /// Whether the user held any role at sign-in. A role change moves the generation on and so
+    /// ends the session; one without a role sees only the page that says so.
+    let hasRole: Bool
     var lastSeen: Date
 }
 
@@ -27,9 +30,10 @@ actor SessionStore {
         self.now = now
     }
 
-    func create(for user: String, generation: Int) -> Session {
+    func create(for user: String, generation: Int, hasRole: Bool) -> Session {
         let session = Session(
-            id: Self.randomToken(), user: user, csrfToken: Self.randomToken(), generation: generation, lastSeen: now())
+            id: Self.randomToken(), user: user, csrfToken: Self.randomToken(), generation: generation,
+            hasRole: hasRole, lastSeen: now())
         sessions[session.id] = session
         return session
     }
