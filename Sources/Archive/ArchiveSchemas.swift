@@ -17,6 +17,9 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
     case archiveFormat2
     /// Escalation contacts and the outbox of every message decided (`urn:docket:mail:1`).
     case mail
+    /// Archive format 3 (`urn:docket:archive:3`): user records with no role yet, a link to the
+    /// council's identity provider, or a disabled account. Written only for the users that need it.
+    case archiveFormat3
 
     /// The schema file, relative to the archive.
     public var file: String {
@@ -24,6 +27,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .board: "schema/docket-board-1.xsd"
         case .archiveFormat2: "schema/docket-archive-2.xsd"
         case .mail: "schema/docket-mail-1.xsd"
+        case .archiveFormat3: "schema/docket-archive-3.xsd"
         }
     }
 
@@ -33,6 +37,8 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .board: "series and meetings cannot be recorded"
         case .archiveFormat2: "documents cannot be removed from or replaced in a pack"
         case .mail: "no mail can be decided or sent"
+        case .archiveFormat3:
+            "no account can sign in through an identity provider, hold no role, or be disabled"
         }
     }
 }

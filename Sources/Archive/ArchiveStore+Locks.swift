@@ -24,4 +24,12 @@ extension ArchiveStore {
     public func lockCredentials() throws(ArchiveError) -> SubmissionLock {
         try Self.exclusiveLock(at: "\(root)/auth/.lock", mode: 0o600)
     }
+
+    /// Takes an exclusive lock over finding or creating the account linked to an identity
+    /// provider's subject, so that two first sign-ins at once make one account. (Not the
+    /// users' own lock, which `updateUser` takes inside it.)
+    public func lockIdentities() throws(ArchiveError) -> SubmissionLock {
+        try DurableFile.makeDirectory("\(root)/users")
+        return try Self.exclusiveLock(at: "\(root)/users/.identity-lock")
+    }
 }

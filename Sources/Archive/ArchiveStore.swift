@@ -166,10 +166,14 @@ public final class ArchiveStore: Sendable {
         _ = try familySchemas.require(family, root: root)
     }
 
-    /// The schema of a record's format, by its root's namespace: format 2's only if the archive
-    /// has it (else the refusal saying how to add it).
+    /// The schema of a record's format, by its root's namespace: format 2's or 3's only if the
+    /// archive has it (else the refusal saying how to add it).
     func schema(forNamespace uri: String?) throws(ArchiveError) -> XMLSchema {
-        uri == ArchiveXML.namespace2.uri ? try familySchemas.require(.archiveFormat2, root: root) : schema
+        switch uri {
+        case ArchiveXML.namespace2.uri: try familySchemas.require(.archiveFormat2, root: root)
+        case ArchiveXML.namespace3.uri: try familySchemas.require(.archiveFormat3, root: root)
+        default: schema
+        }
     }
 
     /// Reads, parses (hardened) and validates one archive file, checking its root element.

@@ -5,18 +5,29 @@ import XML
 /// The archive's XML vocabulary: encoding records into element trees and reading them back.
 /// Every file is validated on write and read against the schema of its own format:
 /// `schema/docket-archive-1.xsd`, or `schema/docket-archive-2.xsd` for the records only
-/// format 2 can hold (format 2 is format 1 plus removals and replacements in a pack).
+/// format 2 can hold (format 2 is format 1 plus removals and replacements in a pack), or
+/// `schema/docket-archive-3.xsd` for the user records only format 3 can hold.
 enum ArchiveXML {
     static let namespace = XMLNamespace(uri: "urn:docket:archive:1")
     static let format = "1"
     static let namespace2 = XMLNamespace(uri: "urn:docket:archive:2")
+    static let namespace3 = XMLNamespace(uri: "urn:docket:archive:3")
 
     /// The same record in format 2: format 2 repeats format 1's vocabulary in its own
     /// namespace, so a format-1 tree moves over whole, and `format` on the root says 2.
     static func inFormat2(_ root: XMLElement) -> XMLElement {
+        inFormat(root, namespace: namespace2, version: "2")
+    }
+
+    /// The same user record in format 3, which repeats the user vocabulary of format 2.
+    static func inFormat3(_ root: XMLElement) -> XMLElement {
+        inFormat(root, namespace: namespace3, version: "3")
+    }
+
+    private static func inFormat(_ root: XMLElement, namespace target: XMLNamespace, version: String) -> XMLElement {
         func moved(_ element: XMLElement) -> XMLElement {
             var element = element
-            if element.namespace == namespace { element.namespace = namespace2 }
+            if element.namespace == namespace { element.namespace = target }
             element.children = element.children.map { child in
                 guard case .element(let inner) = child else { return child }
                 return .element(moved(inner))
@@ -25,7 +36,7 @@ enum ArchiveXML {
         }
         var result = moved(root)
         result.attributes = result.attributes.map {
-            $0.name == "format" && $0.namespace == nil ? XMLAttribute("format", value: "2") : $0
+            $0.name == "format" && $0.namespace == nil ? XMLAttribute("format", value: version) : $0
         }
         return result
     }

@@ -174,6 +174,23 @@ extension UserRecord {
         if let fullName { children.append(ArchiveXML.element("full-name", fullName)) }
         if let email { children.append(ArchiveXML.element("email", email)) }
         if let notify { children.append(ArchiveXML.element("notify", notify.rawValue)) }
+        if let identity {
+            children.append(
+                XMLElement(
+                    "identity", namespace: ArchiveXML.namespace,
+                    attributes: [
+                        XMLAttribute("issuer", value: identity.issuer),
+                        XMLAttribute("subject", value: identity.subject),
+                        XMLAttribute("linked", value: ArchiveXML.instant(identity.linked)),
+                    ]))
+        }
+        if let disabled {
+            var element = ArchiveXML.element("disabled", disabled.reason)
+            element.attributes = [
+                XMLAttribute("at", value: ArchiveXML.instant(disabled.at)), XMLAttribute("by", value: disabled.by),
+            ]
+            children.append(element)
+        }
         children += roles.map { ArchiveXML.element("role", $0.rawValue) }
         for delegation in delegations {
             children.append(
@@ -192,7 +209,9 @@ extension UserRecord {
             ArchiveXML.element("created-by", createdBy),
         ]
         let user = ArchiveXML.root("user", children)
-        // Only a user with mail settings needs format 2; every other stays in format 1.
+        // The oldest format that holds the record: 3 for an identity link, a disabled account
+        // or no role; 2 for mail settings; otherwise 1.
+        if identity != nil || disabled != nil || roles.isEmpty { return ArchiveXML.inFormat3(user) }
         return email != nil || notify != nil ? ArchiveXML.inFormat2(user) : user
     }
 
@@ -213,11 +232,26 @@ extension UserRecord {
                     role: try reader.enumeration(try delegation.attribute("role"), as: Role.self), until: until,
                     granted: granted, grantedBy: try delegation.attribute("granted-by")))
         }
+        let identity = try reader.children("identity").first.map { (node) throws(ArchiveError) in
+            let element = ElementReader(node: node, path: reader.path)
+            guard let linked = ArchiveXML.parseInstant(try element.attribute("linked")) else {
+                throw .damaged(path: reader.path, reason: "the identity link has a bad date")
+            }
+            return IdentityLink(
+                issuer: try element.attribute("issuer"), subject: try element.attribute("subject"), linked: linked)
+        }
+        let disabled = try reader.children("disabled").first.map { (node) throws(ArchiveError) in
+            let element = ElementReader(node: node, path: reader.path)
+            guard let at = ArchiveXML.parseInstant(try element.attribute("at")) else {
+                throw .damaged(path: reader.path, reason: "the disabling has a bad date")
+            }
+            return Disabling(at: at, by: try element.attribute("by"), reason: node.text)
+        }
         self.init(
             name: try reader.text("name"), fullName: reader.optional("full-name"), email: reader.optional("email"),
             notify: try reader.optional("notify").map { (value: String) throws(ArchiveError) in
                 try reader.enumeration(value, as: NotifyChoice.self)
-            }, roles: roles,
+            }, identity: identity, disabled: disabled, roles: roles,
             delegations: delegations, created: try reader.instant("created"), createdBy: try reader.text("created-by"))
     }
 }

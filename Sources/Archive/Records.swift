@@ -256,23 +256,61 @@ public struct UserRecord: Sendable, Hashable {
     public var email: String?
     /// Which mail they want (archive format 2); nil means the default, `immediate`.
     public var notify: NotifyChoice?
+    /// The council identity provider's account this user signs in as (archive format 3).
+    public var identity: IdentityLink?
+    /// Set when the account may no longer sign in or use a token (archive format 3).
+    public var disabled: Disabling?
+    /// The roles held; none for an account the identity provider created with no role yet
+    /// (archive format 3).
     public var roles: [Role]
     public var delegations: [Delegation]
     public var created: Date
     public var createdBy: String
 
     public init(
-        name: String, fullName: String?, email: String? = nil, notify: NotifyChoice? = nil, roles: [Role],
+        name: String, fullName: String?, email: String? = nil, notify: NotifyChoice? = nil,
+        identity: IdentityLink? = nil, disabled: Disabling? = nil, roles: [Role],
         delegations: [Delegation], created: Date, createdBy: String
     ) {
         self.name = name
         self.fullName = fullName
         self.email = email
         self.notify = notify
+        self.identity = identity
+        self.disabled = disabled
         self.roles = roles
         self.delegations = delegations
         self.created = created
         self.createdBy = createdBy
+    }
+}
+
+/// The link from a Docket account to a person at the council's identity provider: the
+/// provider's issuer and the subject it gives them (OpenID Connect's `iss` and `sub`), never
+/// a name, which can be reused or changed.
+public struct IdentityLink: Sendable, Hashable {
+    public var issuer: String
+    public var subject: String
+    /// When the link was made (the first sign-in through the provider).
+    public var linked: Date
+
+    public init(issuer: String, subject: String, linked: Date) {
+        self.issuer = issuer
+        self.subject = subject
+        self.linked = linked
+    }
+}
+
+/// Why and by whom an account was disabled.
+public struct Disabling: Sendable, Hashable {
+    public var at: Date
+    public var by: String
+    public var reason: String
+
+    public init(at: Date, by: String, reason: String) {
+        self.at = at
+        self.by = by
+        self.reason = reason
     }
 }
 

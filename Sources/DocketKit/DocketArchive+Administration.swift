@@ -48,6 +48,20 @@ extension DocketArchive {
         return try changeRoles(of: name, adding: adding, removing: removing)
     }
 
+    /// Disables an account, for an administrator (see `UserAccounts.disableUser(_:reason:by:)`).
+    /// An administrator cannot disable their own account: someone must be left to undo it.
+    public func disableUser(_ name: String, reason: String, as acting: String) throws(DocketError) {
+        _ = try require(Self.administrationRoles, of: acting, to: "disable accounts")
+        guard name != acting else { throw .invalidInput("you cannot disable your own account") }
+        try accounts.disableUser(name, reason: reason, by: acting)
+    }
+
+    /// Enables a disabled account again, for an administrator.
+    public func enableUser(_ name: String, as acting: String) throws(DocketError) {
+        _ = try require(Self.administrationRoles, of: acting, to: "enable accounts")
+        try accounts.enableUser(name)
+    }
+
     /// Checks the whole archive, for an administrator (see `verify()`).
     public func verify(as acting: String) throws(DocketError) -> [VerificationFinding] {
         _ = try require(Self.administrationRoles, of: acting, to: "check the archive")

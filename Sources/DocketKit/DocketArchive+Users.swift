@@ -38,6 +38,21 @@ extension DocketArchive {
         try accounts.changeMail(of: name, email: email, notify: notify)
     }
 
+    /// See `UserAccounts.signIn(with:)`.
+    public func signIn(with identity: ProviderIdentity) throws(DocketError) -> ProviderSignIn {
+        try accounts.signIn(with: identity)
+    }
+
+    /// See `UserAccounts.disableUser(_:reason:by:)`; recorded as done by the system user (the CLI).
+    public func disableUser(_ name: String, reason: String) throws(DocketError) {
+        try accounts.disableUser(name, reason: reason, by: systemUser)
+    }
+
+    /// See `UserAccounts.enableUser(_:)`.
+    public func enableUser(_ name: String) throws(DocketError) {
+        try accounts.enableUser(name)
+    }
+
     /// See `UserAccounts.users()`.
     public func users() throws(DocketError) -> [UserRecord] {
         try accounts.users()

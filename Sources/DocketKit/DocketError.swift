@@ -31,6 +31,11 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
     case changedDuringExport(reference: String)
     /// The submission is in a final state: its pack takes no more documents.
     case packClosed(reference: String, state: String)
+    /// The account is disabled: it may not sign in or use a token.
+    case accountDisabled(user: String, by: String, reason: String)
+    /// Material the user is not cleared for: `what` names it without its content (e.g. "a
+    /// document marked OFFICIAL-SENSITIVE"), `why` says which rule withholds it.
+    case withheld(user: String, what: String, why: String)
 
     public var description: String {
         switch self {
@@ -56,6 +61,10 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
             return "\(path) exists and is not empty; name a new directory for the bag (or an empty one)"
         case .bagNotWritten(let path, let reason):
             return "could not write the bag \(path): \(reason); nothing was left there"
+        case .accountDisabled(let user, let by, let reason):
+            return "the account \(user) is disabled (by \(by): \(reason)); ask an administrator"
+        case .withheld(let user, let what, let why):
+            return "\(what) is withheld from \(user): \(why)"
         case .packClosed(let reference, let state):
             return "\(reference) is \(state), a final state: its pack is closed and takes no more documents"
         case .changedDuringExport(let reference):

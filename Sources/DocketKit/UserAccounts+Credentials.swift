@@ -109,9 +109,9 @@ extension UserAccounts {
     }
 
     /// The user's credential generation: a session or token issued at another generation is
-    /// no longer honoured. Nil for a user who does not exist (any more).
+    /// no longer honoured. Nil for a user who does not exist (any more) or is disabled.
     public func credentialGeneration(of user: String) -> Int? {
-        guard Self.isValidUserName(user), (try? store.user(user)) != nil else { return nil }
+        guard isActive(user) else { return nil }
         return (try? readCredentials(user))?.currentGeneration
     }
 
@@ -160,7 +160,7 @@ extension UserAccounts {
     /// password changed a moment later still ends the session), else nil — after the same
     /// bcrypt work for an unknown user, so that timing does not tell which.
     public func authenticate(_ user: String, password: String) -> Int? {
-        guard Self.isValidUserName(user), (try? actor(user)) != nil, let credentials = try? readCredentials(user),
+        guard isActive(user), let credentials = try? readCredentials(user),
             let hash = credentials.passwordHash
         else {
             _ = Bcrypt.verify(password, hash: Self.decoyHash)
@@ -202,7 +202,7 @@ extension UserAccounts {
                 // Compare digests in constant time.
                 let equal = zip(stored.secretSHA256.utf8, secretHash.utf8).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
                 guard equal, stored.secretSHA256.utf8.count == secretHash.utf8.count,
-                    (stored.generation ?? 0) == credentials.currentGeneration, (try? store.user(user)) != nil
+                    (stored.generation ?? 0) == credentials.currentGeneration, isActive(user)
                 else { return nil }
                 return user
             }

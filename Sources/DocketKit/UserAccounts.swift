@@ -134,6 +134,8 @@ extension UserAccounts {
     /// whose lender still holds them.
     public func actor(_ name: String) throws(DocketError) -> Actor {
         let user = try archive { () throws(ArchiveError) in try store.user(name) }
+        // A disabled account acts in no role: whatever reaches the library in its name is refused.
+        guard user.disabled == nil else { return Actor(user: name, grants: []) }
         var grants = user.roles.map { Actor.Grant(role: $0) }
         let today = calendar.londonDate(of: now())
         for delegation in user.delegations where delegation.until >= today {

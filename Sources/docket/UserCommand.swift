@@ -18,7 +18,9 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage Docket users, their roles and delegations.",
-        subcommands: [Add.self, List.self, Change.self, Delegate.self, Passwd.self, Token.self]
+        subcommands: [
+            Add.self, List.self, Change.self, Delegate.self, Passwd.self, Token.self, Disable.self, Enable.self,
+        ]
     )
 
     struct Add: ParsableCommand {
@@ -61,6 +63,10 @@ struct UserCommand: ParsableCommand {
             var notify: String
             var roles: [String]
             var delegations: [Delegated]
+            /// Who disabled the account and why; absent for an active account.
+            var disabled: String?
+            /// The identity provider's issuer and subject the account signs in as.
+            var identity: String?
         }
         struct Delegated: Encodable {
             var from: String
@@ -75,16 +81,18 @@ struct UserCommand: ParsableCommand {
                     notify: (user.notify ?? .immediate).rawValue, roles: user.roles.map(\.rawValue),
                     delegations: user.delegations.map {
                         Delegated(from: $0.from, role: $0.role.rawValue, until: $0.until.description)
-                    })
+                    }, disabled: user.disabled.map { "by \($0.by): \($0.reason)" },
+                    identity: user.identity.map { "\($0.subject) at \($0.issuer)" })
             }
             if output.json { return try printJSON(rows) }
-            var lines = [["NAME", "FULL NAME", "ROLES", "MAIL", "DELEGATED"]]
+            var lines = [["NAME", "FULL NAME", "ROLES", "MAIL", "DELEGATED", "STATUS"]]
             for row in rows {
                 let delegated = row.delegations.map { "\($0.role) from \($0.from) until \($0.until)" }
                 let mail = row.email.map { "\(row.notify) to \($0)" } ?? "none (no address)"
                 lines.append([
-                    row.name, row.fullName ?? "", row.roles.joined(separator: ","), mail,
-                    delegated.joined(separator: "; "),
+                    row.name, row.fullName ?? "", row.roles.isEmpty ? "(none)" : row.roles.joined(separator: ","),
+                    mail, delegated.joined(separator: "; "),
+                    row.disabled.map { "disabled \($0)" } ?? (row.identity == nil ? "active" : "active (provider)"),
                 ])
             }
             print(table(lines))
@@ -202,6 +210,36 @@ struct UserCommand: ParsableCommand {
                 return
             }
             print(try docket.createToken(for: name, label: label).token)
+        }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disable an account: it can no longer sign in or use a token.",
+            discussion: """
+                Its web sessions and API tokens end at once, also in a web app already running, and \
+                signing in through the identity provider is refused too. The account and everything \
+                it did stay in the archive; 'docket user enable NAME' lets it sign in again.
+                """)
+        @OptionGroup var archive: ArchiveOptions
+        @Argument(help: "The user.") var name: String
+        @Option(name: .long, help: "Why (recorded in the user's record).") var reason: String
+
+        func run() throws {
+            try archive.open().disableUser(name, reason: reason)
+            print("disabled \(name): sessions and tokens ended")
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Let a disabled account sign in again (its old sessions and tokens stay ended).")
+        @OptionGroup var archive: ArchiveOptions
+        @Argument(help: "The user.") var name: String
+
+        func run() throws {
+            try archive.open().enableUser(name)
+            print("enabled \(name)")
         }
     }
 }

@@ -21,6 +21,7 @@ import Workflow
         "schema/docket-board-1.xsd": "3e7b58cda526a060ebaeb58e5616f4f1f407d178e9879c09d6772812f85f9150",
         "schema/docket-mail-1.xsd": "ef4c7fbdcb29ae8347dfc565d5700f4686bc4a878afc5f64682986f9f537b3f8",
         "schema/docket-archive-2.xsd": "552e02945eaf8aad97dc520f31ed7b557d8121978a71849b0838acd180d5964e",
+        "schema/docket-archive-3.xsd": "11b02b1edd3a85348bcd1cf9c2c5d0b53b190557964897af6d461f5a39939fbe",
         "schema/scxml/scxml.xsd": "1040cfaadc5b0539f6a9c19b469311566d5395c4506fe1afdc44506cf2246a0f",
         "schema/scxml/xml.xsd": "7b695e836b90768ac5a5374ee3e8e23f1afa92d529b7baa286f91d7878c031d0",
     ]

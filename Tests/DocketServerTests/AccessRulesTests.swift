@@ -42,6 +42,29 @@ import Workflow
         }
     }
 
+    @Test func disablingAnAccountEndsItsSessionsAndTokensAndRefusesItsSignIn() async throws {
+        let fixture = try await WebFixture()
+        let token = try fixture.docket.createToken(for: "olivia", label: "scripts").token
+        try await fixture.test { client in
+            let olivia = try await Browser.signIn("olivia", client: client)
+            let victor = try await Browser.signIn("victor", client: client)
+            let bearer: HTTPFields = [.authorization: "Bearer \(token)"]
+            #expect(try await olivia.get("/", client: client).status == .ok)
+
+            // `docket user disable` in another process.
+            try DocketArchive(opening: fixture.path).disableUser("olivia", reason: "left the council")
+
+            let page = try await olivia.get("/", client: client)
+            #expect(page.status == .seeOther && page.headers[.location]?.hasPrefix("/sign-in") == true)
+            #expect(
+                try await client.execute(uri: "/api/submissions", method: .get, headers: bearer).status == .unauthorized
+            )
+            // Its password no longer signs in, with the same answer as a wrong password.
+            #expect(fixture.docket.authenticate("olivia", password: WebFixture.password) == nil)
+            #expect(try await victor.get("/", client: client).status == .ok)
+        }
+    }
+
     @Test func aRoleTakenAwayEndsTheSessionThatHeldIt() async throws {
         let fixture = try await WebFixture()
         try await fixture.test { client in
