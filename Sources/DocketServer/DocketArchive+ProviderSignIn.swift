@@ -13,6 +13,8 @@ struct ProviderSignInResult: Sendable {
 extension DocketArchive {
     /// Signs in the person a verified ID token names: the library finds the account linked to
     /// (issuer, subject) or creates it, and makes its roles the ones the provider grants now.
+    ///
+    /// - Throws: `DocketError.accountDisabled` for a disabled account; archive errors.
     func signIn(withProvider identity: SignedInIdentity) throws(DocketError) -> ProviderSignInResult {
         // Role names were checked against `Role` when the configuration was loaded.
         let roles = Set(identity.roleNames.compactMap(Role.init(rawValue:)))

@@ -53,7 +53,15 @@ struct OIDCSignInController: Sendable {
         } catch {
             throw Self.webError(error)
         }
-        let signedIn = try await blocking { [docket] in try docket.signIn(withProvider: identity) }
+        let signedIn: ProviderSignInResult
+        do {
+            signedIn = try await blocking { [docket] in try docket.signIn(withProvider: identity) }
+        } catch let DocketError.accountDisabled(user, _, _) {
+            // The reason an administrator wrote is for administrators, not the sign-in page.
+            throw WebError(
+                status: .forbidden, code: "account-disabled",
+                message: "Sign-in refused: the account \(user) is disabled; ask an administrator.")
+        }
         // A new session id at every sign-in, as for passwords: an id planted before is worthless.
         if let old = request.cookies[DocketWebApp.sessionCookie]?.value { await sessions.end(old) }
         let session = await sessions.create(

@@ -28,6 +28,7 @@ class SignInThroughTheProvider(unittest.TestCase):
     def setUpClass(cls):
         cls.work = tempfile.mkdtemp(prefix="docket-oidc-browser-")
         cls.processes = []
+        cls.logs = []
         provider_port = free_port()
         cls.issuer = f"http://127.0.0.1:{provider_port}"
         user = {"sub": "browser-subject-42", "preferred_username": "Bea.Browser@council.example",
@@ -54,7 +55,9 @@ class SignInThroughTheProvider(unittest.TestCase):
     @classmethod
     def start(cls, name, command, ready_url):
         log = os.path.join(cls.work, f"{name}.log")
-        process = subprocess.Popen(command, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+        output = open(log, "w")
+        cls.logs.append(output)
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         cls.processes.append(process)
         wait_for(ready_url, process, log)
 
@@ -68,6 +71,8 @@ class SignInThroughTheProvider(unittest.TestCase):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+        for output in cls.logs:
+            output.close()
         shutil.rmtree(cls.work, ignore_errors=True)
 
     def test_a_clerk_and_officer_signs_in_through_the_provider(self):
