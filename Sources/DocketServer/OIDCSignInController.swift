@@ -53,14 +53,21 @@ struct OIDCSignInController: Sendable {
         } catch {
             throw Self.webError(error)
         }
+        // The library's refusal is kept typed (not turned into a page by `blocking`) so that a
+        // disabled account gets a 403 that does not show the reason an administrator wrote.
+        let outcome = try await blocking { [docket] in
+            Result { () throws(DocketError) in try docket.signIn(withProvider: identity) }
+        }
         let signedIn: ProviderSignInResult
-        do {
-            signedIn = try await blocking { [docket] in try docket.signIn(withProvider: identity) }
-        } catch let DocketError.accountDisabled(user, _, _) {
-            // The reason an administrator wrote is for administrators, not the sign-in page.
+        switch outcome {
+        case .success(let result):
+            signedIn = result
+        case .failure(.accountDisabled(let user, _, _)):
             throw WebError(
                 status: .forbidden, code: "account-disabled",
                 message: "Sign-in refused: the account \(user) is disabled; ask an administrator.")
+        case .failure(let error):
+            throw WebError(error)
         }
         // A new session id at every sign-in, as for passwords: an id planted before is worthless.
         if let old = request.cookies[DocketWebApp.sessionCookie]?.value { await sessions.end(old) }

@@ -153,6 +153,21 @@ class OpenIDSignIn(unittest.TestCase):
 
     # What must be refused.
 
+    def test_a_disabled_account_cannot_sign_in_through_the_provider(self):
+        self.provider.control(claims={"sub": "entra-subject-0003", "preferred_username": "Leaver@council.example",
+                                      "groups": ["g-officers"]})
+        browser, answer = self.sign_in()
+        self.assert_signed_in(browser, answer, "officer")
+        run = subprocess.run([DOCKET, "user", "disable", "leaver", "--reason", "left the council",
+                              "--archive", os.path.join(self.work, "archive")],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        page = browser.get(self.base + "/", allow_redirects=False, timeout=TIMEOUT)
+        self.assertEqual(page.status_code, 303, "the session ended at once")
+        browser, answer = self.sign_in()
+        self.assert_refused(browser, answer, 403, "disabled")
+        self.assertNotIn("left the council", answer.text)
+
     def test_each_bad_token_is_refused_and_gives_no_session(self):
         for mode, words in [("tampered", "signature"), ("expired", "expired"), ("wrong-audience", "audience"),
                             ("replayed-nonce", "nonce"), ("alg-none", "none"), ("hmac-public-key", "HS256"),
