@@ -3,6 +3,7 @@
 
 import shutil
 import socket
+import subprocess
 import time
 import urllib.request
 
@@ -40,3 +41,14 @@ def chromium():
         service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(60)
     return driver
+
+
+def stop(process, name="docket serve"):
+    """SIGTERM, then 30 s to stop; killed after that, and the test fails: a server must stop cleanly."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+        raise RuntimeError(f"{name} was still running 30 s after SIGTERM: killed")

@@ -23,7 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from loopback import chromium, free_port
+from loopback import chromium, free_port, stop
 
 DOCKET = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/docket"
 SHOTS = sys.argv[2] if len(sys.argv) > 2 else ".build/browser-screenshots"
@@ -67,13 +67,7 @@ class ModelCaseInABrowser(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.driver.quit()
-        cls.server.terminate()
-        try:
-            cls.server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            cls.server.kill()
-            cls.server.wait(timeout=10)
-            raise RuntimeError("docket serve was still running 30 s after SIGTERM: killed")
+        stop(cls.server)
         cls.log.close()
         shutil.rmtree(cls.work, ignore_errors=True)
 

@@ -17,7 +17,7 @@ import unittest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from loopback import chromium, free_port, wait_for
+from loopback import chromium, free_port, stop, wait_for
 
 DOCKET = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/docket"
 SHOTS = sys.argv[2] if len(sys.argv) > 2 else ".build/browser-screenshots"
@@ -65,12 +65,7 @@ class SignInThroughTheProvider(unittest.TestCase):
     def tearDownClass(cls):
         cls.driver.quit()
         for process in cls.processes:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process, process.args[0])
         for output in cls.logs:
             output.close()
         shutil.rmtree(cls.work, ignore_errors=True)

@@ -18,7 +18,7 @@ import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(HERE, "..", "Browser")]
-from loopback import free_port, wait_for  # noqa: E402
+from loopback import free_port, stop, wait_for  # noqa: E402
 from provider import ProviderServer  # noqa: E402
 
 DOCKET = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/docket"
@@ -56,14 +56,9 @@ class OpenIDSignIn(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.terminate()
-        try:
-            cls.server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            cls.server.kill()
-            cls.server.wait(timeout=10)
         cls.provider.stop()
         cls.log.close()
+        stop(cls.server)
         shutil.rmtree(cls.work, ignore_errors=True)
 
     def setUp(self):
