@@ -45,20 +45,19 @@ struct ProviderHTTP: Sendable {
     }
 
     private func send(_ request: URLRequest, what: String) async throws(OIDCError) -> (Int, Data) {
-        let session = URLSession(configuration: Self.sessionConfiguration(timeout: timeout))
+        let download = LimitedDownload(limit: maximumBytes)
+        let session = URLSession(
+            configuration: Self.sessionConfiguration(timeout: timeout), delegate: download, delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
-        let data: Data
-        let response: URLResponse
         do {
-            (data, response) = try await session.data(for: request)
+            return try await download.run(session.dataTask(with: request))
+        } catch LimitedDownload.TooLarge.answer {
+            throw .provider("\(what) answered more than \(maximumBytes) bytes")
         } catch {
             throw .provider(
                 "\(what) could not be fetched from \(request.url?.absoluteString ?? "?"): \(error.localizedDescription)"
             )
         }
-        guard let http = response as? HTTPURLResponse else { throw .provider("\(what) did not answer over HTTP") }
-        guard data.count <= maximumBytes else { throw .provider("\(what) answered more than \(maximumBytes) bytes") }
-        return (http.statusCode, data)
     }
 
     private static func sessionConfiguration(timeout: TimeInterval) -> URLSessionConfiguration {
@@ -76,5 +75,62 @@ struct ProviderHTTP: Sendable {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}
+
+/// One answer read into memory up to a limit: the transfer is cancelled as soon as the body
+/// (or the length it announces) passes it, rather than checked once it has all arrived.
+private final class LimitedDownload: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    enum TooLarge: Error { case answer }
+
+    private let limit: Int
+    // The session calls the delegate on its own queue; the lock makes the state safe to share.
+    private let lock = NSLock()
+    private var body = Data()
+    private var status = 0
+    private var tooLarge = false
+    private var continuation: CheckedContinuation<(Int, Data), any Error>?
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func run(_ task: URLSessionDataTask) async throws -> (Int, Data) {
+        try await withCheckedThrowingContinuation { continuation in
+            lock.withLock { self.continuation = continuation }
+            task.resume()
+        }
+    }
+
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
+        let announcedTooMuch = response.expectedContentLength > Int64(limit)
+        lock.withLock {
+            status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            tooLarge = announcedTooMuch
+        }
+        completionHandler(announcedTooMuch ? .cancel : .allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        let over = lock.withLock {
+            body.append(data)
+            tooLarge = tooLarge || body.count > limit
+            return tooLarge
+        }
+        if over { dataTask.cancel() }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        let (continuation, result): (CheckedContinuation<(Int, Data), any Error>?, Result<(Int, Data), any Error>) =
+            lock.withLock {
+                defer { self.continuation = nil }
+                if tooLarge { return (self.continuation, .failure(TooLarge.answer)) }
+                if let error { return (self.continuation, .failure(error)) }
+                return (self.continuation, .success((status, body)))
+            }
+        continuation?.resume(with: result)
     }
 }

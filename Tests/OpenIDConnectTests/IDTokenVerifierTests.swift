@@ -185,4 +185,17 @@ import Testing
             }
         }
     }
+
+    @Test func anAnswerOverTheSizeLimitIsRefused() async throws {
+        try await withProvider { _, issuer, _ in
+            let small = ProviderHTTP(timeout: 10, maximumBytes: 64)
+            await #expect {
+                _ = try await ProviderMetadata.discover(issuer: issuer, http: small)
+            } throws: { error in
+                "\(error)".contains("more than 64 bytes")
+            }
+            // The same document within the limit is read.
+            _ = try await ProviderMetadata.discover(issuer: issuer, http: ProviderHTTP())
+        }
+    }
 }
