@@ -39,7 +39,7 @@ public struct DocketWebApp: Sendable {
     public func router() -> Router<DocketRequestContext> {
         let router = Router(context: DocketRequestContext.self)
         router.addMiddleware {
-            LogRequestsMiddleware(.info)
+            RequestLogMiddleware()
             ErrorMiddleware(pages: pages)
             SecurityHeadersMiddleware()
             SessionMiddleware(sessions: sessions, docket: docket)

@@ -119,6 +119,10 @@ class OpenIDSignIn(unittest.TestCase):
         browser, answer = self.sign_in()
         page = self.assert_signed_in(browser, answer, "clerk, officer")
         self.assertIn("Signed in as <strong>jo.bloggs", page.text)
+        # The request log names the callback but not its code or state.
+        log = open(self.log.name).read()
+        self.assertIn("/sign-in/oidc/callback?(query not logged)", log)
+        self.assertNotIn("callback?code=", log)
         # At the next sign-in the provider grants one group only: Docket follows.
         self.provider.control(claims={**self.provider.claims, "groups": ["g-officers"]})
         browser, answer = self.sign_in()
