@@ -78,7 +78,7 @@ struct ProviderHTTP: Sendable {
     }
 }
 
-/// One answer read into memory up to a limit: the transfer is cancelled as soon as the body
+/// One answer read into memory up to a limit: the transfer is given up as soon as the body
 /// (or the length it announces) passes it, rather than checked once it has all arrived.
 private final class LimitedDownload: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     enum TooLarge: Error { case answer }
@@ -88,7 +88,6 @@ private final class LimitedDownload: NSObject, URLSessionDataDelegate, @unchecke
     private let lock = NSLock()
     private var body = Data()
     private var status = 0
-    private var tooLarge = false
     private var continuation: CheckedContinuation<(Int, Data), any Error>?
 
     init(limit: Int) {
@@ -102,35 +101,45 @@ private final class LimitedDownload: NSObject, URLSessionDataDelegate, @unchecke
         }
     }
 
+    /// Resumes the waiting caller once; later calls (the cancelled task completing) do nothing.
+    /// The answer does not wait for the cancelled transfer to wind down.
+    private func finish(_ result: Result<(Int, Data), any Error>) {
+        let waiting = lock.withLock {
+            defer { continuation = nil }
+            return continuation
+        }
+        waiting?.resume(with: result)
+    }
+
     func urlSession(
         _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
     ) {
-        let announcedTooMuch = response.expectedContentLength > Int64(limit)
-        lock.withLock {
-            status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            tooLarge = announcedTooMuch
+        if response.expectedContentLength > Int64(limit) {
+            finish(.failure(TooLarge.answer))
+            completionHandler(.cancel)
+            return
         }
-        completionHandler(announcedTooMuch ? .cancel : .allow)
+        lock.withLock { status = (response as? HTTPURLResponse)?.statusCode ?? 0 }
+        completionHandler(.allow)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         let over = lock.withLock {
             body.append(data)
-            tooLarge = tooLarge || body.count > limit
-            return tooLarge
+            return body.count > limit
         }
-        if over { dataTask.cancel() }
+        if over {
+            finish(.failure(TooLarge.answer))
+            dataTask.cancel()
+        }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        let (continuation, result): (CheckedContinuation<(Int, Data), any Error>?, Result<(Int, Data), any Error>) =
-            lock.withLock {
-                defer { self.continuation = nil }
-                if tooLarge { return (self.continuation, .failure(TooLarge.answer)) }
-                if let error { return (self.continuation, .failure(error)) }
-                return (self.continuation, .success((status, body)))
-            }
-        continuation?.resume(with: result)
+        if let error {
+            finish(.failure(error))
+        } else {
+            finish(lock.withLock { .success((status, body)) })
+        }
     }
 }

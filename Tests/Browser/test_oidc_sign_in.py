@@ -14,6 +14,7 @@ import sys
 import tempfile
 import unittest
 
+from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -50,6 +51,7 @@ class SignInThroughTheProvider(unittest.TestCase):
         cls.start("docket", [DOCKET, "serve", "--demo", "--archive", os.path.join(cls.work, "archive"),
                              "--port", str(cls.port), "--oidc", config], cls.base + "/sign-in")
         cls.driver = chromium()
+        cls.driver.set_script_timeout(120)  # axe runs as an asynchronous script
         os.makedirs(SHOTS, exist_ok=True)
 
     @classmethod
@@ -74,6 +76,11 @@ class SignInThroughTheProvider(unittest.TestCase):
         driver = self.driver
         driver.get(self.base + "/submissions")
         self.assertIn("/sign-in", driver.current_url)
+        driver.save_screenshot(os.path.join(SHOTS, "oidc-sign-in.png"))
+        axe = Axe(driver)
+        axe.inject()
+        bad = [v["id"] for v in axe.run()["violations"] if v.get("impact") in ("serious", "critical")]
+        self.assertEqual([], bad, "axe on the sign-in page")
         driver.find_element(By.ID, "sign-in-provider").click()
         # On the provider's page: the predefined user's button.
         WebDriverWait(driver, 30).until(lambda d: d.current_url.startswith(self.issuer))
