@@ -169,7 +169,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DocketCLITests",
-            dependencies: ["docket", "TestSupport"]
+            // DocketKit only to write what no command writes (the web app's access log entries).
+            dependencies: ["docket", "DocketKit", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -20,6 +20,9 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
     /// Archive format 3 (`urn:docket:archive:3`): user records with no role yet, a link to the
     /// council's identity provider, or a disabled account. Written only for the users that need it.
     case archiveFormat3
+    /// The access log (sign-ins, views of restricted material) and the clearance file
+    /// (`urn:docket:access:1`).
+    case access
 
     /// The schema file, relative to the archive.
     public var file: String {
@@ -28,6 +31,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .archiveFormat2: "schema/docket-archive-2.xsd"
         case .mail: "schema/docket-mail-1.xsd"
         case .archiveFormat3: "schema/docket-archive-3.xsd"
+        case .access: "schema/docket-access-1.xsd"
         }
     }
 
@@ -39,6 +43,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .mail: "no mail can be decided or sent"
         case .archiveFormat3:
             "no account can sign in through an identity provider, hold no role, or be disabled"
+        case .access: "no sign-in or view of restricted material can be recorded"
         }
     }
 }

@@ -19,31 +19,25 @@ extension ArchiveStore {
     ///   - isEntry: which file names are entries (any other file is not read here); by default
     ///     every name not starting with a dot, so that a stray file is reported as damage.
     ///   - belongs: throws for an entry filed under the wrong log.
+    ///   - anchor: what the first entry's `previous` must be (64 zeros: the log's genesis; the
+    ///     access log's days chain on from the day before).
     /// - Returns: the entries with their files' SHA-256 and paths; none when there is no log.
     /// - Throws: `.damaged` naming the first file that is invalid, out of sequence, filed
     ///   elsewhere, or whose `previous` does not match the file before it.
     func readChainedLog<Entry: ChainedLogEntry>(
         _ directory: String, schema: XMLSchema, namespace: String, as type: Entry.Type,
         isEntry: (String) -> Bool = { !$0.hasPrefix(".") },
-        belongs: (Entry, String) throws(ArchiveError) -> Void = { _, _ in }
+        belongs: (Entry, String) throws(ArchiveError) -> Void = { _, _ in },
+        anchor: (sha256: String, name: String) = (String(repeating: "0", count: 64), "the genesis")
     ) throws(ArchiveError) -> [(entry: Entry, fileSHA256: String, path: String)] {
         let names = DurableFile.list(directory).filter(isEntry)
         var result: [(entry: Entry, fileSHA256: String, path: String)] = []
-        var chain = HashChainWalker(anchor: String(repeating: "0", count: 64), anchorName: "the genesis")
+        var chain = HashChainWalker(anchor: anchor.sha256, anchorName: anchor.name)
         for name in names {
             let path = "\(directory)/\(name)"
             let expectedName = chain.expectedName
             let bytes = try DurableFile.read(path, limit: XMLParseOptions.defaultMaximumInputSize)
-            let document: XMLDocument
-            do {
-                document = try XMLDocument(parsing: bytes, source: path)
-                try schema.validate(document)
-            } catch {
-                throw .damaged(path: path, reason: "\(error)")
-            }
-            guard let root = document.root, root.name == "entry" else {
-                throw .damaged(path: path, reason: "expected an <entry> document")
-            }
+            let root = try Self.validatedRoot(bytes, path: path, schema: schema, name: "entry")
             let entry = try Entry(reading: ElementReader(node: root, path: path, namespace: namespace))
             guard chain.enter(name) == nil, chain.isNumbered(recorded: entry.sequence) else {
                 throw .damaged(path: path, reason: "out of sequence: expected \(expectedName)")
@@ -56,6 +50,26 @@ extension ArchiveStore {
             result.append((entry, sha, path))
         }
         return result
+    }
+
+    /// Parses (hardened) and validates a file of a record family, and checks its root's name.
+    ///
+    /// - Throws: `.damaged` naming the file if it is not well-formed, not valid, or another record.
+    static func validatedRoot(_ bytes: [UInt8], path: String, schema: XMLSchema, name: String)
+        throws(ArchiveError) -> XMLNode
+    {
+        let document: XMLDocument
+        do {
+            document = try XMLDocument(parsing: bytes, source: path)
+            try schema.validate(document)
+        } catch {
+            throw .damaged(path: path, reason: "\(error)")
+        }
+        guard let root = document.root, root.name == name else {
+            let article = name.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+            throw .damaged(path: path, reason: "expected \(article) <\(name)> document")
+        }
+        return root
     }
 
     /// Writes an entry as file number `sequence` of the log in `directory` (creating the log

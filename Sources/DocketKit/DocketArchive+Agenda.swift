@@ -18,6 +18,8 @@ public struct PackSummary: Sendable {
     public var files: [PackFile]
     /// Items whose papers a public pack left out: exempt, or not on a published agenda yet.
     public var leftOut: [AgendaItem]
+    /// Documents a public pack left out because their marking is not open (by SHA-256).
+    public var withheldDocuments: [String] = []
 }
 
 /// Something due, for `docket due` and the calendar.
@@ -90,7 +92,16 @@ extension DocketArchive {
                 } else if isPublic && item.exemptParagraph != nil {
                     // Not even the annexes' titles: they can say what the exempt matter is.
                 } else if let facts = try? reportFacts(reference), !facts.annexes.isEmpty {
-                    blocks.append(.bulletList(facts.annexes.map { "Annex \($0.letter): \($0.title)" }))
+                    let clearance = try clearance()
+                    blocks.append(
+                        .bulletList(
+                            facts.annexes.map { annex in
+                                // A public agenda does not name an annex holding a marked document.
+                                isPublic
+                                    && annex.documents.contains { !clearance.isOpen(marking: $0.protectiveMarking) }
+                                    ? "Annex \(annex.letter): withheld (marked above OFFICIAL)"
+                                    : "Annex \(annex.letter): \(annex.title)"
+                            }))
                 }
             }
             if let paragraph = item.exemptParagraph {
@@ -125,6 +136,8 @@ extension DocketArchive {
             rendered("00-agenda.\(format.fileExtension)", try renderAgenda(id, format: format, public: isPublic))
         }
         let width = max(2, String(meeting.items.map(\.number).max() ?? 0).count)
+        let clearance = try clearance()
+        var withheld: [String] = []
         for item in meeting.items where item.kind == .submission && !item.isWithdrawn {
             guard let reference = item.reference else { continue }
             if isPublic && (item.exemptParagraph != nil || !item.isPublished) {
@@ -141,6 +154,10 @@ extension DocketArchive {
             }
             for annex in facts.annexes {
                 for (index, document) in annex.documents.enumerated() {
+                    if isPublic && !clearance.isOpen(marking: document.protectiveMarking) {
+                        withheld.append(document.sha256)
+                        continue
+                    }
                     let stored = try self.document(reference, sha256: document.sha256)
                     let actual = try Self.fileSHA256(stored.path)
                     guard actual == document.sha256 else {
@@ -157,7 +174,7 @@ extension DocketArchive {
                 }
             }
         }
-        return PackSummary(files: files, leftOut: leftOut)
+        return PackSummary(files: files, leftOut: leftOut, withheldDocuments: withheld)
     }
 
     /// Writes the pack as a ZIP at `path` (built beside it, renamed in when complete), with a
@@ -170,7 +187,10 @@ extension DocketArchive {
         let meeting = try meeting(id)
         let pack = try meetingPack(id, public: isPublic)
         var listing = "\(meeting.definition.board), \(Wording.longDate(meeting.definition.date))"
-        listing += isPublic ? " (public pack: exempt and unpublished papers left out)\n" : " (full pack)\n"
+        listing +=
+            isPublic
+            ? " (public pack: exempt and unpublished papers, and documents marked above OFFICIAL, left out)\n"
+            : " (full pack)\n"
         for file in pack.files { listing += "\(file.sha256)  \(file.path)\n" }
         // The pack carries each report as it reads now; one edited after publication is not
         // the one the archive holds, and whoever reads the pack must know.

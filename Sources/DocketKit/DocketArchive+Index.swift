@@ -321,7 +321,8 @@ extension DocketArchive {
                     addressees: metadata.addressees.map(\.description), direction: metadata.direction.rawValue,
                     annex: metadata.annex, mediaType: metadata.format, size: metadata.size,
                     originalFileName: metadata.originalFileName, storedAs: metadata.storedAs,
-                    description: metadata.description, added: metadata.added, addedBy: metadata.addedBy.user,
+                    description: metadata.description, marking: metadata.protectiveMarking, added: metadata.added,
+                    addedBy: metadata.addedBy.user,
                     relations: metadata.relations.map { IndexedRelation(kind: $0.kind.rawValue, target: $0.target) },
                     text: text))
         }

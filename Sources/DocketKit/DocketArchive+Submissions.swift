@@ -24,6 +24,10 @@ public struct SubmissionView: Sendable {
     public var allowedNow: [String]
     /// The pack bound by the sign-off in force, if any.
     public var signedPack: [PackDocument]?
+    /// Documents of this submission (in the pack or departed from it) that the asking user
+    /// may not see: left out of `documents` and `departedDocuments`, and their names replaced
+    /// by `WithheldDocument.placeholderName` in the events and the signed pack.
+    public var withheld: [WithheldDocument] = []
 }
 
 /// A document that left a submission's pack: its metadata and how it left.
@@ -436,12 +440,14 @@ extension DocketArchive {
         let allowed = try user.map { (name: String) throws(DocketError) in
             engine.allowedEvents(for: try actor(name), in: status)
         }
-        return SubmissionView(
+        let view = SubmissionView(
             record: current.record, workflow: current.definition, state: status.state, isFinal: state?.isFinal ?? false,
             sequence: current.events.count, deadline: deadline,
             isOverdue: deadline.map { calendar.londonDate(of: now()) > $0 } ?? false, documents: documents,
             departedDocuments: departed,
             events: current.events.map(\.event), allowedNow: allowed ?? [], signedPack: status.signedPack)
+        guard let user else { return view }
+        return try withholdingFrom(view, permissions: try permissions(for: user))
     }
 
     /// Every submission, optionally only those in `state`, by reference.

@@ -219,6 +219,7 @@ public final class DocketArchive: Sendable {
         var findings = verifier.verify(progress: progress)
         findings += verifyBoardLogs()
         findings += verifyMailLogs()
+        findings += verifyAccessLog()
         // The index is a cache: if it cannot be opened, verify still reports on the archive.
         if let withoutText = try? documentsWithoutText() {
             for document in withoutText {

@@ -12,6 +12,12 @@ public struct Permissions: Sendable, Hashable {
     public var user: String
     /// The roles held now, own or delegated.
     public var roles: Set<Role>
+    /// The archive's rule for restricted material.
+    public var clearance: Clearance
+
+    /// Cleared for restricted material: exempt agenda items and documents marked above
+    /// OFFICIAL (see `Clearance`).
+    public var isCleared: Bool { clearance.clears(roles) }
 
     /// Start a submission.
     public var mayStartSubmissions: Bool { !roles.isDisjoint(with: DocketArchive.submissionRoles) }
@@ -23,20 +29,22 @@ public struct Permissions: Sendable, Hashable {
     public var mayManageMeetings: Bool { !roles.isDisjoint(with: DocketArchive.meetingRoles) }
     /// Write the prose sections of Board reports.
     public var mayEditReports: Bool { !roles.isDisjoint(with: DocketArchive.reportRoles) }
-    /// Read agenda items exempt under Schedule 12A, in agendas and packs. Until need-to-know
-    /// markings arrive, those who manage meetings: they decide the exemptions.
-    public var maySeeExemptItems: Bool { mayManageMeetings }
+    /// Read agenda items exempt under Schedule 12A, in agendas, packs, reports and pages.
+    public var maySeeExemptItems: Bool { isCleared }
     /// See and add users, set passwords and roles.
     public var mayAdministerUsers: Bool { !roles.isDisjoint(with: DocketArchive.administrationRoles) }
     /// Change others' mail settings, name escalation contacts, see undelivered mail.
     public var mayManageMail: Bool { !roles.isDisjoint(with: DocketArchive.mailAdministrationRoles) }
+    /// Read the access log and see and revoke others' sessions (`AccessAudit`).
+    public var mayReadAccessLog: Bool { !roles.isDisjoint(with: AccessAudit.auditRoles) }
     /// Run a full check of the archive.
     public var mayCheckArchive: Bool { !roles.isDisjoint(with: DocketArchive.administrationRoles) }
 
     /// The permissions of an actor.
-    public init(of actor: Actor) {
+    public init(of actor: Actor, clearance: Clearance = .standard) {
         user = actor.user
         roles = Set(actor.grants.map(\.role))
+        self.clearance = clearance
     }
 
     /// Whether this user may add a document to this submission now: a role that adds
@@ -51,6 +59,6 @@ extension UserAccounts {
     ///
     /// - Throws: for an unknown user.
     public func permissions(for user: String) throws(DocketError) -> Permissions {
-        Permissions(of: try actor(user))
+        Permissions(of: try actor(user), clearance: try clearance())
     }
 }

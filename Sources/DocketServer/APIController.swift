@@ -135,7 +135,7 @@ struct APIController: Sendable {
     }
 
     @Sendable func search(_ request: Request, context: Context) async throws -> Response {
-        _ = try context.requireUser()
+        let user = try context.requireUser()
         let parameters = request.uri.queryParameters
         func value(_ name: String) -> String? { parameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         for name in ["from", "to"] {
@@ -159,7 +159,7 @@ struct APIController: Sendable {
             limit: try Self.integer(request, "limit", default: 20, in: 1...100),
             offset: try Self.integer(request, "offset", default: 0, in: 0...Int(Int32.max)))
         let hits = try await searches.run {
-            try await blocking { [docket] in try docket.search(searchRequest).hits.map(API.Hit.init) }
+            try await blocking { [docket] in try docket.search(searchRequest, for: user).hits.map(API.Hit.init) }
         }
         return try Self.json(hits)
     }
@@ -267,7 +267,15 @@ enum API {
         var documents: [Document]
         /// Documents that were in the pack and left it: still archived, cited by the history.
         var departedDocuments: [Document]
+        /// Documents the caller is not cleared for: that they are there, and why withheld.
+        var withheld: [Withheld]
         var events: [Event]
+    }
+
+    struct Withheld: Codable, Sendable {
+        var sha256: String
+        var kind: String
+        var reason: String
     }
 
     struct FireRequest: Codable, Sendable {
@@ -353,6 +361,10 @@ extension API.Submission {
             state: view.state, deadline: view.deadline?.description, sequence: view.sequence,
             allowedNow: view.allowedNow, documents: view.documents.map(API.Document.init),
             departedDocuments: view.departedDocuments.map { API.Document($0.metadata) },
+            withheld: view.withheld.map {
+                API.Withheld(
+                    sha256: $0.sha256, kind: $0.kind.rawValue, reason: "\($0.withholding.what): \($0.withholding.why)")
+            },
             events: view.events.map(API.Event.init))
     }
 }

@@ -45,7 +45,8 @@ struct BoardController: Sendable {
         let user = try context.requireUser()
         let reference = try context.parameters.require("reference")
         let (sections, values, mayEdit) = try await blocking { [docket] in
-            (
+            try docket.requirePapersReadable(reference, by: user)
+            return (
                 try docket.reportSections(reference), try docket.placeholderValues(reference),
                 try docket.permissions(for: user).mayEditReports
             )
@@ -76,9 +77,11 @@ struct BoardController: Sendable {
     }
 
     @Sendable func report(_ request: Request, context: Context, format: ReportFormat) async throws -> Response {
-        _ = try context.requireUser()
+        let user = try context.requireUser()
         let reference = try context.parameters.require("reference")
-        let bytes = try await blocking { [docket] in try docket.renderBoardReport(reference, format: format) }
+        let bytes = try await blocking { [docket] in
+            try docket.renderBoardReport(reference, format: format, for: user)
+        }
         return Self.document(bytes, format: format, fileName: "board-report-\(reference).\(format.fileExtension)")
     }
 

@@ -8,9 +8,13 @@ public struct DocketRequestContext: RequestContext {
     var session: Session?
     /// The user an API token identified.
     var tokenUser: String?
+    /// The client's address as the server's socket saw it: the peer, never a header a client
+    /// can write (behind a proxy, the proxy's address). Nil when unknown (in-process tests).
+    let clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress.flatMap { $0.ipAddress ?? $0.pathname }
     }
 
     /// The acting Docket user, whichever way they signed in.

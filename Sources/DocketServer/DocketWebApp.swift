@@ -1,3 +1,4 @@
+import Archive
 import DocketKit
 import Foundation
 import HTTPTypes
@@ -60,6 +61,7 @@ public struct DocketWebApp: Sendable {
         router.addRoutes(SearchController(docket: docket, pages: pages, searches: searches).routes)
         router.addRoutes(AdministrationController(docket: docket, pages: pages).routes)
         router.addRoutes(AccountController(docket: docket, pages: pages).routes)
+        router.addRoutes(AccessController(docket: docket, pages: pages, sessions: sessions).routes, atPath: "admin")
         router.addRoutes(BoardController(docket: docket, pages: pages).routes)
         router.addRoutes(
             APIController(docket: docket, searches: searches, uploadLimit: configuration.uploadLimit).routes,
@@ -220,6 +222,10 @@ struct SessionMiddleware: RouterMiddleware {
         } else if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
             let token = String(authorization.dropFirst("Bearer ".count))
             guard let user = try await blocking({ [docket] in docket.user(forToken: token) }) else {
+                // Every refused token is recorded (never the token itself): guessing shows in the log.
+                let event = AccessEvent.signInRefused(
+                    name: nil, method: .token, reason: "the API token is not valid", address: context.clientAddress)
+                try await blocking { [docket] in _ = try docket.recordAccess(event) }
                 throw WebError(status: .unauthorized, code: "bad-token", message: "the API token is not valid")
             }
             context.tokenUser = user

@@ -1,3 +1,4 @@
+import Archive
 import DocketKit
 import Foundation
 import Hummingbird
@@ -51,6 +52,9 @@ struct OIDCSignInController: Sendable {
                 errorDescription: query.get("error_description"),
                 browserBinding: request.cookies[Self.bindingCookie]?.value)
         } catch {
+            // Refusals are in the access log like wrong passwords: the reason, never a token.
+            try await record(
+                .signInRefused(name: nil, method: .oidc, reason: "\(error)", address: context.clientAddress))
             throw Self.webError(error)
         }
         // The library's refusal is kept typed (not turned into a page by `blocking`) so that a
@@ -63,20 +67,31 @@ struct OIDCSignInController: Sendable {
         case .success(let result):
             signedIn = result
         case .failure(.accountDisabled(let user, _, _)):
+            try await record(
+                .signInRefused(
+                    name: user, method: .oidc, reason: "the account is disabled", address: context.clientAddress))
             throw WebError(
                 status: .forbidden, code: "account-disabled",
                 message: "Sign-in refused: the account \(user) is disabled; ask an administrator.")
         case .failure(let error):
             throw WebError(error)
         }
+        // Recorded before the session exists, as for passwords: a sign-in the log cannot hold does not happen.
+        try await record(.signIn(user: signedIn.user, method: .oidc, address: context.clientAddress))
         // A new session id at every sign-in, as for passwords: an id planted before is worthless.
         if let old = request.cookies[DocketWebApp.sessionCookie]?.value { await sessions.end(old) }
         let session = await sessions.create(
-            for: signedIn.user, generation: signedIn.generation, hasRole: signedIn.hasRole)
+            for: signedIn.user, generation: signedIn.generation, hasRole: signedIn.hasRole,
+            address: context.clientAddress, method: .oidc)
         var response = DocketWebApp.redirect(DocketWebApp.safeNext(returnTo))
         response.setCookie(SignInController.sessionCookie(session.id, configuration: configuration))
         response.setCookie(Cookie(name: Self.bindingCookie, value: "", maxAge: 0, path: "/sign-in/oidc"))
         return response
+    }
+
+    /// Records an access event in the archive's access log (off the event loop).
+    func record(_ event: AccessEvent) async throws {
+        try await blocking { [docket] in _ = try docket.recordAccess(event) }
     }
 
     /// A refusal as a plain page naming the problem (never a token): the provider's own

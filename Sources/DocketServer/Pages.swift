@@ -72,6 +72,7 @@ struct MayLinks: Sendable {
     var manageMeetings = false
     var administerUsers = false
     var checkArchive = false
+    var readAccessLog = false
 
     init() {}
 
@@ -80,6 +81,7 @@ struct MayLinks: Sendable {
         manageMeetings = permissions.mayManageMeetings
         administerUsers = permissions.mayAdministerUsers
         checkArchive = permissions.mayCheckArchive
+        readAccessLog = permissions.mayReadAccessLog
     }
 }
 

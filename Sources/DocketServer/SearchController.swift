@@ -25,10 +25,11 @@ struct SearchController: Sendable {
     // MARK: - Handlers
 
     @Sendable func search(_ request: Request, context: Context) async throws -> Response {
-        _ = try context.requireUser()
+        let user = try context.requireUser()
         let parameters = request.uri.queryParameters
         let model = try await searchModel(
-            query: parameters.get("q") ?? "", kind: parameters.get("kind") ?? "", party: parameters.get("party") ?? "",
+            for: user, query: parameters.get("q") ?? "", kind: parameters.get("kind") ?? "",
+            party: parameters.get("party") ?? "",
             state: parameters.get("state") ?? "", from: parameters.get("from") ?? "", to: parameters.get("to") ?? "",
             page: parameters.get("page").flatMap(Int.init) ?? 1)
         return pages.render("search", SimplePage(chrome: await Chrome("Search", context, docket: docket), model: model))
@@ -37,7 +38,7 @@ struct SearchController: Sendable {
     // MARK: - Helpers
 
     func searchModel(
-        query: String, kind: String, party: String, state: String, from: String, to: String, page: Int
+        for user: String, query: String, kind: String, party: String, state: String, from: String, to: String, page: Int
     ) async throws -> SearchModel {
         var model = SearchModel(
             query: query, kind: kind, party: party, state: state, from: from, to: to,
@@ -60,7 +61,9 @@ struct SearchController: Sendable {
             return model
         }
         do {
-            let results = try await searches.run { try await blocking { [docket] in try docket.search(request) } }
+            let results = try await searches.run {
+                try await blocking { [docket] in try docket.search(request, for: user) }
+            }
             model.hits = results.hits.map(SearchModel.Hit.init)
             model.count = Self.countText(results)
             model.previousPage = model.page > 1 ? model.page - 1 : nil

@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import Workflow
 
@@ -15,6 +16,14 @@ struct Session: Sendable {
     /// ends the session; one without a role sees only the page that says so.
     let hasRole: Bool
     var lastSeen: Date
+    /// When the user signed in, from which address, and how (for the sessions page).
+    let signedIn: Date
+    let address: String?
+    let method: AccessMethod
+
+    /// Names the session on the administrator's page and in its forms: the SHA-256 of its id,
+    /// which cannot be turned back into the id (a page never shows a live cookie's value).
+    var handle: String { ArchiveStore.sha256(Array(id.utf8)) }
 }
 
 /// Sessions in memory. A restart signs everyone out, which for a council's internal tool
@@ -30,12 +39,41 @@ actor SessionStore {
         self.now = now
     }
 
-    func create(for user: String, generation: Int, hasRole: Bool) -> Session {
+    func create(
+        for user: String, generation: Int, hasRole: Bool = true, address: String? = nil,
+        method: AccessMethod = .password
+    ) -> Session {
+        let time = now()
         let session = Session(
             id: Self.randomToken(), user: user, csrfToken: Self.randomToken(), generation: generation,
-            hasRole: hasRole, lastSeen: now())
+            hasRole: hasRole, lastSeen: time, signedIn: time, address: address, method: method)
         sessions[session.id] = session
         return session
+    }
+
+    /// Every live session, by user and then by sign-in time (idle ones are ended on the way).
+    func live() -> [Session] {
+        let time = now()
+        sessions = sessions.filter { time.timeIntervalSince($0.value.lastSeen) < idleTimeout }
+        return sessions.values.sorted { ($0.user, $0.signedIn) < ($1.user, $1.signedIn) }
+    }
+
+    /// Ends the session with this handle (see `Session.handle`).
+    ///
+    /// - Returns: the session ended, or nil if none has the handle (already over).
+    func revoke(handle: String) -> Session? {
+        guard let session = sessions.values.first(where: { $0.handle == handle }) else { return nil }
+        sessions[session.id] = nil
+        return session
+    }
+
+    /// Ends every session of a user.
+    ///
+    /// - Returns: the sessions ended.
+    func revokeAll(of user: String) -> [Session] {
+        let ended = sessions.values.filter { $0.user == user }
+        for session in ended { sessions[session.id] = nil }
+        return ended
     }
 
     /// The live session with this id (its idle clock restarted), or nil.

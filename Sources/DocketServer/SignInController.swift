@@ -1,3 +1,4 @@
+import Archive
 import DocketKit
 import Foundation
 import Hummingbird
@@ -51,6 +52,10 @@ struct SignInController: Sendable {
         let next = DocketWebApp.safeNext(form["next"])
         let wait = await throttle.wait(for: name)
         if wait > 0 {
+            try await record(
+                .signInRefused(
+                    name: name, method: .password, reason: "too many failed sign-ins for this name (throttled)",
+                    address: context.clientAddress))
             var headers = HTTPFields()
             headers[.retryAfter] = "\(wait)"
             throw WebError(
@@ -61,6 +66,11 @@ struct SignInController: Sendable {
         let generation = await Task.detached { [docket] in docket.authenticate(name, password: password) }.value
         guard let generation else {
             await throttle.recordFailure(for: name)
+            // The same words for an unknown name and a wrong password, here as on the page;
+            // the typed name is kept, the password never.
+            try await record(
+                .signInRefused(
+                    name: name, method: .password, reason: Self.notRecognised, address: context.clientAddress))
             let fresh = SessionStore.randomToken()
             var chrome = await Chrome("Sign in", context, docket: docket)
             chrome.error = "The user name or password is not right."
@@ -74,11 +84,14 @@ struct SignInController: Sendable {
             return response
         }
         await throttle.recordSuccess(for: name)
+        // Recorded before the session exists: a sign-in the log cannot hold does not happen.
+        try await record(.signIn(user: name, method: .password, address: context.clientAddress))
         // A new session id at every sign-in: an id planted before sign-in is worthless.
         if let old = request.cookies[DocketWebApp.sessionCookie]?.value { await sessions.end(old) }
         let hasRole = await Task.detached { [docket] in (try? docket.permissions(for: name).roles.isEmpty) == false }
             .value
-        let session = await sessions.create(for: name, generation: generation, hasRole: hasRole)
+        let session = await sessions.create(
+            for: name, generation: generation, hasRole: hasRole, address: context.clientAddress, method: .password)
         var response = DocketWebApp.redirect(next)
         response.setCookie(Self.sessionCookie(session.id, configuration: configuration))
         response.setCookie(Cookie(name: DocketWebApp.signInCookie, value: "", maxAge: 0, path: "/sign-in"))
@@ -88,13 +101,24 @@ struct SignInController: Sendable {
     @Sendable func signOut(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormBody.read(request)
         try context.requireCSRF(form)
-        if let session = context.session { await sessions.end(session.id) }
+        if let session = context.session {
+            await sessions.end(session.id)
+            try await record(.signOut(user: session.user, address: context.clientAddress))
+        }
         var response = DocketWebApp.redirect("/sign-in")
         response.setCookie(
             Cookie(
                 name: DocketWebApp.sessionCookie, value: "", maxAge: 0, path: "/",
                 secure: configuration.secureCookies, httpOnly: true, sameSite: .lax))
         return response
+    }
+
+    /// What a refused sign-in is told and the access log records, whichever of name or password was wrong.
+    static let notRecognised = "name or password not recognised"
+
+    /// Records an access event in the archive's access log (off the event loop).
+    func record(_ event: AccessEvent) async throws {
+        try await blocking { [docket] in _ = try docket.recordAccess(event) }
     }
 
     // MARK: - Cookies

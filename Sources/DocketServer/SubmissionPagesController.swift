@@ -233,12 +233,12 @@ struct SubmissionPagesController: Sendable {
     }
 
     @Sendable func download(_ request: Request, context: Context) async throws -> Response {
-        _ = try context.requireUser()
+        let user = try context.requireUser()
         let reference = try context.parameters.require("reference")
         let sha = try context.parameters.require("sha256")
         let inline = request.uri.queryParameters.get("inline") == "1"
         let (metadata, file) = try await blocking { [docket] in
-            let (metadata, path) = try docket.document(reference, sha256: sha)
+            let (metadata, path) = try docket.document(reference, sha256: sha, for: user)
             guard let file = try? OpenFile(path) else { throw WebError.notFound("the document's file is missing") }
             return (metadata, file)
         }
@@ -253,10 +253,10 @@ struct SubmissionPagesController: Sendable {
     }
 
     @Sendable func preview(_ request: Request, context: Context) async throws -> Response {
-        _ = try context.requireUser()
+        let user = try context.requireUser()
         let reference = try context.parameters.require("reference")
         let sha = try context.parameters.require("sha256")
-        let preview = try await blocking { [docket] in try docket.documentPreview(reference, sha256: sha) }
+        let preview = try await blocking { [docket] in try docket.documentPreview(reference, sha256: sha, for: user) }
         let model = PreviewModel(reference: reference, preview: preview, limit: Self.previewCharacters)
         return pages.render(
             "preview", SimplePage(chrome: await Chrome(model.title, context, docket: docket), model: model))
@@ -435,6 +435,8 @@ struct SubmissionPage: Sendable {
     var steps: [Step]
     var documents: [DocumentRow]
     var departed: [DepartedRow]
+    /// Documents the reader is not cleared for: kind and reason, no title or link.
+    var withheld: [WithheldRow]
     var replaceable: [ReplaceOption]
     var history: [HistoryRow]
     var forms: [EventForm]
@@ -490,6 +492,9 @@ extension SubmissionPage {
             overdue: view.isOverdue, board: boardLine, steps: steps,
             documents: view.documents.map(DocumentRow.init),
             departed: view.departedDocuments.map { DepartedRow($0, in: view) },
+            withheld: view.withheld.map {
+                WithheldRow(kind: $0.kind.rawValue, what: $0.withholding.what, why: $0.withholding.why)
+            },
             replaceable: view.documents.map {
                 ReplaceOption(
                     value: $0.sha256, label: "\($0.packEntry.name) (\($0.kind.rawValue), \($0.originalFileName))")
@@ -709,4 +714,11 @@ extension PreviewModel {
             fileName: metadata.originalFileName, size: metadata.size.formatted(), format: metadata.format,
             opensInBrowser: ["application/pdf", "text/plain"].contains(metadata.format), text: text, note: note)
     }
+}
+
+/// A document withheld from the reader, as the submission page lists it.
+struct WithheldRow: Sendable {
+    var kind: String
+    var what: String
+    var why: String
 }

@@ -51,6 +51,10 @@ struct WebError: Error, Sendable {
         switch error {
         case .notPermitted, .delegationExpired:
             self.init(status: .forbidden, code: "not-permitted", message: message)
+        case .withheld:
+            self.init(status: .forbidden, code: "withheld", message: message)
+        case .accountDisabled:
+            self.init(status: .forbidden, code: "account-disabled", message: message)
         case .rejected(.wrongRole):
             self.init(status: .forbidden, code: "not-permitted", message: message)
         case .rejected:

@@ -124,6 +124,18 @@ enum IndexSchema {
                     CREATE INDEX submission_state_recent ON submission(state, last_activity DESC, reference);
                     """)
         }
+        migrator.registerMigration("v4-document-marking") { db in
+            // Searches by someone not cleared for marked documents leave them out in SQL, so the
+            // index keeps each document's protective marking. Rows written before this column
+            // existed say OFFICIAL until re-read: a changed fingerprint makes the next sync
+            // re-read every submission (and a search is brought up to date before it runs).
+            try db.execute(
+                sql: """
+                    ALTER TABLE document ADD COLUMN marking TEXT NOT NULL DEFAULT 'OFFICIAL';
+                    UPDATE submission SET fingerprint = 'before-v4:' || fingerprint;
+                    UPDATE unreadable SET fingerprint = 'before-v4:' || fingerprint;
+                    """)
+        }
         return migrator
     }
 }

@@ -133,7 +133,7 @@ struct IndexWriter {
             document.title, document.kind, document.date, document.creator,
             document.addressees.joined(separator: "\n"), document.direction, document.annex, document.mediaType,
             document.size, document.originalFileName, document.storedAs, document.description,
-            document.added.timeIntervalSince1970, document.addedBy,
+            document.added.timeIntervalSince1970, document.addedBy, document.marking,
         ]
     }
 
@@ -143,9 +143,9 @@ struct IndexWriter {
         try db.cachedStatement(
             sql: """
                 INSERT INTO document(title, kind, date, creator, addressees, direction, annex, media_type, size,
-                                     original_file_name, stored_as, description, added, added_by,
+                                     original_file_name, stored_as, description, added, added_by, marking,
                                      submission_id, sha256, text_note, id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: StatementArguments(
@@ -159,7 +159,7 @@ struct IndexWriter {
             sql: """
                 UPDATE document SET title = ?, kind = ?, date = ?, creator = ?, addressees = ?, direction = ?,
                     annex = ?, media_type = ?, size = ?, original_file_name = ?, stored_as = ?, description = ?,
-                    added = ?, added_by = ?
+                    added = ?, added_by = ?, marking = ?
                 WHERE id = ?
                 """
         ).execute(arguments: StatementArguments(metadataArguments(document) + [id]))

@@ -111,6 +111,8 @@ public struct IndexedDocument: Sendable, Hashable {
     public var originalFileName: String
     public var storedAs: String
     public var description: String?
+    /// The protective marking, e.g. `OFFICIAL` or `OFFICIAL-SENSITIVE`.
+    public var marking: String
     public var added: Date
     public var addedBy: String
     /// (relation kind, target document SHA-256) pairs, e.g. ("reply-to", "ab12…").
@@ -122,8 +124,10 @@ public struct IndexedDocument: Sendable, Hashable {
     public init(
         sha256: String, title: String, kind: String, date: String?, creator: String?, addressees: [String],
         direction: String, annex: String?, mediaType: String, size: Int, originalFileName: String, storedAs: String,
-        description: String?, added: Date, addedBy: String, relations: [IndexedRelation], text: DocumentText?
+        description: String?, marking: String = "OFFICIAL", added: Date, addedBy: String,
+        relations: [IndexedRelation], text: DocumentText?
     ) {
+        self.marking = marking
         self.sha256 = sha256
         self.title = title
         self.kind = kind

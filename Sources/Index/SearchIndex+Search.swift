@@ -19,6 +19,9 @@ public struct SearchRequest: Sendable, Hashable {
     /// Whether to count the matches (up to `SearchIndex.countLimit`): one more query, which a
     /// person reading a results page wants and a script paging through them does not.
     public var countsMatches: Bool
+    /// What the asker may not see, left out of the hits, the counts and the snippets alike;
+    /// nil: everything (someone cleared for all of it).
+    public var restriction: SearchRestriction?
 
     public init(
         query: SearchQuery? = nil, kinds: [String] = [], party: String? = nil, series: String? = nil,
@@ -35,6 +38,34 @@ public struct SearchRequest: Sendable, Hashable {
         self.limit = limit
         self.offset = offset
         self.countsMatches = countsMatches
+    }
+}
+
+/// Documents a search leaves out because the asker is not cleared for them: every document
+/// whose protective marking is not one of `openMarkings`, and every document of the
+/// submissions in `hiddenSubmissions` (items exempt from publication). Applied in the same SQL
+/// as the match, so a restricted document adds nothing to a count and gives no snippet.
+public struct SearchRestriction: Sendable, Hashable {
+    public var openMarkings: [String]
+    public var hiddenSubmissions: [String]
+
+    public init(openMarkings: [String], hiddenSubmissions: [String]) {
+        self.openMarkings = openMarkings
+        self.hiddenSubmissions = hiddenSubmissions
+    }
+
+    /// The SQL condition on `d` (document) and `s` (submission), and its arguments.
+    var condition: (sql: String, arguments: [any DatabaseValueConvertible]) {
+        var parts = [
+            openMarkings.isEmpty
+                ? "0"
+                : "upper(trim(d.marking)) IN (\(Array(repeating: "?", count: openMarkings.count).joined(separator: ", ")))"
+        ]
+        if !hiddenSubmissions.isEmpty {
+            parts.append(
+                "s.reference NOT IN (\(Array(repeating: "?", count: hiddenSubmissions.count).joined(separator: ", ")))")
+        }
+        return (parts.joined(separator: " AND "), openMarkings + hiddenSubmissions)
     }
 }
 
@@ -149,7 +180,14 @@ extension SearchIndex {
                 exact.append("d.date BETWEEN ? AND ?")
                 exactArguments += [from, to]
             }
-            guard !terms.isEmpty else { return try listAll(db, request: request, run: run) }
+            if let restriction = request.restriction {
+                let condition = restriction.condition
+                exact.append(condition.sql)
+                exactArguments += condition.arguments
+            }
+            guard !terms.isEmpty else {
+                return try listAll(db, request: request, exact: exact, exactArguments: exactArguments, run: run)
+            }
             let match = terms.joined(separator: " AND ")
             return try runSearch(
                 db, match: match, exact: exact, exactArguments: exactArguments, request: request,
@@ -159,8 +197,11 @@ extension SearchIndex {
 
     /// Everything linked to a submission: its own documents, then — transitively — every
     /// document anywhere that replies to, annexes or versions one of them; by date.
-    public func thread(of reference: String) throws(IndexError) -> [DocumentHit] {
+    public func thread(of reference: String, restriction: SearchRestriction? = nil) throws(IndexError)
+        -> [DocumentHit]
+    {
         try read { db in
+            let condition = restriction?.condition
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -173,8 +214,9 @@ extension SearchIndex {
                     )
                     SELECT \(Self.hitColumns), '' FROM linked
                     JOIN document d ON d.id = linked.id JOIN submission s ON s.id = d.submission_id
+                    \(condition.map { "WHERE \($0.sql)" } ?? "")
                     ORDER BY coalesce(d.date, date(d.added, 'unixepoch')), d.added, d.id
-                    """, arguments: [reference])
+                    """, arguments: StatementArguments([reference] + (condition?.arguments ?? [])))
             return try rows.map { try Self.hit($0, db) }
         }
     }
@@ -261,6 +303,7 @@ extension SearchIndex {
         // Counted without the ranking window, in rowid order, stopping at the limit.
         let count = """
             SELECT count(*) FROM (SELECT 1 FROM document_text JOIN document d ON d.id = document_text.rowid
+            JOIN submission s ON s.id = d.submission_id
             WHERE \((["document_text MATCH ?"] + exact).joined(separator: " AND ")) LIMIT ?)
             """
         let matches: Int? =
@@ -270,19 +313,29 @@ extension SearchIndex {
             hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: window, matchCount: matches)
     }
 
-    /// No query and no filter: every document, the newest first.
-    private func listAll(_ db: Database, request: SearchRequest, run: StatementRunner) throws -> SearchResults {
+    /// No query and no filter: every document the asker may see (`exact`: the restriction's
+    /// condition, if any), the newest first.
+    private func listAll(
+        _ db: Database, request: SearchRequest, exact: [String], exactArguments: [any DatabaseValueConvertible],
+        run: StatementRunner
+    ) throws -> SearchResults {
+        let filter = exact.isEmpty ? "" : "WHERE " + exact.joined(separator: " AND ")
         let sql = """
             SELECT \(Self.hitColumns), trim(replace(substr(document_text.body, 1, 160), char(10), ' '))
             FROM document d JOIN submission s ON s.id = d.submission_id
             JOIN document_text ON document_text.rowid = d.id
+            \(filter)
             ORDER BY d.id LIMIT ? OFFSET ?
             """
-        let rows = try run.rows(db, sql, [request.limit + 1, request.offset])
+        let rows = try run.rows(db, sql, exactArguments + [request.limit + 1, request.offset])
         let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }
-        let count = "SELECT count(*) FROM (SELECT 1 FROM document LIMIT ?)"
+        let count =
+            exact.isEmpty
+            ? "SELECT count(*) FROM (SELECT 1 FROM document LIMIT ?)"
+            : "SELECT count(*) FROM (SELECT 1 FROM document d JOIN submission s ON s.id = d.submission_id \(filter) LIMIT ?)"
         let matches: Int? =
-            request.countsMatches ? try run.rows(db, count, [Self.countLimit + 1]).first?[0] ?? 0 : nil
+            request.countsMatches
+            ? try run.rows(db, count, exactArguments + [Self.countLimit + 1]).first?[0] ?? 0 : nil
         return SearchResults(
             hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: nil, matchCount: matches)
     }

@@ -22,6 +22,7 @@ import Workflow
         "schema/docket-mail-1.xsd": "ef4c7fbdcb29ae8347dfc565d5700f4686bc4a878afc5f64682986f9f537b3f8",
         "schema/docket-archive-2.xsd": "552e02945eaf8aad97dc520f31ed7b557d8121978a71849b0838acd180d5964e",
         "schema/docket-archive-3.xsd": "11b02b1edd3a85348bcd1cf9c2c5d0b53b190557964897af6d461f5a39939fbe",
+        "schema/docket-access-1.xsd": "32b9f7173ec7fb74bd142f7b57a36f6e60fcceb5408c2b43b322d15eeda1f925",
         "schema/scxml/scxml.xsd": "1040cfaadc5b0539f6a9c19b469311566d5395c4506fe1afdc44506cf2246a0f",
         "schema/scxml/xml.xsd": "7b695e836b90768ac5a5374ee3e8e23f1afa92d529b7baa286f91d7878c031d0",
     ]
@@ -123,6 +124,8 @@ import Workflow
             let schema: String
             if file.hasPrefix("meetings/") || file.hasPrefix("series/") || file.hasPrefix("reports/") {
                 schema = "\(path)/schema/docket-board-1.xsd"
+            } else if file.hasPrefix("access/") {
+                schema = "\(path)/schema/docket-access-1.xsd"
             } else {
                 // Each file by the schema of its own format (format 2's also covers format 1's).
                 let text = try String(contentsOfFile: "\(path)/\(file)", encoding: .utf8)

@@ -217,9 +217,12 @@ import Workflow
     @Test func anArchiveWithoutFormatTwoRefusesUntilUpgraded() throws {
         let reference = try docket.newSubmission(workflow: "best-value-submission", title: "Update", as: "olivia")
         let letter = try add(.coverLetter, "Cover letter", to: reference)
-        let schema = "\(archive.path)/\(SchemaFamily.archiveFormat2.file)"
-        chmod(schema, 0o644)
-        try FileManager.default.removeItem(atPath: schema)
+        // An archive made before format 2 has neither it nor format 3, which imports it.
+        for family in [SchemaFamily.archiveFormat2, .archiveFormat3] {
+            let schema = "\(archive.path)/\(family.file)"
+            chmod(schema, 0o644)
+            try FileManager.default.removeItem(atPath: schema)
+        }
         let old = try archive.reopen()
         let documentsBefore = try FileManager.default.contentsOfDirectory(
             atPath: "\(archive.path)/submissions/\(reference)/documents")

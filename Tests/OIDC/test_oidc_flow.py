@@ -112,6 +112,13 @@ class OpenIDSignIn(unittest.TestCase):
         self.assertEqual(page.status_code, 303)
         self.assertTrue(page.headers["Location"].startswith("/sign-in"))
 
+    def audit(self):
+        run = subprocess.run([DOCKET, "audit", "--json", "--archive", os.path.join(self.work, "archive")],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        entries = json.loads(run.stdout)
+        return entries if isinstance(entries, list) else entries.get("entries", [])
+
     # What must work.
 
     def test_two_groups_give_two_roles_and_roles_follow_the_provider(self):
@@ -127,6 +134,8 @@ class OpenIDSignIn(unittest.TestCase):
         self.provider.control(claims={**self.provider.claims, "groups": ["g-officers"]})
         browser, answer = self.sign_in()
         self.assert_signed_in(browser, answer, "officer")
+        signed_in = [e for e in self.audit() if e.get("action") == "sign-in" and e.get("method") == "oidc"]
+        self.assertTrue(any(e.get("user") == "jo.bloggs" for e in signed_in), signed_in[-2:])
 
     def test_es256_tokens_and_a_rotated_in_key_are_accepted_and_a_rotated_out_key_is_refused(self):
         self.provider.control(mode="es256")
@@ -178,6 +187,11 @@ class OpenIDSignIn(unittest.TestCase):
                 browser, answer = self.sign_in()
                 self.assert_refused(browser, answer, 403, words)
                 self.assertNotIn("eyJ", answer.text, "a token must never be shown")
+        # Every refusal is in the archive's access log, as a provider sign-in, with no token.
+        entries = self.audit()
+        refused = [e for e in entries if e.get("action") == "sign-in-refused" and e.get("method") == "oidc"]
+        self.assertGreaterEqual(len(refused), 7, entries[-3:])
+        self.assertNotIn("eyJ", json.dumps(entries))
 
     def test_a_code_issued_for_another_pkce_challenge_is_refused_by_the_provider(self):
         # An attacker's code (bound to the attacker's challenge) injected into a victim's callback:

@@ -1,0 +1,259 @@
+import Archive
+import Foundation
+import Index
+import Reports
+import Workflow
+
+/// Who may read restricted material: agenda items exempt from publication (Schedule 12A to
+/// the Local Government Act 1972) and documents marked above OFFICIAL.
+///
+/// Per archive, in `access/clearance.xml`; without that file, `standard`. Role names are text,
+/// not `Role`, so that roles later parts of Docket add (chair, records-manager) can be listed
+/// before this version of Docket knows them.
+public struct Clearance: Sendable, Hashable {
+    /// The roles cleared for restricted material.
+    public var clearedRoles: Set<String>
+    /// Protective markings anyone signed in may read (compared without regard to case).
+    public var openMarkings: Set<String>
+
+    public init(clearedRoles: Set<String>, openMarkings: Set<String>) {
+        self.clearedRoles = clearedRoles
+        self.openMarkings = Set(openMarkings.map(Self.normalized))
+    }
+
+    /// Officers, the Mayor, the clerk, administrators, and the chair and records manager;
+    /// not viewers. Only OFFICIAL is open.
+    public static let standard = Clearance(
+        clearedRoles: ["officer", "mayor", "clerk", "admin", "chair", "records-manager"], openMarkings: ["OFFICIAL"])
+
+    /// Whether a document with this marking is open to everyone signed in.
+    public func isOpen(marking: String) -> Bool {
+        openMarkings.contains(Self.normalized(marking))
+    }
+
+    /// Whether someone holding `roles` (own or delegated) is cleared.
+    public func clears(_ roles: Set<Role>) -> Bool {
+        roles.contains { clearedRoles.contains($0.rawValue) }
+    }
+
+    static func normalized(_ marking: String) -> String {
+        marking.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+    }
+}
+
+/// Why a piece of material is withheld from someone: what it is and the rule, never its content.
+public enum Withholding: Sendable, Hashable {
+    /// A document whose protective marking is not open.
+    case marked(String)
+    /// Every paper of a submission whose Board item is exempt from publication.
+    case exempt(meeting: String, paragraph: Int)
+
+    /// What is withheld, in words that give nothing of it away.
+    public var what: String {
+        switch self {
+        case .marked(let marking): "a document marked \(marking)"
+        case .exempt: "the papers of an exempt agenda item"
+        }
+    }
+
+    /// The rule, as a sentence.
+    public var why: String {
+        switch self {
+        case .marked(let marking):
+            "documents marked \(marking) are only for roles cleared for material above OFFICIAL"
+        case .exempt(let meeting, let paragraph):
+            "the item is exempt from publication at \(meeting) under paragraph \(paragraph) of Schedule 12A, "
+                + "and its papers are only for roles cleared for exempt items"
+        }
+    }
+}
+
+/// A document in a pack that the reader may not see: enough to say that it is there and why
+/// it is withheld, nothing of what it says.
+public struct WithheldDocument: Sendable, Hashable {
+    public var sha256: String
+    public var kind: DocumentKind
+    public var withholding: Withholding
+}
+
+extension DocketArchive {
+    /// The archive's clearance: `access/clearance.xml`, or `Clearance.standard` without it.
+    public func clearance() throws(DocketError) -> Clearance {
+        try accounts.clearance()
+    }
+
+    /// Submissions whose Board item is exempt from publication at some meeting, with the
+    /// meeting and the paragraph: every paper of theirs is restricted. Cached until anything
+    /// in the archive changes.
+    public func exemptSubmissions() throws(DocketError) -> [String: (meeting: String, paragraph: Int)] {
+        let pairs = try derived("exempt-submissions") { () throws(DocketError) -> [ExemptItem] in
+            var result: [ExemptItem] = []
+            for id in meetingIDs() {
+                for item in try meeting(id).items {
+                    guard let reference = item.reference, let paragraph = item.exemptParagraph else { continue }
+                    result.append(ExemptItem(reference: reference, meeting: id, paragraph: paragraph))
+                }
+            }
+            return result
+        }
+        var map: [String: (meeting: String, paragraph: Int)] = [:]
+        for pair in pairs where map[pair.reference] == nil { map[pair.reference] = (pair.meeting, pair.paragraph) }
+        return map
+    }
+
+    /// Why `document` of submission `reference` is withheld from someone with `permissions`,
+    /// or nil when they may read it.
+    public func withholding(
+        of document: DocumentMetadata, in reference: String, for permissions: Permissions
+    ) throws(DocketError) -> Withholding? {
+        if permissions.isCleared { return nil }
+        if let exempt = try exemptSubmissions()[reference] {
+            return .exempt(meeting: exempt.meeting, paragraph: exempt.paragraph)
+        }
+        if !permissions.clearance.isOpen(marking: document.protectiveMarking) {
+            return .marked(document.protectiveMarking)
+        }
+        return nil
+    }
+
+    /// What a search by `user` must leave out, or nil when they are cleared for everything.
+    public func searchRestriction(for user: String) throws(DocketError) -> SearchRestriction? {
+        let permissions = try permissions(for: user)
+        guard !permissions.isCleared else { return nil }
+        return SearchRestriction(
+            openMarkings: permissions.clearance.openMarkings.sorted(),
+            hiddenSubmissions: try exemptSubmissions().keys.sorted())
+    }
+}
+
+struct ExemptItem: Sendable, Hashable {
+    var reference: String
+    var meeting: String
+    var paragraph: Int
+}
+
+extension UserAccounts {
+    /// The archive's clearance (see `Clearance`).
+    func clearance() throws(DocketError) -> Clearance {
+        .standard
+    }
+}
+
+extension WithheldDocument {
+    /// What stands for a withheld document's name (its annex label or title) in a history.
+    public static let placeholderName = "(withheld)"
+}
+
+extension DocketArchive {
+    /// The view with every document `permissions` may not see taken out: a reader not
+    /// cleared learns that the documents are there, their kind and why they are withheld.
+    func withholdingFrom(_ view: SubmissionView, permissions: Permissions) throws(DocketError) -> SubmissionView {
+        guard !permissions.isCleared else { return view }
+        let reference = view.record.reference
+        var withheld: [String: WithheldDocument] = [:]
+        for metadata in view.documents + view.departedDocuments.map(\.metadata) {
+            if let withholding = try withholding(of: metadata, in: reference, for: permissions) {
+                withheld[metadata.sha256] = WithheldDocument(
+                    sha256: metadata.sha256, kind: metadata.kind, withholding: withholding)
+            }
+        }
+        guard !withheld.isEmpty else { return view }
+        func hidden(_ document: PackDocument) -> PackDocument {
+            guard withheld[document.sha256] != nil else { return document }
+            var document = document
+            document.name = WithheldDocument.placeholderName
+            return document
+        }
+        var result = view
+        result.documents.removeAll { withheld[$0.sha256] != nil }
+        result.departedDocuments.removeAll { withheld[$0.metadata.sha256] != nil }
+        result.signedPack = view.signedPack?.map(hidden)
+        result.events = view.events.map { event in
+            var event = event
+            switch event.body {
+            case .transition(var transition):
+                transition.documents = transition.documents.map(hidden)
+                event.body = .transition(transition)
+            case .documentAdded(let document, let metadataSHA256, let replaces):
+                event.body = .documentAdded(hidden(document), metadataSHA256: metadataSHA256, replaces: replaces)
+            case .documentRemoved(let document, let reason):
+                // A removal's reason can say what the document was.
+                event.body =
+                    withheld[document.sha256] == nil
+                    ? event.body : .documentRemoved(hidden(document), reason: WithheldDocument.placeholderName)
+            }
+            return event
+        }
+        result.withheld =
+            view.documents.compactMap { withheld[$0.sha256] }
+            + view.departedDocuments.compactMap { withheld[$0.metadata.sha256] }
+        return result
+    }
+
+    /// A document's metadata and the path of its content, for `user`: refused, with what is
+    /// withheld and why, when they may not see it.
+    ///
+    /// - Throws: `.withheld` for a document the user is not cleared for.
+    public func document(_ reference: String, sha256: String, for user: String) throws(DocketError) -> (
+        metadata: DocumentMetadata, path: String
+    ) {
+        let found = try document(reference, sha256: sha256)
+        try requireReadable(found.metadata, in: reference, by: user)
+        return found
+    }
+
+    /// A document as text (see `documentPreview(_:sha256:)`), for `user`.
+    ///
+    /// - Throws: `.withheld` for a document the user is not cleared for.
+    public func documentPreview(_ reference: String, sha256: String, for user: String) throws(DocketError)
+        -> DocumentPreview
+    {
+        let found = try document(reference, sha256: sha256)
+        try requireReadable(found.metadata, in: reference, by: user)
+        return try documentPreview(reference, sha256: sha256)
+    }
+
+    /// Refuses a document `user` may not read.
+    func requireReadable(_ metadata: DocumentMetadata, in reference: String, by user: String) throws(DocketError) {
+        if let withholding = try withholding(of: metadata, in: reference, for: try permissions(for: user)) {
+            throw .withheld(user: user, what: withholding.what, why: withholding.why)
+        }
+    }
+}
+
+extension DocketArchive {
+    /// Refuses `user` the papers of `reference` (its Board report above all) while its Board
+    /// item is exempt from publication and they are not cleared for exempt items.
+    public func requirePapersReadable(_ reference: String, by user: String) throws(DocketError) {
+        let permissions = try permissions(for: user)
+        guard !permissions.isCleared, let exempt = try exemptSubmissions()[reference] else { return }
+        let withholding = Withholding.exempt(meeting: exempt.meeting, paragraph: exempt.paragraph)
+        throw .withheld(user: user, what: "the Board report of \(reference)", why: withholding.why)
+    }
+
+    /// The Board report as `user` may read it (see `requirePapersReadable(_:by:)`).
+    public func renderBoardReport(_ reference: String, format: ReportFormat, for user: String) throws(DocketError)
+        -> [UInt8]
+    {
+        try requirePapersReadable(reference, by: user)
+        return try renderBoardReport(reference, format: format)
+    }
+
+    /// Searches what `user` may see: documents they are not cleared for add nothing to the
+    /// hits, the count or the snippets.
+    public func search(
+        _ request: SearchRequest, for user: String, progress: @Sendable (IndexProgress) -> Void = { _ in }
+    ) throws(DocketError) -> SearchResults {
+        var request = request
+        request.restriction = try searchRestriction(for: user)
+        return try search(request, progress: progress)
+    }
+
+    /// A submission's thread (see `thread(of:progress:)`) as `user` may see it.
+    public func thread(of reference: String, for user: String) throws(DocketError) -> [DocumentHit] {
+        _ = try archive { () throws(ArchiveError) in try store.submission(reference) }
+        let restriction = try searchRestriction(for: user)
+        let index = try index()
+        return try indexCall { () throws(IndexError) in try index.thread(of: reference, restriction: restriction) }
+    }
+}
