@@ -15,6 +15,7 @@ public actor JWKSCache {
     private let now: @Sendable () -> Date
     private var keys: [String: JWK] = [:]
     private var fetchedAt: Date?
+    private var lastFailure: OIDCError?
     private var refreshing: Task<Result<[String: JWK], OIDCError>, Never>?
 
     /// - Parameters:
@@ -48,6 +49,9 @@ public actor JWKSCache {
         }
         if let key = keys[id] { return key }
         if let fetchedAt, now().timeIntervalSince(fetchedAt) < refetchInterval {
+            // Say that the provider could not be reached, not that the key is unknown, while the
+            // last fetch's failure is what keeps the cache from knowing.
+            if let lastFailure { throw lastFailure }
             throw .invalidToken("it is signed with a key ('\(id)') the provider's key set does not hold")
         }
         try await refresh()
@@ -83,6 +87,13 @@ public actor JWKSCache {
         }
         refreshing = task
         defer { refreshing = nil }
-        keys = try await task.value.get()
+        switch await task.value {
+        case .success(let fresh):
+            keys = fresh
+            lastFailure = nil
+        case .failure(let error):
+            lastFailure = error
+            throw error
+        }
     }
 }

@@ -203,4 +203,17 @@ import Testing
             _ = try await ProviderMetadata.discover(issuer: issuer, http: Self.http)
         }
     }
+
+    @Test func whileTheKeySetCannotBeFetchedTheRefusalSaysSo() async throws {
+        let clock = TestClock()
+        // Nothing listens on the discard port: the fetch fails at once.
+        let keys = JWKSCache(url: URL(string: "http://127.0.0.1:9/jwks")!, now: clock.read)
+        for _ in 0..<2 {
+            await #expect {
+                _ = try await keys.key(id: "rsa-1")
+            } throws: { error in
+                "\(error)".contains("could not be fetched")
+            }
+        }
+    }
 }
