@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", exact: "4.7.1"),
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", exact: "5.8.0"),
     ],
     targets: [
         // The system libxml2, seen through a small shim header (see docs/pitfalls.md: ICU clash, xmlFree).
@@ -70,11 +71,20 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
+        // OpenID Connect sign-in as a relying party: discovery, the JWKS (cached, rotation honoured),
+        // the authorization code flow with PKCE, state and nonce, and ID token verification
+        // (jwt-kit). Knows nothing of Docket: it hands back who the provider says signed in.
+        .target(
+            name: "OpenIDConnect",
+            dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The web app and JSON API: HTTP in, DocketKit calls, HTML (Mustache) or JSON out.
         .target(
             name: "DocketServer",
             dependencies: [
-                "DocketKit", "Archive", "Workflow", "XML", "Index", "Reports",
+                "DocketKit", "Archive", "Workflow", "XML", "Index", "Reports", "OpenIDConnect",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "docket",
             dependencies: [
-                "DocketKit", "DocketServer", "Archive", "Workflow", "XML", "Index", "Mail",
+                "DocketKit", "DocketServer", "Archive", "Workflow", "XML", "Index", "Mail", "OpenIDConnect",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -141,9 +151,20 @@ let package = Package(
         .testTarget(
             name: "DocketServerTests",
             dependencies: [
-                "DocketServer", "DocketKit", "Archive", "Workflow", "Mail", "TestSupport",
+                "DocketServer", "DocketKit", "Archive", "Workflow", "Mail", "TestSupport", "OpenIDConnect",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "OpenIDConnectTests",
+            dependencies: [
+                "OpenIDConnect",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .testTarget(

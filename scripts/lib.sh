@@ -46,7 +46,10 @@ require_swift() {
 # The PyPI packages the tests use, each pinned to one version so that a new release cannot
 # change what a run checks: bagit (bagit.py, the Library of Congress BagIt tool that the
 # export tests validate bags with), selenium and axe-selenium-python (the browser test),
-# schemathesis and openapi-spec-validator (the API against its OpenAPI document). These are
+# schemathesis and openapi-spec-validator (the API against its OpenAPI document), requests and
+# joserfc (the sign-in flow against the misbehaving OpenID provider of Tests/OIDC) and
+# oidc-provider-mock with the Authlib it needs (a real OpenID provider for the browser test;
+# Authlib 1.9 needs joserfc 1.6.8 or later, hence joserfc 1.8.0). These are
 # the versions pip chose for the python3 here (3.11: axe-selenium-python 3 needs 3.12); move a
 # pin on purpose, and run the tests that use it.
 PYPI_TEST_PACKAGES=(
@@ -55,6 +58,10 @@ PYPI_TEST_PACKAGES=(
     axe-selenium-python==2.1.6
     schemathesis==4.32.5
     openapi-spec-validator==0.9.0
+    requests==2.34.2
+    joserfc==1.8.0
+    authlib==1.9.10
+    oidc-provider-mock==0.3.4
 )
 
 # require_pypi_packages NAME==VERSION...: installs, beside the python3 on PATH, each package

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import OpenIDConnect
 
 /// The web app and JSON API over one archive. Handlers only translate HTTP to `DocketKit`
 /// calls and back: every rule (roles, states, fields, deadlines) is the library's.
@@ -13,6 +14,8 @@ public struct DocketWebApp: Sendable {
     let pages: Pages
     let sessions: SessionStore
     let throttle: SignInThrottle
+    /// The council's OpenID provider, when sign-in through it is configured.
+    let openID: OpenIDClient?
     /// Searches run a few at a time (see `WorkLimiter`): one fewer than the cores. Archive
     /// work runs on Dispatch's worker threads, of which there are about as many as cores while
     /// they are busy; a search on every one of them left a dashboard waiting 300 ms for a thread.
@@ -29,6 +32,7 @@ public struct DocketWebApp: Sendable {
         pages = try await Pages.load()
         sessions = SessionStore(idleTimeout: configuration.idleTimeout, now: configuration.sessionClock)
         throttle = SignInThrottle(limit: configuration.maximumFailedSignIns, window: configuration.throttleWindow)
+        openID = configuration.openID.map { OpenIDClient(configuration: $0, now: configuration.sessionClock) }
         _ = try? await blocking { [docket] in try docket.index() }
     }
 
@@ -36,16 +40,22 @@ public struct DocketWebApp: Sendable {
     public func router() -> Router<DocketRequestContext> {
         let router = Router(context: DocketRequestContext.self)
         router.addMiddleware {
-            LogRequestsMiddleware(.info)
+            RequestLogMiddleware()
             ErrorMiddleware(pages: pages)
             SecurityHeadersMiddleware()
             SessionMiddleware(sessions: sessions, docket: docket)
+            NoRoleMiddleware(pages: pages)
         }
         router.addRoutes(StaticFilesController().routes)
         router.addRoutes(
             SignInController(
                 docket: docket, pages: pages, sessions: sessions, throttle: throttle, configuration: configuration
             ).routes)
+        if let openID {
+            router.addRoutes(
+                OIDCSignInController(docket: docket, sessions: sessions, client: openID, configuration: configuration)
+                    .routes)
+        }
         router.addRoutes(
             SubmissionPagesController(docket: docket, pages: pages, uploadLimit: configuration.uploadLimit).routes)
         router.addRoutes(SearchController(docket: docket, pages: pages, searches: searches).routes)

@@ -31,12 +31,18 @@ struct SignInController: Sendable {
         var response = pages.render(
             "sign-in",
             SignInPage(
-                chrome: await Chrome("Sign in", context, docket: docket), token: token, next: next, name: ""))
+                chrome: await Chrome("Sign in", context, docket: docket), token: token, next: next, name: "",
+                provider: providerButton(next: next), passwordSignIn: configuration.passwordSignIn))
         response.setCookie(signInCookie(token))
         return response
     }
 
     @Sendable func signIn(_ request: Request, context: Context) async throws -> Response {
+        guard configuration.passwordSignIn else {
+            throw WebError(
+                status: .forbidden, code: "password-sign-in-off",
+                message: "Passwords are not accepted here: sign in with the council's identity provider.")
+        }
         let form = try await FormBody.read(request)
         guard let cookie = request.cookies[DocketWebApp.signInCookie]?.value, let token = form["token"],
             DocketWebApp.constantTimeEqual(cookie, token)
@@ -69,7 +75,11 @@ struct SignInController: Sendable {
             var chrome = await Chrome("Sign in", context, docket: docket)
             chrome.error = "The user name or password is not right."
             var response = pages.render(
-                "sign-in", SignInPage(chrome: chrome, token: fresh, next: next, name: name), status: .unauthorized)
+                "sign-in",
+                SignInPage(
+                    chrome: chrome, token: fresh, next: next, name: name, provider: providerButton(next: next),
+                    passwordSignIn: true),
+                status: .unauthorized)
             response.setCookie(signInCookie(fresh))
             return response
         }
@@ -78,10 +88,12 @@ struct SignInController: Sendable {
         try await record(.signIn(user: name, method: .password, address: context.clientAddress))
         // A new session id at every sign-in: an id planted before sign-in is worthless.
         if let old = request.cookies[DocketWebApp.sessionCookie]?.value { await sessions.end(old) }
+        let hasRole = await Task.detached { [docket] in (try? docket.permissions(for: name).roles.isEmpty) == false }
+            .value
         let session = await sessions.create(
-            for: name, generation: generation, address: context.clientAddress, method: .password)
+            for: name, generation: generation, hasRole: hasRole, address: context.clientAddress, method: .password)
         var response = DocketWebApp.redirect(next)
-        response.setCookie(sessionCookie(session.id))
+        response.setCookie(Self.sessionCookie(session.id, configuration: configuration))
         response.setCookie(Cookie(name: DocketWebApp.signInCookie, value: "", maxAge: 0, path: "/sign-in"))
         return response
     }
@@ -111,7 +123,15 @@ struct SignInController: Sendable {
 
     // MARK: - Cookies
 
-    func sessionCookie(_ id: String) -> Cookie {
+    /// The provider's button, when one is configured: it starts at `/sign-in/oidc`.
+    func providerButton(next: String) -> ProviderButton? {
+        configuration.openID.map { openID in
+            let query = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2F"
+            return ProviderButton(label: "Sign in with \(openID.displayName)", href: "/sign-in/oidc?next=\(query)")
+        }
+    }
+
+    static func sessionCookie(_ id: String, configuration: WebConfiguration) -> Cookie {
         Cookie(
             name: DocketWebApp.sessionCookie, value: id, path: "/", secure: configuration.secureCookies,
             httpOnly: true, sameSite: .lax)
@@ -129,6 +149,13 @@ struct SignInPage: Sendable {
     var token: String
     var next: String
     var name: String
+    var provider: ProviderButton?
+    var passwordSignIn: Bool
+}
+
+struct ProviderButton: Sendable {
+    var label: String
+    var href: String
 }
 
 extension DocketWebApp {

@@ -1,5 +1,6 @@
 import DocketKit
 import Foundation
+import OpenIDConnect
 
 /// How the web app listens and how strict it is with sessions and uploads.
 public struct WebConfiguration: Sendable {
@@ -22,12 +23,21 @@ public struct WebConfiguration: Sendable {
     /// When given, the web app runs the notify pass itself on this schedule (off by default:
     /// cron or a timer runs `docket notify`).
     public var mailSchedule: MailSchedule?
+    /// Sign-in through the council's OpenID provider, when configured.
+    public var openID: OIDCConfiguration?
+    /// Whether user names and passwords are accepted at `/sign-in` (API tokens are, either
+    /// way). Off where everyone signs in through the provider; on for small installations
+    /// and for a break-glass administrator.
+    public var passwordSignIn: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, idleTimeout: TimeInterval = 30 * 60,
         uploadLimit: Int = 64 * 1024 * 1024, maximumFailedSignIns: Int = 5, throttleWindow: TimeInterval = 15 * 60,
-        sessionClock: @escaping @Sendable () -> Date = { Date() }, mailSchedule: MailSchedule? = nil
+        sessionClock: @escaping @Sendable () -> Date = { Date() }, mailSchedule: MailSchedule? = nil,
+        openID: OIDCConfiguration? = nil, passwordSignIn: Bool = true
     ) {
+        self.openID = openID
+        self.passwordSignIn = passwordSignIn
         self.mailSchedule = mailSchedule
         self.sessionClock = sessionClock
         self.host = host

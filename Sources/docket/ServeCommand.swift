@@ -4,6 +4,8 @@ import DocketServer
 import Foundation
 import Hummingbird
 import Logging
+import OpenIDConnect
+import Workflow
 
 /// `docket serve`
 struct ServeCommand: AsyncParsableCommand {
@@ -34,9 +36,33 @@ struct ServeCommand: AsyncParsableCommand {
         })
     var notifyEvery: Duration?
     @OptionGroup var mail: MailOptions
+    @Option(
+        name: .customLong("oidc"),
+        help: ArgumentHelp(
+            "Offer sign-in through the council's OpenID provider, configured in this JSON file (see the README).",
+            valueName: "CONFIG"))
+    var oidc: String?
+    @Flag(
+        name: .customLong("no-password-sign-in"),
+        help: "Refuse user names and passwords at /sign-in: everyone signs in through --oidc (API tokens still work).")
+    var noPasswordSignIn = false
 
     func validate() throws {
         if notifyEvery != nil { _ = try mail.setup() }
+        if noPasswordSignIn, oidc == nil {
+            throw ValidationError(
+                "--no-password-sign-in needs --oidc CONFIG: without a provider nobody could sign in")
+        }
+        if let oidc { _ = try Self.openID(oidc) }
+    }
+
+    /// The provider's configuration, its role mapping checked against Docket's roles.
+    static func openID(_ path: String) throws -> OIDCConfiguration {
+        do {
+            return try OIDCConfiguration.load(from: path, knownRoles: Set(Role.allCases.map(\.rawValue)))
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     func run() async throws {
@@ -68,12 +94,15 @@ struct ServeCommand: AsyncParsableCommand {
             docket: docket,
             configuration: WebConfiguration(
                 host: host, port: port, secureCookies: secureCookies, uploadLimit: uploadLimit * 1024 * 1024,
-                mailSchedule: try notifyEvery.map { MailSchedule(every: $0, setup: try mail.setup()) }))
+                mailSchedule: try notifyEvery.map { MailSchedule(every: $0, setup: try mail.setup()) },
+                openID: try oidc.map(Self.openID), passwordSignIn: !noPasswordSignIn))
         if let problem = Self.bindProblem(host: host, port: port) {
             throw ValidationError("cannot listen on \(host):\(port): \(problem); choose another with --port")
         }
         print("serving \(archive.path) at http://\(host):\(port)/")
         if let notifyEvery { print("sending the mail that is due every \(notifyEvery)") }
+        if let oidc { print("signing in through the OpenID provider configured in \(oidc)") }
+        if noPasswordSignIn { print("password sign-in is off") }
         try await app.application(logger: logger).runService()
     }
 

@@ -10,7 +10,6 @@ Run by scripts/test:  python3 Tests/Browser/test_model_case.py DOCKET_BINARY SCR
 import base64
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,22 +18,16 @@ import unittest
 import urllib.request
 
 from axe_selenium_python import Axe
-from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from loopback import chromium, free_port, stop
+
 DOCKET = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/docket"
 SHOTS = sys.argv[2] if len(sys.argv) > 2 else ".build/browser-screenshots"
 PASSWORD = "best-value-2016"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class ModelCaseInABrowser(unittest.TestCase):
@@ -57,14 +50,7 @@ class ModelCaseInABrowser(unittest.TestCase):
                 if time.time() > deadline or cls.server.poll() is not None:
                     raise RuntimeError("docket serve did not start: " + open(cls.log.name).read())
                 time.sleep(0.3)
-        options = webdriver.ChromeOptions()
-        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-        for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000",
-                         "--disable-dev-shm-usage"]:
-            options.add_argument(argument)
-        cls.driver = webdriver.Chrome(
-            service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
-        cls.driver.set_page_load_timeout(60)
+        cls.driver = chromium()
         cls.driver.set_script_timeout(120)  # axe runs as an asynchronous script
         os.makedirs(SHOTS, exist_ok=True)
         cls.checked = []
@@ -81,13 +67,7 @@ class ModelCaseInABrowser(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.driver.quit()
-        cls.server.terminate()
-        try:
-            cls.server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            cls.server.kill()
-            cls.server.wait(timeout=10)
-            raise RuntimeError("docket serve was still running 30 s after SIGTERM: killed")
+        stop(cls.server)
         cls.log.close()
         shutil.rmtree(cls.work, ignore_errors=True)
 
