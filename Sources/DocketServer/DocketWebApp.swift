@@ -228,6 +228,11 @@ struct SessionMiddleware: RouterMiddleware {
                 try await blocking { [docket] in _ = try docket.recordAccess(event) }
                 throw WebError(status: .unauthorized, code: "bad-token", message: "the API token is not valid")
             }
+            // An account with no role (the provider's groups mapped to none) reaches nothing,
+            // by token as by session.
+            guard try await blocking({ [docket] in try !docket.permissions(for: user).roles.isEmpty }) else {
+                throw WebError(status: .forbidden, code: "no-role", message: "this account has no role yet")
+            }
             context.tokenUser = user
         }
         return try await next(request, context)

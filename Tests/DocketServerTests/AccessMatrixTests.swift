@@ -208,6 +208,40 @@ import Workflow
         #expect(try fixture.docket.verify().filter { $0.severity == .problem }.isEmpty)
     }
 
+    @Test func anAccountWithNoRoleReachesNothingBySessionOrToken() async throws {
+        let fixture = try await WebFixture()
+        let m = try Self.prepare(fixture)
+        // Created by a first sign-in whose provider groups map to no Docket role.
+        let nobody = try fixture.docket.signIn(
+            with: ProviderIdentity(issuer: "https://idp.example", subject: "s-1", nameHint: "nobody", roles: []))
+        #expect(nobody.roles.isEmpty)
+        try fixture.docket.setPassword("a-password-for-nobody", for: nobody.user)
+        let token = try fixture.docket.createToken(for: nobody.user, label: "x").token
+        let routes = [
+            "/", "/submissions", "/submissions/\(m.open)", "/submissions/\(m.open)/documents/\(m.openDocument)",
+            "/submissions/\(m.open)/documents/\(m.openDocument)/preview", "/search?q=\(Material.openWord)",
+            "/meetings", "/meetings/\(m.meeting)/agenda.html", "/meetings/\(m.meeting)/pack.zip", "/series",
+            "/submissions/\(m.exempt)/report.html",
+        ]
+        let apiRoutes = [
+            "/api/submissions", "/api/submissions/\(m.open)", "/api/search?q=\(Material.openWord)", "/api/meetings",
+        ]
+        try await fixture.test { client in
+            let browser = try await Browser.signIn(nobody.user, password: "a-password-for-nobody", client: client)
+            for route in routes {
+                let response = try await browser.get(route, client: client)
+                let body = String(buffer: response.body)
+                #expect(response.status == .forbidden, "\(route): \(response.status)")
+                #expect(!body.contains(Material.openWord) && !body.contains("Matrix update"), "\(route)")
+            }
+            let bearer: HTTPFields = [.authorization: "Bearer \(token)"]
+            for route in apiRoutes {
+                let response = try await client.execute(uri: route, method: .get, headers: bearer)
+                #expect(response.status == .forbidden, "\(route): \(response.status)")
+            }
+        }
+    }
+
     @Test func theArchivesClearanceFileDecidesWhoIsCleared() async throws {
         let fixture = try await WebFixture()
         let material = try Self.prepare(fixture)
