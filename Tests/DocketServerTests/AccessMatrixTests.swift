@@ -75,8 +75,7 @@ import Workflow
                 ($0, try fixture.docket.createToken(for: $0, label: "matrix").token)
             })
         let words = [Material.exemptWord, Material.sensitiveWord]
-        // A real server on loopback, so that every reading is recorded with its peer address.
-        try await fixture.test(live: true) { client in
+        try await fixture.test { client in
             var leaks: [String] = []
             var denials = 0
             var allowances = 0
@@ -202,10 +201,27 @@ import Workflow
             #expect(
                 readings.count == perUser, "\(user): \(readings.map { "\($0.event.action) \($0.event.what ?? "")" })")
             #expect(readings.allSatisfy { $0.event.outcome == outcome }, "\(user)")
-            #expect(readings.allSatisfy { $0.event.address == "127.0.0.1" })
             if outcome == .refused { #expect(readings.allSatisfy { $0.event.reason != nil }) }
         }
         #expect(try fixture.docket.verify().filter { $0.severity == .problem }.isEmpty)
+    }
+
+    /// On a real server on loopback, a reading is recorded with the connection's peer address.
+    /// (Few requests: HummingbirdTesting's live client gives each 20 s, which a busy machine
+    /// running the whole suite can exceed on a long route; the matrix runs in process.)
+    @Test func aReadingIsRecordedWithThePeerAddress() async throws {
+        let fixture = try await WebFixture()
+        let m = try Self.prepare(fixture)
+        _ = try fixture.docket.exemptSubmissions()
+        try await fixture.test(live: true) { client in
+            let victor = try await Browser.signIn("victor", client: client)
+            let route = "/submissions/\(m.open)/documents/\(m.sensitiveDocument)"
+            #expect(try await victor.get(route, client: client).status == .forbidden)
+        }
+        let entry = try #require(try fixture.docket.accessLog(user: "victor").last)
+        #expect(entry.event.action == .download && entry.event.outcome == .refused)
+        #expect(entry.event.document == m.sensitiveDocument)
+        #expect(entry.event.address == "127.0.0.1")
     }
 
     @Test func anAccountWithNoRoleReachesNothingBySessionOrToken() async throws {
