@@ -109,3 +109,45 @@ import Testing
         #expect(try archive.show(reference).documents.count == 1)
     }
 }
+
+/// `docket clearance` and `docket user disable`/`enable`: who may read restricted papers, and
+/// accounts that may no longer sign in.
+@Suite struct ClearanceCommandTests {
+    @Test func clearanceIsShownSetAndCheckedWithNothingWrittenOnARefusal() throws {
+        let archive = try ScratchArchive("clearance")
+        defer { archive.remove() }
+        try archive.ok("init")
+        let standard = try archive.ok("clearance")
+        #expect(standard.contains("cleared roles: admin, chair, clerk, mayor, officer, records-manager"))
+        #expect(standard.contains("open markings: OFFICIAL"))
+
+        // Refusals: only one of the two options, an unknown role; nothing is written.
+        #expect(try archive.run(["clearance", "--role", "clerk"]).status == 2)
+        let unknown = try archive.run([
+            "clearance", "--role", "clerk", "--role", "janitor", "--open-marking", "OFFICIAL",
+        ])
+        #expect(unknown.status != 0 && unknown.standardError.contains("'janitor' is not a role"))
+        #expect(!FileManager.default.fileExists(atPath: "\(archive.path)/access/clearance.xml"))
+
+        let set = try archive.ok("clearance", "--role", "clerk", "--role", "admin", "--open-marking", "official")
+        #expect(set.contains("cleared roles: admin, clerk") && set.contains("open markings: OFFICIAL"))
+        #expect(try archive.ok("clearance") == set)
+        _ = try archive.ok("verify")
+        #expect(try archive.run(["clearance", "--help"]).standardOutput.contains("Schedule 12A"))
+    }
+
+    @Test func aDisabledUserIsListedAsSuchAndCanBeEnabledAgain() throws {
+        let archive = try ScratchArchive("disable")
+        defer { archive.remove() }
+        try archive.ok("init")
+        try archive.ok("user", "add", "olivia", "--role", "officer")
+        #expect(try archive.run(["user", "disable", "olivia"]).status == 2, "a reason is required")
+        try archive.ok("user", "disable", "olivia", "--reason", "left the council")
+        let listed = try archive.ok("user", "list")
+        #expect(listed.contains("disabled by") && listed.contains("left the council"))
+        #expect(try archive.run(["user", "disable", "olivia", "--reason", "again"]).status != 0)
+        try archive.ok("user", "enable", "olivia")
+        #expect(try archive.ok("user", "list").contains("active"))
+        #expect(try archive.run(["user", "enable", "olivia"]).status != 0, "not disabled")
+    }
+}
