@@ -25,19 +25,22 @@ enum TransferDecoding {
         var alphabet: [UInt8] = []
         alphabet.reserveCapacity(bytes.count)
         var invalid = 0
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"):
+        var ignoredAfterPadding = false
+        for (offset, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "="), alphabet.count % 4 >= 2 {
+                // Padding ends the data (RFC 4648 §3.3); Python's reader ignores what follows too.
+                ignoredAfterPadding = bytes.dropFirst(offset + 1).contains { isAlphabet($0) }
+                break
+            }
+            if isAlphabet(byte) {
                 alphabet.append(byte)
-            case UInt8(ascii: "="), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"):
-                continue
-            default:
+            } else if ![UInt8(ascii: "="), 0x20, 0x09, 0x0D, 0x0A].contains(byte) {
                 invalid += 1
             }
         }
         var problems: [String] = []
         if invalid > 0 { problems.append("\(invalid) characters outside base64 skipped") }
+        if ignoredAfterPadding { problems.append("base64 data after padding ignored") }
         if alphabet.count % 4 == 1 {
             // One lone character carries no whole byte.
             alphabet.removeLast()
@@ -46,6 +49,15 @@ enum TransferDecoding {
         while alphabet.count % 4 != 0 { alphabet.append(UInt8(ascii: "=")) }
         let decoded = Data(base64Encoded: Data(alphabet)).map { [UInt8]($0) } ?? []
         return Decoded(bytes: decoded, problem: problems.isEmpty ? nil : problems.joined(separator: "; "))
+    }
+
+    private static func isAlphabet(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"):
+            true
+        default: false
+        }
     }
 
     /// Quoted-printable: `=XX` escapes, `=` at a line end joins lines (a soft line break), white
