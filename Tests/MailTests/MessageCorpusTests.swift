@@ -18,6 +18,7 @@ import Testing
         var type: String
         var filename: String?
         var payload: String?
+        var text: String?
     }
 
     static func references(count: Int, seed: Int) throws -> [Reference] {
@@ -48,6 +49,7 @@ import Testing
             let message = try ParsedMessage(bytes: [UInt8](bytes))
             #expect(message.subject == reference.subject, "message \(index)")
             #expect(message.from == reference.from, "message \(index)")
+            #expect(message.problems == [], "message \(index)")
             let parts = message.parts
             guard parts.count == reference.parts.count else {
                 Issue.record("message \(index): \(parts.count) parts, Python reads \(reference.parts.count)")
@@ -59,6 +61,9 @@ import Testing
                 #expect(part.fileName == expected.filename, "\(place)")
                 if let payload = expected.payload {
                     #expect(Self.hex(part.body) == payload, "\(place)")
+                }
+                if let text = expected.text {
+                    #expect(part.text == text, "\(place)")
                 }
             }
         }

@@ -56,3 +56,22 @@ import Testing
         #expect(message.problems.isEmpty)
     }
 }
+
+extension MessageReadingTests {
+    /// The module's own outbound messages read back: what `MailMessage` writes, the reader reads.
+    @Test func aMessageDocketSendsReadsBack() throws {
+        let sent = MailMessage(
+            from: Mailbox(name: "Démocratie, Bureau", address: "clerk@example.org"),
+            to: [Mailbox(address: "a@example.org")], subject: "Ordre du jour – séance du 1er décembre",
+            messageID: "42@docket.example.org", date: Date(timeIntervalSince1970: 1_796_144_400),
+            listID: "notifications.example.org", listName: "Notifications", text: "Bonjour,\nle café est prêt.",
+            html: "<p>Bonjour</p>")
+        let read = try ParsedMessage(bytes: sent.bytes)
+        #expect(read.subject == sent.subject)
+        #expect(read.messageID == sent.messageID)
+        #expect(read.date == sent.date)
+        #expect(read.parts.map(\.contentType) == ["multipart/alternative", "text/plain", "text/html"])
+        #expect(read.plainTextBody?.replacingOccurrences(of: "\r\n", with: "\n") == sent.text)
+        #expect(read.problems.isEmpty)
+    }
+}

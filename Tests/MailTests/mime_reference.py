@@ -3,7 +3,7 @@
 Usage: python3 mime_reference.py COUNT SEED
 Prints one JSON array: for each message its bytes (base64) and what Python reads in it:
 subject, from, and per part in walk() order the content type, the file name and, for parts
-that are not containers, the decoded payload as hex.
+that are not containers, the decoded payload as hex and, for text, its text.
 """
 import base64
 import json
@@ -189,6 +189,7 @@ def describe(data):
             'type': part.get_content_type(),
             'filename': part.get_filename(),
             'payload': None if payload is None else payload.hex(),
+            'text': part.get_content() if part.get_content_maintype() == 'text' and payload is not None else None,
         })
     return {
         'message': base64.b64encode(data).decode(),
