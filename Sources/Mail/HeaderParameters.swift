@@ -3,15 +3,15 @@ import Foundation
 /// A structured MIME field value (`Content-Type`, `Content-Disposition`): a main value and its
 /// parameters, with RFC 5322 comments and quoted strings read, and RFC 2231 continuations and
 /// charsets (`name*0*=utf-8''%E2%82%AC; name*1=…`) put back together.
-public struct HeaderParameters: Sendable, Hashable {
+struct HeaderParameters: Sendable, Hashable {
     /// The main value, lowercased: `text/plain`, `attachment`.
-    public var value: String
+    var value: String
     /// Parameters by lowercased name, values decoded (RFC 2231, then RFC 2047 words).
-    public var parameters: [String: String]
+    var parameters: [String: String]
 
     /// Parses a field value (as `HeaderField.rawValue` holds it).
     init(_ raw: [UInt8], problems: inout [String]) {
-        var scanner = Scanner(Array(Charsets.headerText(raw).unicodeScalars))
+        var scanner = FieldScanner(Array(Charsets.headerText(raw).unicodeScalars))
         scanner.skipSpaceAndComments()
         value = scanner.token(until: [";"]).filter { !$0.isWhitespace }.lowercased()
         var sections: [(name: String, value: String)] = []
@@ -104,7 +104,7 @@ public struct HeaderParameters: Sendable, Hashable {
 }
 
 /// A cursor over a field value's characters (Unicode scalars: 8-bit headers are already text).
-private struct Scanner {
+private struct FieldScanner {
     let scalars: [Unicode.Scalar]
     var index = 0
 

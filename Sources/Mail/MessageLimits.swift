@@ -10,6 +10,7 @@ public struct MessageLimits: Sendable, Hashable {
     /// Bytes in the whole message as received.
     public var maximumMessageBytes: Int
 
+    /// Limits for mail as a council receives it; the defaults refuse only what no correspondent sends.
     public init(
         maximumDepth: Int = 32, maximumParts: Int = 10_000, maximumHeaderBytes: Int = 1 << 20,
         maximumMessageBytes: Int = 100 << 20
