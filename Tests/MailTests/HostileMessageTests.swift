@@ -20,6 +20,17 @@ import Testing
         #expect(MessageParseError.nestingTooDeep(limit: 32).description == "nesting deeper than 32 levels")
     }
 
+    @Test func messagesForwardedInsideEachOtherCountAsNesting() throws {
+        let level = "Content-Type: message/rfc822\r\n\r\n"
+        let deep = String(repeating: level, count: 40) + "\r\nbottom"
+        #expect(throws: MessageParseError.nestingTooDeep(limit: 32)) {
+            try ParsedMessage(bytes: Self.bytes(deep))
+        }
+        let allowed = try ParsedMessage(bytes: Self.bytes(String(repeating: level, count: 31) + "\r\nbottom"))
+        #expect(allowed.parts.count == 32)
+        #expect(allowed.parts.last?.body == Self.bytes("bottom"))
+    }
+
     @Test func aHundredThousandPartsAreRefusedAtThePartLimit() {
         var message = [UInt8]("Content-Type: multipart/mixed; boundary=b\r\n\r\n".utf8)
         let part = Array("--b\r\n\r\nx\r\n".utf8)
