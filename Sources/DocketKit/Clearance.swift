@@ -296,7 +296,8 @@ extension DocketArchive {
     public func submission(_ reference: String, for user: String, from address: String?) throws(DocketError)
         -> SubmissionView
     {
-        let whole = try submission(reference)
+        // One read: the whole view decides what is restricted, then the reader's copy is cut from it.
+        let whole = try wholeView(try readSubmission(reference), allowedFor: user)
         let permissions = try permissions(for: user)
         var restricted: [Withholding] = []
         for document in whole.documents + whole.departedDocuments.map(\.metadata) {
@@ -310,7 +311,7 @@ extension DocketArchive {
             try recordRestricted(
                 .view, by: permissions, item: reference, what: what, withholding: first, from: address)
         }
-        return try submission(reference, for: user)
+        return try withholdingFrom(whole, permissions: permissions)
     }
 }
 

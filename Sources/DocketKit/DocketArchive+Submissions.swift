@@ -412,6 +412,13 @@ extension DocketArchive {
     }
 
     func makeView(_ current: CurrentSubmission, for user: String?) throws(DocketError) -> SubmissionView {
+        let view = try wholeView(current, allowedFor: user)
+        guard let user else { return view }
+        return try withholdingFrom(view, permissions: try permissions(for: user))
+    }
+
+    /// The submission with every document, and the events `user` may fire now (none without one).
+    func wholeView(_ current: CurrentSubmission, allowedFor user: String?) throws(DocketError) -> SubmissionView {
         let reference = current.record.reference
         let engine = WorkflowEngine(definition: current.definition)
         let status: WorkflowEngine.Status
@@ -440,14 +447,12 @@ extension DocketArchive {
         let allowed = try user.map { (name: String) throws(DocketError) in
             engine.allowedEvents(for: try actor(name), in: status)
         }
-        let view = SubmissionView(
+        return SubmissionView(
             record: current.record, workflow: current.definition, state: status.state, isFinal: state?.isFinal ?? false,
             sequence: current.events.count, deadline: deadline,
             isOverdue: deadline.map { calendar.londonDate(of: now()) > $0 } ?? false, documents: documents,
             departedDocuments: departed,
             events: current.events.map(\.event), allowedNow: allowed ?? [], signedPack: status.signedPack)
-        guard let user else { return view }
-        return try withholdingFrom(view, permissions: try permissions(for: user))
     }
 
     /// Every submission, optionally only those in `state`, by reference.

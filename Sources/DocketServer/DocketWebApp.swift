@@ -44,7 +44,7 @@ public struct DocketWebApp: Sendable {
             ErrorMiddleware(pages: pages)
             SecurityHeadersMiddleware()
             SessionMiddleware(sessions: sessions, docket: docket)
-            NoRoleMiddleware(pages: pages)
+            NoRoleMiddleware(pages: pages, docket: docket)
         }
         router.addRoutes(StaticFilesController().routes)
         router.addRoutes(

@@ -62,7 +62,7 @@ struct OIDCSignInController: Sendable {
         let outcome = try await blocking { [docket] in
             Result { () throws(DocketError) in try docket.signIn(withProvider: identity) }
         }
-        let signedIn: ProviderSignInResult
+        let signedIn: ProviderSignIn
         switch outcome {
         case .success(let result):
             signedIn = result
@@ -81,8 +81,7 @@ struct OIDCSignInController: Sendable {
         // A new session id at every sign-in, as for passwords: an id planted before is worthless.
         if let old = request.cookies[DocketWebApp.sessionCookie]?.value { await sessions.end(old) }
         let session = await sessions.create(
-            for: signedIn.user, generation: signedIn.generation, hasRole: signedIn.hasRole,
-            address: context.clientAddress, method: .oidc)
+            for: signedIn.user, generation: signedIn.generation, address: context.clientAddress, method: .oidc)
         var response = DocketWebApp.redirect(DocketWebApp.safeNext(returnTo))
         response.setCookie(SignInController.sessionCookie(session.id, configuration: configuration))
         response.setCookie(Cookie(name: Self.bindingCookie, value: "", maxAge: 0, path: "/sign-in/oidc"))

@@ -12,9 +12,6 @@ struct Session: Sendable {
     /// The user's credential generation at sign-in: once a password or role change moves it
     /// on (from any process), the session is over.
     let generation: Int
-    /// Whether the user held any role at sign-in. A role change moves the generation on and so
-    /// ends the session; one without a role sees only the page that says so.
-    let hasRole: Bool
     var lastSeen: Date
     /// When the user signed in, from which address, and how (for the sessions page).
     let signedIn: Date
@@ -40,13 +37,13 @@ actor SessionStore {
     }
 
     func create(
-        for user: String, generation: Int, hasRole: Bool = true, address: String? = nil,
+        for user: String, generation: Int, address: String? = nil,
         method: AccessMethod = .password
     ) -> Session {
         let time = now()
         let session = Session(
             id: Self.randomToken(), user: user, csrfToken: Self.randomToken(), generation: generation,
-            hasRole: hasRole, lastSeen: time, signedIn: time, address: address, method: method)
+            lastSeen: time, signedIn: time, address: address, method: method)
         sessions[session.id] = session
         return session
     }

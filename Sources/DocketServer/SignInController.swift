@@ -88,10 +88,8 @@ struct SignInController: Sendable {
         try await record(.signIn(user: name, method: .password, address: context.clientAddress))
         // A new session id at every sign-in: an id planted before sign-in is worthless.
         if let old = request.cookies[DocketWebApp.sessionCookie]?.value { await sessions.end(old) }
-        let hasRole = await Task.detached { [docket] in (try? docket.permissions(for: name).roles.isEmpty) == false }
-            .value
         let session = await sessions.create(
-            for: name, generation: generation, hasRole: hasRole, address: context.clientAddress, method: .password)
+            for: name, generation: generation, address: context.clientAddress, method: .password)
         var response = DocketWebApp.redirect(next)
         response.setCookie(Self.sessionCookie(session.id, configuration: configuration))
         response.setCookie(Cookie(name: DocketWebApp.signInCookie, value: "", maxAge: 0, path: "/sign-in"))
