@@ -3,11 +3,11 @@
 Usage: python3 msg_reference.py FILE.msg
 Prints one JSON object: subject, the sender's display name and address, the To and Cc
 recipients (name and address each), the plain-text body, and for each attachment its file
-name (the long one, else the 8.3 one), its size and the SHA-256 of its bytes. extract-msg reads
+name (the long one, else the 8.3 one), its size and its bytes (base64). extract-msg reads
 the MAPI properties straight from the compound file, so it shares no code with msgconvert,
 whose RFC 5322 output Docket parses.
 """
-import hashlib
+import base64
 import json
 import sys
 
@@ -31,7 +31,7 @@ def main(path):
             attachments.append({
                 'name': attachment.longFilename or attachment.shortFilename,
                 'size': len(data),
-                'sha256': hashlib.sha256(data).hexdigest(),
+                'data': base64.b64encode(data).decode('ascii'),
             })
         json.dump({
             'subject': message.subject,
