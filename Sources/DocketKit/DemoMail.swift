@@ -9,12 +9,11 @@ enum DemoMail {
     ) -> [UInt8] {
         let pdf = DemoPDF.document(text: responseText)
         let boundary = "=_docket_demo_\(reference)"
-        let date = sent.formatted(
-            Date.VerbatimFormatStyle(
-                format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) "
-                    + "\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):"
-                    + "\(second: .twoDigits) +0000",
-                locale: Locale(identifier: "en_GB"), timeZone: TimeZone(identifier: "UTC")!, calendar: Calendar(identifier: .gregorian)))
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        let date = formatter.string(from: sent)
         let base64 = Data(pdf).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         let lines = [
             "From: Best Value Commissioners <commissioners@example.gov.uk>",

@@ -75,7 +75,7 @@ extension DocketArchive {
                 let kept = MessageAttachment(
                     sha256: originalSHA,
                     storedAs: "\(originalSHA).\(MediaType.storedExtension(of: original.fileName, content: original.bytes))",
-                    fileName: ParsedMessage.safeFileName(original.fileName),
+                    fileName: MessagePart.safeFileName(original.fileName),
                     mediaType: MediaType.of(fileName: original.fileName, content: original.bytes),
                     size: original.bytes.count, part: "0")
                 try store.storeMessageAttachment(original.bytes, of: sha, as: kept)
@@ -296,7 +296,7 @@ extension DocketArchive {
         _ bytes: [UInt8], fileName: String, submission: String?, as user: String
     ) throws(DocketError) -> MessageArrival {
         _ = try require(Self.documentRoles, of: user, to: "add correspondence")
-        let name = ParsedMessage.safeFileName(fileName)
+        let name = MessagePart.safeFileName(fileName)
         guard OutlookMessage.isOutlookMessage(bytes) else {
             return try receiveMessage(bytes, route: .upload, source: name, submission: submission, as: user)
         }
