@@ -104,4 +104,23 @@ import Testing
         #expect(message.root.text == "H\u{FFFD}!")
         #expect(message.problems.contains { $0.contains("unknown charset x-klingon") })
     }
+
+    @Test func base64EnclosedMessagesCountTowardTheDepthLimit() throws {
+        // Each level hides the next in base64, so no single buffer shows the nesting.
+        func wrapped(_ levels: Int) -> [UInt8] {
+            var message = Self.bytes("\r\nbottom")
+            for _ in 0..<levels {
+                message =
+                    Self.bytes("Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+                    + Self.bytes(Data(message).base64EncodedString(options: .lineLength76Characters))
+            }
+            return message
+        }
+        #expect(throws: MessageParseError.nestingTooDeep(limit: 32)) {
+            try ParsedMessage(bytes: wrapped(40))
+        }
+        let allowed = try ParsedMessage(bytes: wrapped(31))
+        #expect(allowed.parts.count == 32)
+        #expect(allowed.parts.last?.body == Self.bytes("bottom"))
+    }
 }
