@@ -18,6 +18,13 @@ public struct MboxMessage: Sendable, Hashable {
     public var offset: UInt64
     /// The separator line without its line break (`From sender@example.org Tue Dec  1 …`).
     public var separatorLine: String
+
+    /// A message read from an mbox (or made to stand for one in a test).
+    public init(bytes: [UInt8], offset: UInt64, separatorLine: String) {
+        self.bytes = bytes
+        self.offset = offset
+        self.separatorLine = separatorLine
+    }
 }
 
 /// Why an mbox, or one message in it, cannot be read.
@@ -96,7 +103,9 @@ public struct MboxReader: Sendable {
         self.variant = variant
         self.maximumMessageBytes = maximumMessageBytes
         file = try MboxFile(path: path)
-        guard offset <= file.size else { throw MboxError.noSeparatorAtOffset(path: path, offset: offset) }
+        guard offset <= file.size, try Self.followsEmptyLine(offset, in: file) else {
+            throw MboxError.noSeparatorAtOffset(path: path, offset: offset)
+        }
         lines = MboxLines(file: file, offset: offset, chunkSize: chunkSize)
         guard let first = try lines.next() else { return }
         guard Self.isSeparator(first) else {
@@ -158,6 +167,17 @@ public struct MboxReader: Sendable {
     }
 
     private static let from = Array("From ".utf8)
+
+    /// Whether `offset` is the start of the file or of a line after an empty one, where a
+    /// separator may stand: a `From ` line in a body is not a place to resume at.
+    private static func followsEmptyLine(_ offset: UInt64, in file: MboxFile) throws -> Bool {
+        guard offset > 0 else { return true }
+        let before = try file.read(at: offset - min(offset, 3), count: Int(min(offset, 3)))
+        let lf: [UInt8] = [10]
+        let crlf: [UInt8] = [13, 10]
+        return before.elementsEqual(lf) || before.elementsEqual(crlf) || before.suffix(2).elementsEqual(lf + lf)
+            || before.elementsEqual(lf + crlf)
+    }
 
     private static func isSeparator(_ piece: MboxLines.Piece) -> Bool {
         piece.startsLine && piece.bytes.starts(with: from)

@@ -145,6 +145,16 @@ import Testing
         var mboxo = try MboxReader(path: path, variant: .mboxo)
         let unquotedOnce = try Self.readAll(&mboxo)
         #expect(unquotedOnce[1].bytes == Array("Subject: 2\r\n\r\n>>From x\r\nFrom y\r\n".utf8))
+        // A body line that starts with "From " is no place to resume at; a separator is.
+        let bodyLine = UInt64(try #require(Array(text.utf8).firstRange(of: Array("From here".utf8))).lowerBound)
+        #expect(throws: MboxError.noSeparatorAtOffset(path: path, offset: bodyLine)) {
+            try MboxReader(path: path, startingAt: bodyLine)
+        }
+        for resumeAt in 1...2 {
+            var resumed = try MboxReader(path: path, startingAt: messages[resumeAt].offset)
+            let rest = try Self.readAll(&resumed)
+            #expect(rest == Array(messages.dropFirst(resumeAt)))
+        }
     }
 
     @Test func emptyFilesHaveNoMessagesAndOtherFilesAreRefusedClearly() throws {
