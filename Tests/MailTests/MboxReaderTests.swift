@@ -70,7 +70,9 @@ import Testing
                 #expect(message.bytes == Self.bytes(expected.original), "\(place)")
                 let pythonBytes = Self.quoted(message.bytes, variant) + (name == "crlf" ? [13, 10] : [])
                 #expect(pythonBytes == Self.bytes(expected.python), "\(place)")
-                #expect(message.separatorLine == "From " + expected.from, "\(place)")
+                // `get_from()` keeps a CRLF file's `\r`; `separatorLine` is without its line break.
+                let from = expected.from.hasSuffix("\r") ? String(expected.from.dropLast()) : expected.from
+                #expect(message.separatorLine == "From " + from, "\(place)")
                 #expect(message.offset == expected.offset, "\(place)")
             }
         }
