@@ -22,6 +22,7 @@ struct CorrespondenceController: Sendable {
             .get("correspondence", use: tray)
             .post("correspondence", use: upload)
             .get("correspondence/:sha256", use: download)
+            .get("correspondence/:sha256/thread", use: thread)
             .post("correspondence/:sha256/filing", use: file)
             .post("submissions/:reference/correspondence/:sha256/response", use: recordResponse)
     }
@@ -87,6 +88,23 @@ struct CorrespondenceController: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// A message with its replies, and replies to those (what `docket mail thread` prints).
+    @Sendable func thread(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let sha = try context.parameters.require("sha256")
+        let chrome = await Chrome("An email with its replies", context, docket: docket)
+        let rows = try await blocking { [docket] in
+            try docket.messageThread(sha, for: user).map { item in
+                ThreadRow(
+                    sha256: item.card.sha256, subject: item.card.subject ?? "(no subject)",
+                    from: item.card.from.first ?? "(no sender)",
+                    sent: Wording.londonTime(item.card.sent ?? item.card.received), depth: item.depth,
+                    isReply: item.depth > 0, filedTo: item.filedTo)
+            }
+        }
+        return pages.render("correspondence-thread", SimplePage(chrome: chrome, model: ThreadModel(messages: rows)))
+    }
+
     @Sendable func file(_ request: Request, context: Context) async throws -> Response {
         let (user, form) = try await context.signedInForm(request)
         let sha = try context.parameters.require("sha256")
@@ -115,6 +133,21 @@ struct CorrespondenceController: Sendable {
         }
         return DocketWebApp.redirect("/submissions/\(reference)?done=\(fired.event.sequence)")
     }
+}
+
+/// A thread page's model: each message with its depth, linked where it is filed.
+struct ThreadModel: Sendable {
+    var messages: [ThreadRow]
+}
+
+struct ThreadRow: Sendable {
+    var sha256: String
+    var subject: String
+    var from: String
+    var sent: String
+    var depth: Int
+    var isReply: Bool
+    var filedTo: String?
 }
 
 /// The unfiled tray page's model.

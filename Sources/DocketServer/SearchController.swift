@@ -130,6 +130,8 @@ struct SearchModel: Sendable {
         var parties: String
         /// Escaped text and `<mark>` only: built here, shown with triple braces.
         var snippetHTML: String
+        /// An email: the page links to it with its replies.
+        var isEmail = false
     }
 
     var query: String
@@ -165,6 +167,7 @@ extension SearchModel.Hit {
         self.init(
             reference: hit.reference, sha256: hit.sha256, title: hit.title, kind: hit.kind, date: hit.date,
             parties: ([hit.creator].compactMap { $0 } + hit.addressees).joined(separator: " → "),
-            snippetHTML: SearchController.highlighted(hit.snippet))
+            snippetHTML: SearchController.highlighted(hit.snippet),
+            isEmail: hit.mediaType == "message/rfc822")
     }
 }

@@ -82,6 +82,10 @@ public enum OutlookMessage {
         }
     }
 
+    /// Whether `msgconvert` is on `PATH` (it may still lack a Perl module it needs: a conversion
+    /// then says so).
+    public static var converterAvailable: Bool { (try? locateConverter(nil)) != nil }
+
     /// The converter to run: `converter` if it is an executable file, else `msgconvert` from `PATH`.
     static func locateConverter(_ converter: String?) throws(OutlookConversionError) -> String {
         if let converter {

@@ -269,3 +269,53 @@ private struct Failure: Error {
     var message: String
     init(_ message: String) { self.message = message }
 }
+
+/// Replies to what Docket itself sent, and Outlook files, on the intake path.
+@Suite struct MailIntakeRepliesTests {
+    /// The Mayor answers the "waiting for you" message Docket sent about a submission: the
+    /// reply is filed to that submission by the outbox's record of what the message was about.
+    @Test func aReplyToAMessageDocketSentIsFiledToItsSubmission() throws {
+        let archive = try NotifyTests.archive(startingAt: "2026-03-26T09:00:00Z")
+        let docket = archive.docket!
+        let mta = try NotifyTests.CaptureMTA()
+        let reference = try NotifyTests.awaitingSignOff(docket)
+        try docket.notify(at: archive.now, setup: mta.setup)
+        let sent = try #require(try mta.received().first)
+        let sentID = try #require(mta.header("Message-ID", of: sent)).trimmingCharacters(
+            in: CharacterSet(charactersIn: "<>"))
+        let reply =
+            "From: John Biggs <mayor@towerhamlets.gov.uk>\r\nTo: docket@towerhamlets.gov.uk\r\n"
+            + "Subject: Re: waiting for you\r\nMessage-ID: <mayor-reply@towerhamlets.gov.uk>\r\n"
+            + "In-Reply-To: <\(sentID)>\r\nDate: Thu, 26 Mar 2026 09:30:00 +0000\r\n\r\nI will sign it today.\r\n"
+        let arrival = try docket.receiveMessage(Array(reply.utf8), route: .deliver)
+        #expect(arrival.filedTo == reference)
+        #expect(arrival.rule == .reply)
+        // A forged In-Reply-To naming no message Docket sent files nothing.
+        let forged = reply.replacingOccurrences(of: sentID, with: "action-needed+\(reference)+x+y@elsewhere")
+            .replacingOccurrences(of: "mayor-reply@", with: "forged@")
+        #expect(try docket.receiveMessage(Array(forged.utf8), route: .deliver).filedTo == nil)
+    }
+
+    /// An Outlook .msg upload is converted with msgconvert and kept beside what it became.
+    @Test func anOutlookMessageIsConvertedAndKept() throws {
+        guard OutlookMessage.converterAvailable else {
+            Issue.record("msgconvert is not installed: scripts/test installs libemail-outlook-message-perl")
+            return
+        }
+        let archive = try TemporaryArchive()
+        let docket = archive.docket!
+        try docket.addUser("olivia", roles: [.officer])
+        let sample = TemporaryArchive.repositoryRoot.appendingPathComponent(
+            "Tests/MailTests/Fixtures/outlook/attachment_test_msg.msg")
+        let bytes = try [UInt8](Data(contentsOf: sample))
+        let arrival = try docket.receiveUploadedMessage(
+            bytes, fileName: "attachment_test_msg.msg", submission: nil, as: "olivia")
+        #expect(arrival.record.flags.map(\.kind) == [.converted])
+        #expect(arrival.record.subject == "test pièce jointe 1")
+        let original = try #require(arrival.record.attachments.first)
+        #expect(original.part == "0")
+        #expect(original.sha256 == ArchiveStore.sha256(bytes), "the .msg as it came")
+        #expect(Set(arrival.record.attachments.dropFirst().map(\.fileName)) == ["test-unicode.doc", "pj1.txt"])
+        #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
+    }
+}

@@ -44,6 +44,15 @@ import Testing
                     || page.contains("the Commissioners' response to the third progress update"))
             #expect(page.contains("filed by the reference in its subject"))
             #expect(page.contains("bvp-update-3-commissioners-response.pdf"))
+            // Found by a phrase of its PDF attachment (the demo's response text), and the email
+            // by its sender; the search page links the email to its thread.
+            let search = String(
+                buffer: try await olivia.get("/search?q=Commissioners&kind=correspondence", client: client).body)
+            #expect(search.contains("With its replies"))
+            let sha = try #require(try fixture.docket.submission(third).correspondence.first?.message.sha256)
+            let thread = try await olivia.get("/correspondence/\(sha)/thread", client: client)
+            #expect(thread.status == .ok)
+            #expect(String(buffer: thread.body).contains("filed to <a href=\"/submissions/\(third)\">"))
         }
     }
 
