@@ -143,7 +143,7 @@ public enum DemoArchive {
             }
             try docket.recordResponse(
                 fromMessage: arrival.sha256, attachment: attachment.sha256, in: reference, as: "olivia",
-                title: "Commissioners’ response to the \(ordinal) progress update")
+                title: "Commissioners’ response to the \(ordinal) progress update", creator: commissioners)
         } else {
             try docket.addDocument(
                 to: reference, content: Array(update.responseText.utf8),

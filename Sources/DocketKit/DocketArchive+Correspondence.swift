@@ -282,13 +282,15 @@ extension DocketArchive {
     ///   - attachment: the SHA-256 of one of the message's attachments.
     ///   - expectedSequence: as for `addDocument`: the submission as the officer saw it.
     ///   - title: the response's title in the pack (default: the attachment's file name).
+    ///   - creator: who the response is from, as the Board report names them (default: the
+    ///     sender's display name, else their address).
     /// - Throws: when the state has no event that takes a response, the message is not filed to
     ///   this submission, or the attachment is not one of its attachments; and whatever adding
     ///   the document or firing the event refuses.
     @discardableResult
     public func recordResponse(
         fromMessage message: String, attachment: String, in reference: String, as user: String,
-        expectedSequence: Int? = nil, title: String? = nil
+        expectedSequence: Int? = nil, title: String? = nil, creator: Party? = nil
     ) throws(DocketError) -> FiredEvent {
         let view = try submission(reference, for: user)
         guard let filed = view.correspondence.first(where: { $0.message.sha256 == message }) else {
@@ -321,7 +323,8 @@ extension DocketArchive {
             to: reference, content: content,
             description: DocumentDescription(
                 kind: .response, title: title ?? part.title, originalFileName: part.originalFileName, date: received,
-                creator: filed.message.creator, addressees: filed.message.addressees, direction: .incoming,
+                creator: creator ?? filed.card?.from.first.map(CorrespondenceText.party) ?? filed.message.creator,
+                addressees: filed.message.addressees, direction: .incoming,
                 description: "Attachment of the email “\(filed.message.title)”",
                 relations: [Relation(kind: .partOf, target: message)]),
             as: user, expectedSequence: expectedSequence)
@@ -343,6 +346,14 @@ enum CorrespondenceText {
         let subject = record.subject.map(clipped)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if !subject.isEmpty { return subject }
         return record.isParsed ? "(no subject)" : "(an email Docket could not read)"
+    }
+
+    /// The person a From header names, for a report: the display name, else the address.
+    static func party(_ header: String) -> Party {
+        guard let mailbox = MailboxAddress.list(from: header).first else {
+            return Party(person: clipped(header), organisation: nil)
+        }
+        return Party(person: clipped(mailbox.displayName ?? mailbox.address), organisation: nil)
     }
 
     /// Header text made fit for a one-line metadata field: line breaks and controls become

@@ -111,7 +111,7 @@ import Testing
         let publicNames = lines.first { $0.hasPrefix("public.zip") } ?? ""
         #expect(fullNames.contains("04-BVP-2016-02/report.docx"))
         #expect(fullNames.contains("04-BVP-2016-02/annex-A-1-bvp-update-3-cover-letter.txt"))
-        #expect(fullNames.contains("04-BVP-2016-02/annex-B-1-bvp-update-3-commissioners-response.txt"))
+        #expect(fullNames.contains("04-BVP-2016-02/annex-B-1-bvp-update-3-commissioners-response.pdf"))
         #expect(publicNames == "public.zip: contents.txt 00-agenda.html 00-agenda.docx")
         let agenda = archive.directory.appendingPathComponent("agenda.html").path
         try archive.ok("agenda", "BVPB-2016-10-19", "-o", agenda, "--public")
