@@ -6,6 +6,10 @@ end every letter the SMTP server accepted must be in the archive exactly once, w
 
 Usage: python3 Tests/MTA/test_postfix_pipe.py PATH/TO/docket
 
+DOCKET_MTA_SEED=N repeats a run's choices (which attempts are armed, the delays; the timing
+of a run is never the same); DOCKET_MTA_KEEP=1 keeps the temporary directory (Postfix's log,
+the wrapper's log, the archive) for a look after a failure.
+
 Runs as root (Postfix's master and the pipe's change of user need it). Postfix lives
 entirely in a temporary directory (its own main.cf, master.cf, queue and data directories,
 smtpd on 127.0.0.1 on a free high port) and is stopped and removed at the end, even on
@@ -79,8 +83,11 @@ def run(arguments, user=None, limit=30, env=None, check_status=True, stdin=None)
     if user is not None:
         entry = pwd.getpwnam(user)
         kwargs = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
-    result = subprocess.run(
-        arguments, capture_output=True, timeout=remaining(limit), env=env, input=stdin, **kwargs)
+    try:
+        result = subprocess.run(
+            arguments, capture_output=True, timeout=remaining(limit), env=env, input=stdin, **kwargs)
+    except subprocess.TimeoutExpired:
+        raise TestFailure(f"{' '.join(map(str, arguments))} ran past its time limit")
     if check_status and result.returncode != 0:
         raise TestFailure(
             f"{' '.join(map(str, arguments))} exited {result.returncode}:\n"
@@ -209,7 +216,7 @@ def queue_is_empty(config):
     return result.stdout.strip() == b""
 
 
-def send(port, number, plan, attachments):
+def send(port, plan):
     """One message through swaks; returns the queue ID Postfix's 250 names, or None."""
     arguments = [
         SWAKS, "--server", f"127.0.0.1:{port}", "--timeout", "20", "--suppress-data", "--helo", "test.sender.example",
@@ -219,7 +226,7 @@ def send(port, number, plan, attachments):
         "--header", f"Subject: {plan['subject']}",
         "--body", plan["body"],
     ]
-    for path in attachments:
+    for path in plan["attachments"]:
         arguments += ["--attach-name", os.path.basename(path), "--attach", f"@{path}"]
     result = run(arguments, limit=30, check_status=False)
     transcript = result.stdout.decode(errors="replace")
@@ -316,7 +323,7 @@ def main():
                 "attachments": attachments,
             })
         with ThreadPoolExecutor(max_workers=4) as pool:
-            results = list(pool.map(lambda plan: send(port, plan["number"], plan, plan["attachments"]), plans))
+            results = list(pool.map(lambda plan: send(port, plan), plans))
         accepted = {}
         for plan, (queue_id, transcript) in zip(plans, results):
             check(queue_id is not None, f"swaks: letter {plan['number']} was not accepted:\n{transcript[-3000:]}")
@@ -417,7 +424,10 @@ def main():
     finally:
         if started:
             stop_postfix(config, os.path.join(root, "queue", "pid", "master.pid"))
-        shutil.rmtree(root, ignore_errors=True)
+        if os.environ.get("DOCKET_MTA_KEEP"):
+            print(f"test_postfix_pipe: kept {root} (DOCKET_MTA_KEEP)", file=sys.stderr)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def stop_postfix(config, pid_file):
