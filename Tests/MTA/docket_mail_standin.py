@@ -67,6 +67,9 @@ def list_messages(arguments):
 
 def main():
     arguments = sys.argv[1:]
+    if arguments[:1] == ["mail"] and "--help" in arguments:
+        print(__doc__)
+        return 0
     if arguments[:2] == ["mail", "deliver"]:
         try:
             return deliver(arguments)

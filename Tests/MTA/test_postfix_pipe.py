@@ -241,6 +241,11 @@ def main():
     check(os.geteuid() == 0, "run as root: Postfix's master and pipe(8)'s change of user need it")
     for tool in (POSTFIX, POSTQUEUE, SWAKS):
         check(os.access(tool, os.X_OK), f"{tool} is missing: install postfix and swaks (scripts/test does)")
+    has_deliver = run([docket, "mail", "deliver", "--help"], check_status=False, stdin=b"")
+    # An older docket answers any unknown subcommand's --help with its overview, status 0.
+    check(has_deliver.returncode == 0 and b"mail deliver" in has_deliver.stdout,
+          f"{docket} has no `mail deliver` command (Tests/MTA/docket_mail_standin.py stands in for it, "
+          "with DOCKET_REAL naming a real docket for the rest)")
     service = ensure_service_user()
     seed = int(os.environ.get("DOCKET_MTA_SEED", random.randrange(1 << 30)))
     rng = random.Random(seed)
