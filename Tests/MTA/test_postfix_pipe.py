@@ -118,7 +118,7 @@ def free_port():
 # would have seen running docket directly; pipe(8) defers a command killed by a signal
 # (status 4.3.0) and bounces one that exits with a status outside <sysexits.h>.
 WRAPPER = r'''#!/usr/bin/python3
-import os, random, signal, subprocess, sys, time
+import os, random, subprocess, sys, time
 DOCKET, ARCHIVE, STATE, LOG, WINDOW, SEED, MOST_ARMED = @SETTINGS@
 queue_id, extension = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "")
 # Attempt number of this message: Postfix never delivers one queue file twice at once.
@@ -327,6 +327,13 @@ def main():
                 "body": f"Letter {number}.\nToken {token}.\n",
                 "attachments": attachments,
             })
+        # Only docket is a recipient here: a stranger is refused at RCPT time, so no letter
+        # to anyone else can reach the pipe.
+        stranger = dict(plans[1], to=f"stranger@{DOMAIN}", messageID=f"<stranger-{seed}@sender.example>",
+                        attachments=[])
+        queue_id, transcript = send(port, stranger)
+        check(queue_id is None and re.search(r"^<~?\*\* 550 ", transcript, re.MULTILINE),
+              f"Postfix did not refuse stranger@{DOMAIN}:\n{transcript[-3000:]}")
         with ThreadPoolExecutor(max_workers=4) as pool:
             results = list(pool.map(lambda plan: send(port, plan), plans))
         accepted = {}
@@ -369,6 +376,7 @@ def main():
         with open(wrapper_log) as handle:
             attempts = [line.split() for line in handle if line.strip()]
         kills = sum(1 for attempt in attempts if attempt[2] == "killed" and attempt[3] == "-9")
+        outran = sum(1 for attempt in attempts if attempt[2] == "survived")
         check(kills > 0, "the wrapper killed no delivery: the test proved nothing")
         check(not any(attempt[2] == "hung" for attempt in attempts), "a delivery ran past 120 s")
         retries = len(attempts) - len({attempt[0] for attempt in attempts})
@@ -424,7 +432,8 @@ def main():
             check(received == sent, f"{path}: attachments are not the ones sent")
 
         print(f"test_postfix_pipe: {len(accepted)} letters archived once each; {kills} deliveries "
-              f"killed, {retries} retries ({deferrals} deferrals logged by Postfix), no bounces; "
+              f"killed ({outran} more outran their kill), {retries} retries ({deferrals} deferrals "
+              f"logged by Postfix), no bounces; "
               f"kill window {window * 1000:.0f} ms; seed {seed}; {time.monotonic() - STARTED:.1f} s")
     finally:
         if started:
