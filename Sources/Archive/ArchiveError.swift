@@ -20,6 +20,8 @@ public enum ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
     case io(path: String, operation: String, reason: String)
     /// Input that cannot be stored (bad name, reference, date …).
     case invalidInput(String)
+    /// Another process held a lock for longer than the caller would wait: try again later.
+    case busy(path: String, waited: Duration)
 
     public var description: String {
         switch self {
@@ -48,6 +50,8 @@ public enum ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path): \(operation) failed: \(reason)"
         case .invalidInput(let message):
             return message
+        case .busy(let path, let waited):
+            return "\(path): another process held the lock for \(waited.components.seconds) s; try again later"
         }
     }
 }

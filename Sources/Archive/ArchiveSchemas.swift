@@ -23,6 +23,12 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
     /// The access log (sign-ins, views of restricted material) and the clearance file
     /// (`urn:docket:access:1`).
     case access
+    /// Archive format 4 (`urn:docket:archive:4`): correspondence filed to a submission (an event
+    /// outside the pack) and attachments `part-of` their message.
+    case archiveFormat4
+    /// Email that arrived: each message's catalogue card and the arrival log
+    /// (`urn:docket:correspondence:1`).
+    case correspondence
 
     /// The schema file, relative to the archive.
     public var file: String {
@@ -32,6 +38,8 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .mail: "schema/docket-mail-1.xsd"
         case .archiveFormat3: "schema/docket-archive-3.xsd"
         case .access: "schema/docket-access-1.xsd"
+        case .archiveFormat4: "schema/docket-archive-4.xsd"
+        case .correspondence: "schema/docket-correspondence-1.xsd"
         }
     }
 
@@ -44,6 +52,8 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .archiveFormat3:
             "no account can sign in through an identity provider, hold no role, or be disabled"
         case .access: "no sign-in or view of restricted material can be recorded"
+        case .archiveFormat4: "no correspondence can be filed to a submission"
+        case .correspondence: "no email can be received"
         }
     }
 }

@@ -176,11 +176,11 @@ extension ArchiveStore {
         return findings
     }
 
-    private func relative(_ path: String) -> String {
+    func relative(_ path: String) -> String {
         path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
     }
 
-    private func problem(_ path: String, _ message: String) -> VerificationFinding {
+    func problem(_ path: String, _ message: String) -> VerificationFinding {
         VerificationFinding(severity: .problem, path: relative(path), message: message)
     }
 

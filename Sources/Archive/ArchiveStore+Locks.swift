@@ -19,6 +19,34 @@ extension ArchiveStore {
         return SubmissionLock(descriptor: descriptor)
     }
 
+    /// Takes an exclusive `flock` on the file at `path`, trying every 20 ms for at most
+    /// `timeout`: for callers that must answer within a time (an MTA's pipe) rather than wait.
+    ///
+    /// - Throws: `.busy` when another holder kept it throughout.
+    static func exclusiveLock(at path: String, timeout: Duration, mode: mode_t = 0o644) throws(ArchiveError)
+        -> SubmissionLock
+    {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode)
+        guard descriptor >= 0 else {
+            throw .io(path: path, operation: "open", reason: String(cString: strerror(errno)))
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            guard code == EWOULDBLOCK || code == EINTR else {
+                close(descriptor)
+                throw .io(path: path, operation: "flock", reason: String(cString: strerror(code)))
+            }
+            guard clock.now < deadline else {
+                close(descriptor)
+                throw .busy(path: path, waited: timeout)
+            }
+            usleep(20_000)
+        }
+        return SubmissionLock(descriptor: descriptor)
+    }
+
     /// Takes an exclusive lock on the archive's sign-in secrets (`auth/`), so that two
     /// processes changing one user's credentials at once cannot lose either change.
     public func lockCredentials() throws(ArchiveError) -> SubmissionLock {

@@ -172,6 +172,7 @@ public final class ArchiveStore: Sendable {
         switch uri {
         case ArchiveXML.namespace2.uri: try familySchemas.require(.archiveFormat2, root: root)
         case ArchiveXML.namespace3.uri: try familySchemas.require(.archiveFormat3, root: root)
+        case ArchiveXML.namespace4.uri: try familySchemas.require(.archiveFormat4, root: root)
         default: schema
         }
     }

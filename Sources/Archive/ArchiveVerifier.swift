@@ -284,12 +284,19 @@ public struct ArchiveVerifier {
         }
     }
 
-    /// Document SHA-256 → the metadata file's SHA-256 recorded when it was added.
+    /// Document SHA-256 → the metadata file's SHA-256 recorded when it was added. A later event
+    /// that cites the same document again wins: an attachment filed with its message and then
+    /// recorded as the response has its metadata rewritten as the response's.
     private static func metadataDigests(_ events: [ArchiveStore.ReadEvent]) -> [String: String] {
         var digests: [String: String] = [:]
         for read in events {
-            if case .documentAdded(let document, let metadata?, _) = read.event.body {
+            switch read.event.body {
+            case .documentAdded(let document, let metadata?, _):
                 digests[document.sha256] = metadata
+            case .correspondenceFiled(let filing):
+                for filed in filing.documents { digests[filed.document.sha256] = filed.metadataSHA256 }
+            default:
+                break
             }
         }
         return digests
@@ -300,6 +307,7 @@ public struct ArchiveVerifier {
         case .documentAdded(let document, _, _): return [document]
         case .documentRemoved(let document, _): return [document]
         case .transition(let transition): return transition.documents
+        case .correspondenceFiled(let filing): return filing.documents.map(\.document)
         }
     }
 
@@ -321,7 +329,7 @@ public struct ArchiveVerifier {
                 if !pack.contains(document.sha256) {
                     findings.problem(read.path, "removes \(document.sha256), which is not in the pack at that point")
                 }
-            case .transition:
+            case .transition, .correspondenceFiled:
                 break
             }
             pack.apply(read.event)

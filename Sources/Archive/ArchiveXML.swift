@@ -12,6 +12,7 @@ enum ArchiveXML {
     static let format = "1"
     static let namespace2 = XMLNamespace(uri: "urn:docket:archive:2")
     static let namespace3 = XMLNamespace(uri: "urn:docket:archive:3")
+    static let namespace4 = XMLNamespace(uri: "urn:docket:archive:4")
 
     /// The same record in format 2: format 2 repeats format 1's vocabulary in its own
     /// namespace, so a format-1 tree moves over whole, and `format` on the root says 2.
@@ -22,6 +23,11 @@ enum ArchiveXML {
     /// The same user record in format 3, which repeats the user vocabulary of format 2.
     static func inFormat3(_ root: XMLElement) -> XMLElement {
         inFormat(root, namespace: namespace3, version: "3")
+    }
+
+    /// The same event or document in format 4, which repeats format 2's vocabulary for them.
+    static func inFormat4(_ root: XMLElement) -> XMLElement {
+        inFormat(root, namespace: namespace4, version: "4")
     }
 
     private static func inFormat(_ root: XMLElement, namespace target: XMLNamespace, version: String) -> XMLElement {

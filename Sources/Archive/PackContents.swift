@@ -34,10 +34,11 @@ public struct PackContents: Sendable, Hashable {
         documents.contains { $0.sha256 == sha256 }
     }
 
-    /// Applies one event (transitions leave the pack as it is).
+    /// Applies one event (transitions and filed correspondence leave the pack as it is: mail
+    /// from outside never changes what the Mayor signed).
     public mutating func apply(_ event: StoredEvent) {
         switch event.body {
-        case .transition:
+        case .transition, .correspondenceFiled:
             break
         case .documentAdded(let document, _, let replaced):
             if let replaced {

@@ -62,6 +62,21 @@ extension StoredEvent {
             var element = ArchiveXML.pack("document-removed", document)
             element.children = [.element(ArchiveXML.element("reason", reason))]
             children.append(element)
+        case .correspondenceFiled(let filing):
+            let documents = filing.documents.map { filed in
+                var element = ArchiveXML.pack("document", filed.document)
+                element.attributes.append(XMLAttribute("metadata-sha256", value: filed.metadataSHA256))
+                return element
+            }
+            children.append(
+                XMLElement(
+                    "correspondence-filed", namespace: ArchiveXML.namespace,
+                    attributes: [
+                        XMLAttribute("message", value: filing.message),
+                        XMLAttribute("how", value: filing.rule.rawValue),
+                    ], elements: documents))
+            // Only format 4 holds a filing; no other event needs it.
+            return ArchiveXML.inFormat4(ArchiveXML.root("event", children))
         }
         let event = ArchiveXML.root("event", children)
         return needsFormat2 ? ArchiveXML.inFormat2(event) : event
@@ -73,6 +88,20 @@ extension StoredEvent {
             body = .documentAdded(
                 try reader.pack(added), metadataSHA256: added.attribute("metadata-sha256"),
                 replaces: added.attribute("replaces"))
+        } else if let filed = reader.children("correspondence-filed").first {
+            let element = ElementReader(node: filed, path: reader.path, namespace: reader.namespace)
+            var documents: [CorrespondenceFiling.Filed] = []
+            for node in element.children("document") {
+                documents.append(
+                    CorrespondenceFiling.Filed(
+                        document: try reader.pack(node),
+                        metadataSHA256: try ElementReader(node: node, path: reader.path).attribute("metadata-sha256")))
+            }
+            body = .correspondenceFiled(
+                CorrespondenceFiling(
+                    message: try element.attribute("message"),
+                    rule: try reader.enumeration(try element.attribute("how"), as: FilingRule.self),
+                    documents: documents))
         } else if let removed = reader.children("document-removed").first {
             let reason = try ElementReader(node: removed, path: reader.path, namespace: reader.namespace).text("reason")
             body = .documentRemoved(try reader.pack(removed), reason: reason)
@@ -135,7 +164,9 @@ extension DocumentMetadata {
             ArchiveXML.actor("added-by", addedBy),
         ]
         let document = ArchiveXML.root("document", children)
-        // Only a "replaces" relation needs format 2; every other document stays in format 1.
+        // The oldest format that holds the document: 4 for a "part-of" relation, 2 for
+        // "replaces", otherwise 1.
+        if relations.contains(where: { $0.kind == .partOf }) { return ArchiveXML.inFormat4(document) }
         return relations.contains { $0.kind == .replaces } ? ArchiveXML.inFormat2(document) : document
     }
 
@@ -144,9 +175,14 @@ extension DocumentMetadata {
         for node in reader.children("relation") {
             let relation = ElementReader(node: node, path: reader.path)
             let kind = try reader.enumeration(try relation.attribute("type"), as: Relation.Kind.self)
-            // The schema of a format-1 file has no "replaces"; a reader must not accept one there.
-            guard kind != .replaces || reader.namespace == ArchiveXML.namespace2.uri else {
+            // The schema of a format-1 file has no "replaces" (nor format 2's a "part-of"); a
+            // reader must not accept one there.
+            let format4 = reader.namespace == ArchiveXML.namespace4.uri
+            guard kind != .replaces || reader.namespace == ArchiveXML.namespace2.uri || format4 else {
                 throw .damaged(path: reader.path, reason: "a format-1 file cannot hold a 'replaces' relation")
+            }
+            guard kind != .partOf || format4 else {
+                throw .damaged(path: reader.path, reason: "only a format-4 file can hold a 'part-of' relation")
             }
             relations.append(
                 Relation(

@@ -51,6 +51,8 @@ public struct Relation: Sendable, Hashable, Codable {
         case versionOf = "version-of"
         /// The document supersedes the target, which leaves the pack (archive format 2).
         case replaces
+        /// The document is an attachment of the target, an email (archive format 4).
+        case partOf = "part-of"
     }
 
     public var kind: Kind
@@ -173,6 +175,9 @@ public struct StoredEvent: Sendable, Hashable {
         /// A document left the pack, with the reason (archive format 2). Its files stay
         /// archived, and the events that cited it still do.
         case documentRemoved(PackDocument, reason: String)
+        /// A message and its attachments were filed to the submission (archive format 4):
+        /// recorded in its history, outside its pack.
+        case correspondenceFiled(CorrespondenceFiling)
     }
 
     public struct TransitionBody: Sendable, Hashable {
@@ -223,7 +228,7 @@ public struct StoredEvent: Sendable, Hashable {
     var needsFormat2: Bool {
         switch body {
         case .documentRemoved, .documentAdded(_, _, replaces: _?): true
-        case .documentAdded: false
+        case .documentAdded, .correspondenceFiled: false
         case .transition(let transition): transition.comment?.contains(where: \.isNewline) ?? false
         }
     }

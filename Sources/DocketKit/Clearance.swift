@@ -191,7 +191,8 @@ extension DocketArchive {
         guard !permissions.isCleared else { return view }
         let reference = view.record.reference
         var withheld: [String: WithheldDocument] = [:]
-        for metadata in view.documents + view.departedDocuments.map(\.metadata) {
+        let filed = view.correspondence.flatMap { [$0.message] + $0.attachments }
+        for metadata in view.documents + view.departedDocuments.map(\.metadata) + filed {
             if let withholding = try withholding(of: metadata, in: reference, for: permissions) {
                 withheld[metadata.sha256] = WithheldDocument(
                     sha256: metadata.sha256, kind: metadata.kind, withholding: withholding)
@@ -207,6 +208,13 @@ extension DocketArchive {
         var result = view
         result.documents.removeAll { withheld[$0.sha256] != nil }
         result.departedDocuments.removeAll { withheld[$0.metadata.sha256] != nil }
+        // A withheld email goes with its attachments; a withheld attachment alone leaves the rest.
+        result.correspondence = view.correspondence.compactMap { message in
+            guard withheld[message.message.sha256] == nil else { return nil }
+            var message = message
+            message.attachments.removeAll { withheld[$0.sha256] != nil }
+            return message
+        }
         result.signedPack = view.signedPack?.map(hidden)
         result.events = view.events.map { event in
             var event = event
@@ -221,12 +229,20 @@ extension DocketArchive {
                 event.body =
                     withheld[document.sha256] == nil
                     ? event.body : .documentRemoved(hidden(document), reason: WithheldDocument.placeholderName)
+            case .correspondenceFiled(var filing):
+                filing.documents = filing.documents.map { filed in
+                    var filed = filed
+                    filed.document = hidden(filed.document)
+                    return filed
+                }
+                event.body = .correspondenceFiled(filing)
             }
             return event
         }
         result.withheld =
             view.documents.compactMap { withheld[$0.sha256] }
             + view.departedDocuments.compactMap { withheld[$0.metadata.sha256] }
+            + filed.compactMap { withheld[$0.sha256] }
         return result
     }
 

@@ -129,17 +129,34 @@ public enum DemoArchive {
         try docket.fire(
             "dispatch", on: reference, as: "olivia", fields: [WorkflowField.dispatchedOn: update.dispatched])
         at(update.receivedAt)
-        try docket.addDocument(
-            to: reference, content: Array(update.responseText.utf8),
-            description: DocumentDescription(
-                kind: .response, title: "Commissioners’ response to the \(ordinal) progress update",
-                originalFileName: "bvp-update-\(update.number)-commissioners-response.txt", date: date(update.received),
-                creator: commissioners, addressees: [mayor],
-                relations: [Relation(kind: .replyTo, target: submission.sha256)]
-            ),
-            as: "olivia")
-        try docket.fire(
-            "record-response", on: reference, as: "olivia", fields: [WorkflowField.receivedOn: update.received])
+        if update.byEmail {
+            // The third reply arrives as an email: filed by the reference in its subject, and its
+            // PDF recorded as the response from the mail, as an officer would.
+            let fileName = "bvp-update-\(update.number)-commissioners-response.pdf"
+            let arrival = try docket.receiveMessage(
+                DemoMail.commissionersReply(
+                    reference: reference, ordinal: ordinal, responseText: update.responseText,
+                    sent: instant(update.receivedAt).addingTimeInterval(-3600), fileName: fileName),
+                route: .deliver)
+            guard let attachment = arrival.record.attachments.first, arrival.filedTo == reference else {
+                throw .invalidInput("the demo's email was not filed to \(reference)")
+            }
+            try docket.recordResponse(
+                fromMessage: arrival.sha256, attachment: attachment.sha256, in: reference, as: "olivia",
+                title: "Commissioners’ response to the \(ordinal) progress update")
+        } else {
+            try docket.addDocument(
+                to: reference, content: Array(update.responseText.utf8),
+                description: DocumentDescription(
+                    kind: .response, title: "Commissioners’ response to the \(ordinal) progress update",
+                    originalFileName: "bvp-update-\(update.number)-commissioners-response.txt",
+                    date: date(update.received), creator: commissioners, addressees: [mayor],
+                    relations: [Relation(kind: .replyTo, target: submission.sha256)]
+                ),
+                as: "olivia")
+            try docket.fire(
+                "record-response", on: reference, as: "olivia", fields: [WorkflowField.receivedOn: update.received])
+        }
         at(update.scheduled)
         try docket.fire("schedule-for-board", on: reference, as: "clara", fields: [WorkflowField.meeting: meeting])
         if let background = update.background {
@@ -166,6 +183,8 @@ public enum DemoArchive {
         var responseText: String
         var background: String?
         var outcome: String?
+        /// Whether the Commissioners' reply arrives as an email (the third update's does).
+        var byEmail: Bool { number == 3 }
     }
 
     static let updates: [Update] = [

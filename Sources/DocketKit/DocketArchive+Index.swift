@@ -1,6 +1,7 @@
 import Archive
 import Foundation
 import Index
+import Mail
 import TextExtraction
 import Workflow
 
@@ -223,7 +224,35 @@ extension DocketArchive {
             }
         }
         progress(.reading(changed.count, changed.count))
+        try syncArrivals(index)
         return report
+    }
+
+    /// The searchable text of an email: who wrote to whom, the subject, and its own text part
+    /// (else its HTML part as text). Attachments are indexed as documents of their own.
+    func messageText(at path: String) -> ExtractedText {
+        let bytes: [UInt8]
+        do {
+            bytes = try DurableFile.read(path, limit: messageLimits.maximumMessageBytes)
+        } catch {
+            return ExtractedText(
+                text: "", outcome: .notExtracted(reason: "the email could not be read: \(error)"), truncated: false)
+        }
+        guard let parsed = try? ParsedMessage(bytes: bytes, limits: messageLimits) else {
+            return ExtractedText(
+                text: "",
+                outcome: .notExtracted(
+                    reason: "Docket could not read this email's structure; it is archived as it came"),
+                truncated: false)
+        }
+        var lines = ["From", "To", "Cc", "Subject"].flatMap { name in parsed.headers.values(name) }
+        if let text = parsed.plainTextBody {
+            lines.append(text)
+        } else if let html = parsed.parts.first(where: { $0.contentType == "text/html" && !$0.isAttachment }) {
+            let extracted = textExtractor.extract(bytes: html.body, mediaType: "text/html")
+            if extracted.outcome == .extracted { lines.append(extracted.text) }
+        }
+        return textExtractor.extract(bytes: Array(lines.joined(separator: "\n").utf8), mediaType: "text/plain")
     }
 
     /// Reads a batch of submissions for the index on every core: reading XML, replaying and
@@ -301,14 +330,18 @@ extension DocketArchive {
         let current = try readSubmission(reference)
         let view = try makeView(current, for: nil)
         var documents: [IndexedDocument] = []
-        for metadata in view.documents {
+        // The pack, then the correspondence filed to it (outside the pack, found all the same).
+        let filed = view.correspondence.flatMap { [$0.message] + $0.attachments }
+        var seen = Set<String>()
+        for metadata in view.documents + filed where seen.insert(metadata.sha256).inserted {
             var text: DocumentText?
             if let note = known[metadata.sha256], note == nil {
                 text = nil  // extracted before; content is immutable
             } else {
-                let extracted = textExtractor.extract(
-                    contentsOf: store.documentPath(reference, storedAs: metadata.storedAs),
-                    mediaType: metadata.format)
+                let path = store.documentPath(reference, storedAs: metadata.storedAs)
+                let extracted =
+                    metadata.format == "message/rfc822"
+                    ? messageText(at: path) : textExtractor.extract(contentsOf: path, mediaType: metadata.format)
                 switch extracted.outcome {
                 case .extracted: text = DocumentText(body: extracted.text)
                 case .notExtracted(let reason): text = DocumentText(body: "", notExtractedReason: reason)
@@ -345,6 +378,11 @@ extension DocketArchive {
                     sequence: event.sequence, name: "document-removed", fromState: nil, toState: nil,
                     time: event.time, user: event.actor.user, role: event.actor.role?.rawValue,
                     onBehalfOf: event.actor.onBehalfOf, comment: reason, fileSHA256: file)
+            case .correspondenceFiled:
+                return IndexedEvent(
+                    sequence: event.sequence, name: "correspondence-filed", fromState: nil, toState: nil,
+                    time: event.time, user: event.actor.user, role: event.actor.role?.rawValue,
+                    onBehalfOf: event.actor.onBehalfOf, comment: nil, fileSHA256: file)
             }
         }
         return IndexedSubmission(

@@ -28,6 +28,8 @@ public struct SubmissionView: Sendable {
     /// may not see: left out of `documents` and `departedDocuments`, and their names replaced
     /// by `WithheldDocument.placeholderName` in the events and the signed pack.
     public var withheld: [WithheldDocument] = []
+    /// Email filed to the submission, in filing order: recorded in its history, outside its pack.
+    public var correspondence: [FiledMessage] = []
 }
 
 /// A document that left a submission's pack: its metadata and how it left.
@@ -452,7 +454,8 @@ extension DocketArchive {
             sequence: current.events.count, deadline: deadline,
             isOverdue: deadline.map { calendar.londonDate(of: now()) > $0 } ?? false, documents: documents,
             departedDocuments: departed,
-            events: current.events.map(\.event), allowedNow: allowed ?? [], signedPack: status.signedPack)
+            events: current.events.map(\.event), allowedNow: allowed ?? [], signedPack: status.signedPack,
+            correspondence: try filedMessages(current))
     }
 
     /// Every submission, optionally only those in `state`, by reference.

@@ -1,6 +1,7 @@
 import Archive
 import Foundation
 import Index
+import Mail
 import Synchronization
 import TextExtraction
 import Workflow
@@ -30,6 +31,8 @@ public final class DocketArchive: Sendable {
     let recordingIndex = Mutex<SearchIndex?>(nil)
     /// Reads text out of documents for the index.
     let textExtractor: TextExtractor
+    /// How much an arriving email may ask of the reader; one past them is archived unread.
+    let messageLimits: MessageLimits
     /// Views derived from many records (meetings, series, deadlines), with the index
     /// generation they were computed at (see `DocketArchive+Cache`).
     let derivedViews = Mutex<DerivedViewCache>(DerivedViewCache())
@@ -43,7 +46,8 @@ public final class DocketArchive: Sendable {
     ///     `calendar/`; weekends only if it has none).
     public init(
         opening path: String, clock: @escaping @Sendable () -> Date = { Date() }, systemUser: String? = nil,
-        calendar: WorkingCalendar? = nil, textExtractor: TextExtractor = TextExtractor()
+        calendar: WorkingCalendar? = nil, textExtractor: TextExtractor = TextExtractor(),
+        messageLimits: MessageLimits = MessageLimits()
     ) throws(DocketError) {
         do {
             store = try ArchiveStore(opening: path)
@@ -65,6 +69,7 @@ public final class DocketArchive: Sendable {
             self.calendar = WorkingCalendar()
         }
         self.textExtractor = textExtractor
+        self.messageLimits = messageLimits
         context = ArchiveContext(store: store, clock: clock, systemUser: self.systemUser, calendar: self.calendar)
         accounts = UserAccounts(context: context)
     }
@@ -220,6 +225,7 @@ public final class DocketArchive: Sendable {
         findings += verifyBoardLogs()
         findings += verifyMailLogs()
         findings += verifyAccessLog()
+        findings += store.verifyCorrespondence()
         // The index is a cache: if it cannot be opened, verify still reports on the archive.
         if let withoutText = try? documentsWithoutText() {
             for document in withoutText {

@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import Workflow
 
@@ -73,5 +74,18 @@ public enum Wording {
         Date.ISO8601FormatStyle(timeZone: WorkingCalendar.londonTimeZone)
             .year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
             .timeSeparator(.colon).format(date).replacingOccurrences(of: "T", with: " ")
+    }
+}
+
+extension FilingRule {
+    /// How the message came to be filed, as the history says it.
+    public var wording: String {
+        switch self {
+        case .subjectReference: "filed by the reference in its subject"
+        case .plusAddress: "filed by the address it was sent to"
+        case .reply: "filed as a reply to a message of this submission"
+        case .named: "filed to the submission named when it was delivered"
+        case .officer: "filed by an officer"
+        }
     }
 }

@@ -26,6 +26,8 @@ struct APIController: Sendable {
             .post("submissions/:reference/documents/:sha256/removal", use: removeDocument)
             .get("search", use: search)
             .get("meetings", use: meetings)
+            .post("correspondence", use: receiveMessage)
+            .get("correspondence/unfiled", use: unfiledCorrespondence)
     }
 
     /// The methods each API path answers, for 405 answers' Allow header.
@@ -110,6 +112,34 @@ struct APIController: Sendable {
         var response = try Self.json(API.Document(metadata), status: .created)
         response.headers[.eTag] = Self.etag(view)
         return response
+    }
+
+    /// Archives an uploaded email as it is, then files it (multipart: `file`, optional `submission`).
+    @Sendable func receiveMessage(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let upload = try await MultipartUpload.read(request, limit: uploadLimit)
+        guard let file = upload.file, !file.bytes.isEmpty else { throw WebError.badRequest("send the message as `file`") }
+        let submission = upload.fields["submission"].flatMap { $0.isEmpty ? nil : $0 }
+        let arrival = try await blocking { [docket] in
+            try docket.receiveUploadedMessage(file.bytes, fileName: file.fileName, submission: submission, as: user)
+        }
+        return try Self.json(
+            API.MessageArrival(
+                sha256: arrival.sha256, duplicate: arrival.isDuplicate, filedTo: arrival.filedTo,
+                flags: arrival.record.flags.map(\.kind.rawValue), subject: arrival.record.subject,
+                messageID: arrival.record.messageID), status: .created)
+    }
+
+    /// The unfiled tray, oldest first.
+    @Sendable func unfiledCorrespondence(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let messages = try await blocking { [docket] in try docket.unfiledMessages(for: user) }
+        return try Self.json(
+            messages.map {
+                API.Message(
+                    sha256: $0.sha256, messageID: $0.messageID, subject: $0.subject, from: $0.sender, sent: $0.sent,
+                    received: $0.received, flags: $0.flags, attachments: $0.attachments, filedTo: $0.filedTo)
+            })
     }
 
     /// Records that a document left the pack (it stays archived): JSON `{"reason": …}`.
@@ -234,6 +264,27 @@ struct APIController: Sendable {
 /// JSON shapes of the API (described in `Static/openapi.json`), each with the one mapping from
 /// the library's value.
 enum API {
+    struct MessageArrival: Codable, Sendable {
+        var sha256: String
+        var duplicate: Bool
+        var filedTo: String?
+        var flags: [String]
+        var subject: String?
+        var messageID: String?
+    }
+
+    struct Message: Codable, Sendable {
+        var sha256: String
+        var messageID: String?
+        var subject: String?
+        var from: String?
+        var sent: Date?
+        var received: Date
+        var flags: [String]
+        var attachments: Int
+        var filedTo: String?
+    }
+
     struct SubmissionLine: Codable, Sendable {
         var reference: String
         var title: String
@@ -350,6 +401,7 @@ extension API.Event {
         case .transition(let transition): what = transition.name
         case .documentAdded(let document, _, _): what = "document-added:\(document.kind.rawValue)"
         case .documentRemoved(let document, _): what = "document-removed:\(document.kind.rawValue)"
+        case .correspondenceFiled: what = "correspondence-filed"
         }
         self.init(sequence: event.sequence, time: event.time, user: event.actor.user, what: what)
     }

@@ -59,6 +59,8 @@ public struct DocketWebApp: Sendable {
         router.addRoutes(
             SubmissionPagesController(docket: docket, pages: pages, uploadLimit: configuration.uploadLimit).routes)
         router.addRoutes(SearchController(docket: docket, pages: pages, searches: searches).routes)
+        router.addRoutes(
+            CorrespondenceController(docket: docket, pages: pages, uploadLimit: configuration.uploadLimit).routes)
         router.addRoutes(AdministrationController(docket: docket, pages: pages).routes)
         router.addRoutes(AccountController(docket: docket, pages: pages).routes)
         router.addRoutes(AccessController(docket: docket, pages: pages, sessions: sessions).routes, atPath: "admin")

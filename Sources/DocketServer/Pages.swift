@@ -73,6 +73,7 @@ struct MayLinks: Sendable {
     var administerUsers = false
     var checkArchive = false
     var readAccessLog = false
+    var fileCorrespondence = false
 
     init() {}
 
@@ -82,6 +83,7 @@ struct MayLinks: Sendable {
         administerUsers = permissions.mayAdministerUsers
         checkArchive = permissions.mayCheckArchive
         readAccessLog = permissions.mayReadAccessLog
+        fileCorrespondence = permissions.mayAddDocuments
     }
 }
 

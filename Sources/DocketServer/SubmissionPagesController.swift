@@ -163,6 +163,8 @@ struct SubmissionPagesController: Sendable {
             return "Archived \(document.kind.rawValue) “\(document.name)” in the pack, replacing the one before."
         case .documentRemoved(let document, _):
             return "Took “\(document.name)” out of the pack; it stays archived."
+        case .correspondenceFiled(let filing):
+            return "Filed the email “\(filing.documents.first?.document.name ?? "")” to \(view.record.reference)."
         }
     }
 
@@ -460,6 +462,10 @@ struct SubmissionPage: Sendable {
     /// What was typed into the upload form, by field name.
     var uploadTyped = FormBody.untyped(SubmissionPage.uploadFields)
     var uploadError: String?
+    /// Email filed to the submission, threaded (see `setCorrespondence`).
+    var correspondence: [MailRow] = []
+    /// Whether the state takes a response and the user may record it from an attachment.
+    var canRecordResponse = false
 }
 
 extension SubmissionPage {
@@ -514,6 +520,7 @@ extension SubmissionPage {
             canUpload: canUpload, signOffWarning: Self.signOffWarning(view), signOffBroken: Self.signOffBroken(view),
             kinds: ChoiceOption.list(DocumentKind.allCases.map(\.rawValue), chosen: ""),
             sequence: view.sequence, hasReport: board != nil, uploadLimit: Wording.megabytes(uploadLimit))
+        setCorrespondence(view)
     }
 }
 
@@ -639,6 +646,9 @@ extension SubmissionPage.HistoryRow {
         case .documentRemoved(let document, let reason):
             what = "took \(document.kind.rawValue) “\(document.name)” out of the pack"
             comment = reason
+        case .correspondenceFiled(let filing):
+            what = "filed the email “\(filing.documents.first?.document.name ?? "")” (outside the pack)"
+            comment = filing.rule.wording
         }
         self.init(
             sequence: event.sequence, time: Wording.londonTime(event.time), user: event.actor.user,

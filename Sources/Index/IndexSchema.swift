@@ -136,6 +136,34 @@ enum IndexSchema {
                     UPDATE unreadable SET fingerprint = 'before-v4:' || fingerprint;
                     """)
         }
+        migrator.registerMigration("v5-arrived-messages") { db in
+            // Email that arrived (the archive's correspondence log), read on incrementally: which
+            // messages wait unfiled, which Message-IDs are known (duplicates, threads). Whether a
+            // message is filed, and where, is in `document` (its .eml, kind correspondence).
+            try db.execute(
+                sql: """
+                    CREATE TABLE message (
+                        sha256 TEXT PRIMARY KEY NOT NULL,
+                        arrival INTEGER NOT NULL UNIQUE,
+                        message_id TEXT,
+                        subject TEXT,
+                        sender TEXT,
+                        sent REAL,
+                        received REAL NOT NULL,
+                        route TEXT NOT NULL,
+                        flags TEXT NOT NULL,
+                        attachments INTEGER NOT NULL CHECK (attachments >= 0)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX message_by_id ON message(message_id) WHERE message_id IS NOT NULL;
+                    -- Each Message-ID a message names in In-Reply-To or References.
+                    CREATE TABLE message_parent (
+                        sha256 TEXT NOT NULL,
+                        parent_id TEXT NOT NULL,
+                        PRIMARY KEY (sha256, parent_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX message_parent_by_parent ON message_parent(parent_id);
+                    """)
+        }
         return migrator
     }
 }

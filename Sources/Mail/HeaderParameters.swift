@@ -124,18 +124,7 @@ private struct FieldScanner {
             if scalar == " " || scalar == "\t" || scalar == "\r" || scalar == "\n" {
                 index += 1
             } else if scalar == "(" {
-                var depth = 0
-                while let inner = peek {
-                    index += 1
-                    if inner == "\\" {
-                        index += 1
-                    } else if inner == "(" {
-                        depth += 1
-                    } else if inner == ")" {
-                        depth -= 1
-                        if depth == 0 { break }
-                    }
-                }
+                index = Comments.end(in: scalars, from: index)
             } else {
                 return
             }

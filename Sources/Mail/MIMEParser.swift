@@ -1,7 +1,8 @@
 /// The RFC 2046 reader: splits multiparts at their boundary lines and reads each entity's
 /// headers and body, recursing into multiparts and `message/rfc822` parts.
 ///
-/// All entities are ranges of the one message buffer; only decoded bodies are copied. Each
+/// All entities are ranges of the one message buffer; only decoded bodies are copied (and an
+/// enclosed message sent base64 or quoted-printable, read from its decoded copy). Each
 /// multipart body is scanned once for its boundary, so work is linear in the message's size
 /// times its depth, which `MessageLimits.maximumDepth` bounds.
 struct MIMEParser {
@@ -76,6 +77,19 @@ struct MIMEParser {
         }
         if part.contentType == "message/rfc822" && ["", "7bit", "8bit", "binary"].contains(encoding) {
             part.children = [try entity(body, depth: depth + 1, defaultType: "text/plain")]
+            return part
+        }
+        if part.contentType == "message/rfc822" && ["base64", "quoted-printable"].contains(encoding) {
+            // RFC 2046 §5.2.1 forbids encoding an enclosed message, but some mailers do it; the
+            // decoded bytes are the message, read in a parser of their own under the same limits.
+            let decoded = TransferDecoding.decode(bytes[body], encoding: encoding)
+            if let problem = decoded.problem { problems.append(problem) }
+            var inner = MIMEParser(bytes: decoded.bytes, limits: limits)
+            inner.partCount = partCount
+            let message = try inner.entity(decoded.bytes.indices, depth: depth + 1, defaultType: "text/plain")
+            partCount = inner.partCount
+            problems += inner.problems
+            part.children = [message]
             return part
         }
         let decoded = TransferDecoding.decode(bytes[body], encoding: encoding)

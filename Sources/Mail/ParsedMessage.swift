@@ -55,7 +55,8 @@ public struct MessagePart: Sendable, Hashable {
         return result
     }
 
-    static func safeFileName(_ name: String) -> String {
+    /// A sender's file name made safe to store (see `safeFileName`).
+    public static func safeFileName(_ name: String) -> String {
         let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         var cleaned = String(
             String.UnicodeScalarView(

@@ -24,7 +24,7 @@ struct Docket: AsyncParsableCommand {
             VerifyCommand.self, SearchCommand.self, ReindexCommand.self, ImportCommand.self, ExportCommand.self,
             SeriesCommand.self, MeetingCommand.self, ReportCommand.self, AgendaCommand.self, PackCommand.self,
             CalendarCommand.self, DueCommand.self, NotifyCommand.self, OutboxCommand.self, DemoCommand.self,
-            ServeCommand.self, XMLCommand.self, AuditCommand.self, ClearanceCommand.self,
+            ServeCommand.self, XMLCommand.self, AuditCommand.self, ClearanceCommand.self, MailCommand.self,
         ]
     )
 

@@ -110,6 +110,10 @@ struct SubmissionJSON: Encodable {
                 row.kind = "document-removed"
                 row.document = document.sha256
                 row.comment = reason
+            case .correspondenceFiled(let filing):
+                row.kind = "correspondence-filed"
+                row.document = filing.message
+                row.comment = filing.rule.wording
             }
             return row
         }
@@ -185,6 +189,10 @@ enum SubmissionText {
                     "  \(event.sequence). \(when)  \(who)  removed \(document.kind.rawValue) '\(document.name)' "
                         + "from the pack")
                 lines.append("       “\(reason)”")
+            case .correspondenceFiled(let filing):
+                lines.append(
+                    "  \(event.sequence). \(when)  \(who)  filed the email '\(filing.documents.first?.document.name ?? "")' "
+                        + "(\(filing.rule.wording); outside the pack)")
             }
         }
         return lines.joined(separator: "\n")

@@ -23,6 +23,8 @@ import Workflow
         "schema/docket-archive-2.xsd": "552e02945eaf8aad97dc520f31ed7b557d8121978a71849b0838acd180d5964e",
         "schema/docket-archive-3.xsd": "11b02b1edd3a85348bcd1cf9c2c5d0b53b190557964897af6d461f5a39939fbe",
         "schema/docket-access-1.xsd": "32b9f7173ec7fb74bd142f7b57a36f6e60fcceb5408c2b43b322d15eeda1f925",
+        "schema/docket-archive-4.xsd": "03d04728a48ae38d5eb7701154e83f5763d899a9bf977df7ced6d1da916767a8",
+        "schema/docket-correspondence-1.xsd": "1432046a3590b21031ad42967eab955b582737a76501a3bd162154c5da33c8ee",
         "schema/scxml/scxml.xsd": "1040cfaadc5b0539f6a9c19b469311566d5395c4506fe1afdc44506cf2246a0f",
         "schema/scxml/xml.xsd": "7b695e836b90768ac5a5374ee3e8e23f1afa92d529b7baa286f91d7878c031d0",
     ]

@@ -217,8 +217,9 @@ import Workflow
     @Test func anArchiveWithoutFormatTwoRefusesUntilUpgraded() throws {
         let reference = try docket.newSubmission(workflow: "best-value-submission", title: "Update", as: "olivia")
         let letter = try add(.coverLetter, "Cover letter", to: reference)
-        // An archive made before format 2 has neither it nor format 3, which imports it.
-        for family in [SchemaFamily.archiveFormat2, .archiveFormat3] {
+        // An archive made before format 2 has neither it nor the files that import it (formats 3
+        // and 4, correspondence).
+        for family in [SchemaFamily.archiveFormat2, .archiveFormat3, .archiveFormat4, .correspondence] {
             let schema = "\(archive.path)/\(family.file)"
             chmod(schema, 0o644)
             try FileManager.default.removeItem(atPath: schema)

@@ -104,4 +104,26 @@ import Testing
         #expect(message.root.text == "H\u{FFFD}!")
         #expect(message.problems.contains { $0.contains("unknown charset x-klingon") })
     }
+
+    @Test func base64EnclosedMessagesCountTowardTheDepthLimit() throws {
+        // Each level hides the next in base64, so no single buffer shows the nesting. (A low
+        // limit keeps the test fast: each level is a third larger than the one inside it.)
+        func wrapped(_ levels: Int) -> [UInt8] {
+            var message = Self.bytes("\r\nbottom")
+            for _ in 0..<levels {
+                message =
+                    Self.bytes("Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+                    + Self.bytes(Data(message).base64EncodedString(options: .lineLength76Characters))
+            }
+            return message
+        }
+        let limits = MessageLimits(maximumDepth: 6)
+        #expect(throws: MessageParseError.nestingTooDeep(limit: 6)) {
+            try ParsedMessage(bytes: wrapped(12), limits: limits)
+        }
+        let allowed = try ParsedMessage(bytes: wrapped(5), limits: limits)
+        #expect(allowed.parts.count == 6)
+        #expect(allowed.parts.last?.body == Self.bytes("bottom"))
+        #expect(allowed.problems.isEmpty)
+    }
 }

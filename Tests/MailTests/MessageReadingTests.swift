@@ -74,4 +74,17 @@ extension MessageReadingTests {
         #expect(read.plainTextBody?.replacingOccurrences(of: "\r\n", with: "\n") == sent.text)
         #expect(read.problems.isEmpty)
     }
+
+    @Test func aQuotedPrintableEnclosedMessageIsReadAfterDecoding() throws {
+        let message = try Self.read(
+            "Content-Type: message/rfc822\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + "Subject: =3D?utf-8?Q?Gr=3DC3=3DBC=3DC3=3D9Fe?=3D\r\nContent-Type: text/plain; charset=3Dutf-8\r\n"
+                + "\r\nGr=C3=BC=C3=9Fe, a long line broken by a soft=\r\n line break.\r\n")
+        let enclosed = try #require(message.root.children.first)
+        #expect(message.parts.map(\.contentType) == ["message/rfc822", "text/plain"])
+        #expect(enclosed.headers["Subject"] == "Grüße")
+        #expect(enclosed.text == "Grüße, a long line broken by a soft line break.\r\n")
+        #expect(message.root.body.isEmpty)
+        #expect(message.problems.isEmpty)
+    }
 }

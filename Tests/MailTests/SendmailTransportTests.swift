@@ -1,26 +1,23 @@
 import Foundation
 import Mail
+import TestSupport
 import Testing
 
 /// The hand-over to the MTA, with stand-in programs for the MTA's three answers: accepted,
 /// refused (non-zero status and a message), and no program at all.
 @Suite struct SendmailTransportTests {
-    let directory: URL
+    let directory: TemporaryDirectory
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-mta-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try TemporaryDirectory("mta")
     }
 
     func script(_ name: String, _ body: String) throws -> String {
-        let path = directory.appendingPathComponent(name).path
-        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: URL(fileURLWithPath: path))
-        chmod(path, 0o755)
-        return path
+        try directory.script(name, body)
     }
 
     @Test func anAcceptingMTAGetsTheWholeMessageAndItsArguments() throws {
-        let sink = directory.appendingPathComponent("received.eml").path
+        let sink = directory.path("received.eml")
         let mta = try script("accept", "echo \"$@\" > '\(sink).args'; cat > '\(sink)'")
         let message = MailMessageTests.sample()
         #expect(SendmailTransport(path: mta).send(message.bytes) == .accepted)
@@ -53,7 +50,7 @@ import Testing
     }
 
     @Test func aMissingProgramAndAHungOneAreFailuresNotHangs() throws {
-        let missing = SendmailTransport(path: directory.appendingPathComponent("no-such-mta").path)
+        let missing = SendmailTransport(path: directory.path("no-such-mta"))
         #expect(missing.send([65]) != .accepted)
         let hung = try script("hang", "sleep 30")
         let outcome = SendmailTransport(path: hung, timeLimit: 1).send(MailMessageTests.sample().bytes)

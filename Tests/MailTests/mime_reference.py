@@ -180,17 +180,19 @@ def message(rng, index):
     return data
 
 
+def part_reference(part):
+    payload = None if part.is_multipart() else part.get_payload(decode=True)
+    return {
+        'type': part.get_content_type(),
+        'filename': part.get_filename(),
+        'payload': None if payload is None else payload.hex(),
+        'text': part.get_content() if part.get_content_maintype() == 'text' and payload is not None else None,
+    }
+
+
 def describe(data):
     parsed = BytesParser(policy=policy.default).parsebytes(data)
-    parts = []
-    for part in parsed.walk():
-        payload = None if part.is_multipart() else part.get_payload(decode=True)
-        parts.append({
-            'type': part.get_content_type(),
-            'filename': part.get_filename(),
-            'payload': None if payload is None else payload.hex(),
-            'text': part.get_content() if part.get_content_maintype() == 'text' and payload is not None else None,
-        })
+    parts = [part_reference(part) for part in parsed.walk()]
     return {
         'message': base64.b64encode(data).decode(),
         'subject': str(parsed['subject']),

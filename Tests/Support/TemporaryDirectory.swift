@@ -19,6 +19,13 @@ public struct TemporaryDirectory: Sendable {
         return file.path
     }
 
+    /// Writes an executable shell script (a stand-in for a program Docket runs) and returns its path.
+    public func script(_ name: String, _ body: String) throws -> String {
+        let path = try write(Array("#!/bin/sh\n\(body)\n".utf8), to: name)
+        guard chmod(path, 0o755) == 0 else { throw ExternalToolError(description: "chmod \(path) failed") }
+        return path
+    }
+
     /// The path of `name` inside the directory.
     public func path(_ name: String) -> String {
         url.appendingPathComponent(name).path

@@ -204,12 +204,3 @@ enum MediaTypes {
     static let docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     static let odt = "application/vnd.oasis.opendocument.text"
 }
-
-extension TemporaryDirectory {
-    /// Writes an executable shell script (a stand-in program) and returns its path.
-    func script(_ name: String, _ body: String) throws -> String {
-        let path = try write(Array("#!/bin/sh\n\(body)\n".utf8), to: name)
-        guard chmod(path, 0o755) == 0 else { throw FixtureError(description: "chmod \(path) failed") }
-        return path
-    }
-}
