@@ -244,8 +244,7 @@ def main():
     has_deliver = run([docket, "mail", "deliver", "--help"], check_status=False, stdin=b"")
     # An older docket answers any unknown subcommand's --help with its overview, status 0.
     check(has_deliver.returncode == 0 and b"mail deliver" in has_deliver.stdout,
-          f"{docket} has no `mail deliver` command (Tests/MTA/docket_mail_standin.py stands in for it, "
-          "with DOCKET_REAL naming a real docket for the rest)")
+          f"{docket} has no `mail deliver` command: build docket from this checkout")
     service = ensure_service_user()
     seed = int(os.environ.get("DOCKET_MTA_SEED", random.randrange(1 << 30)))
     rng = random.Random(seed)
