@@ -373,7 +373,11 @@ def main():
                 return False
             finished = {match.group(1) for match in final.finditer(read_log())}
             return set(accepted) <= finished
-        wait_until("Postfix to deliver every letter (queue empty, each logged)", all_done, 60, 0.5)
+        try:
+            wait_until("Postfix to deliver every letter (queue empty, each logged)", all_done, 60, 0.5)
+        except TestFailure as failure:
+            queue_now = run([POSTQUEUE, "-c", config, "-p"], limit=10, check_status=False).stdout.decode()
+            raise TestFailure(f"{failure}\nqueue:\n{queue_now[-3000:]}\nlog:\n{read_log()[-3000:]}")
         log = read_log()
 
         # Postfix's own account: each letter sent once, through the docket transport;
