@@ -44,7 +44,9 @@ SENDER = "clerk@sender.example"
 # How many attempts per message are armed to be killed (chosen per message, 1 to 3):
 # after those, a delivery is left to finish, so every message must arrive in the end.
 MOST_ARMED_ATTEMPTS = 3
-TEST_TIME_LIMIT = 85  # seconds, for the whole run; each wait below also has its own limit.
+# Seconds for the whole run; each wait below also has its own limit. A run takes 20 to 30 s
+# here; the limits are for a machine busy with other builds, well inside scripts/test's 300.
+TEST_TIME_LIMIT = 240
 POSTFIX = "/usr/sbin/postfix"
 POSTQUEUE = "/usr/sbin/postqueue"
 SWAKS = "/usr/bin/swaks"
@@ -374,7 +376,7 @@ def main():
             finished = {match.group(1) for match in final.finditer(read_log())}
             return set(accepted) <= finished
         try:
-            wait_until("Postfix to deliver every letter (queue empty, each logged)", all_done, 60, 0.5)
+            wait_until("Postfix to deliver every letter (queue empty, each logged)", all_done, 150, 0.5)
         except TestFailure as failure:
             queue_now = run([POSTQUEUE, "-c", config, "-p"], limit=10, check_status=False).stdout.decode()
             raise TestFailure(f"{failure}\nqueue:\n{queue_now[-3000:]}\nlog:\n{read_log()[-3000:]}")
