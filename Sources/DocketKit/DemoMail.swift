@@ -14,7 +14,9 @@ enum DemoMail {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
         let date = formatter.string(from: sent)
-        let base64 = Data(pdf).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        let base64 = Data(pdf).base64EncodedString(options: [
+            .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+        ])
         let lines = [
             "From: Best Value Commissioners <commissioners@example.gov.uk>",
             "To: Governance Team <docket@council.example>",

@@ -40,6 +40,8 @@ extension DocketArchive {
     ///   - user: the Docket user who handed it over (an upload); nil for mail arriving on its own.
     ///   - flags: what the caller already knows (e.g. converted from Outlook).
     ///   - envelopeRecipients: the addresses the MTA delivered it to (a plus address there files it).
+    ///   - lockTimeout: how long to wait for another delivery to finish before giving up with
+    ///     `.archive(.busy)` (an MTA then tries again later).
     ///   - original: the file the message was converted from (an Outlook .msg), kept beside it
     ///     as its attachment with part `0`: nothing as it came is lost.
     /// - Throws: `.archive(.busy)` when another delivery held the lock throughout (try later);
@@ -48,7 +50,7 @@ extension DocketArchive {
     public func receiveMessage(
         _ bytes: [UInt8], route: MessageRoute, source: String? = nil, submission: String? = nil,
         as user: String? = nil, flags: [MessageFlag] = [], envelopeRecipients: [String] = [],
-        convertedFrom original: (fileName: String, bytes: [UInt8])? = nil
+        convertedFrom original: (fileName: String, bytes: [UInt8])? = nil, lockTimeout: Duration = .seconds(60)
     ) throws(DocketError) -> MessageArrival {
         guard !bytes.isEmpty else { throw .invalidInput("the message is empty; nothing to archive") }
         guard bytes.count <= Self.maximumDocumentSize else {
@@ -61,7 +63,7 @@ extension DocketArchive {
             try store.requireSchema(.archiveFormat4)
         }
         let arrival = try archive { () throws(ArchiveError) -> (record: IncomingMessageRecord, duplicate: Bool) in
-            let lock = try store.lockCorrespondence(timeout: mailLockTimeout)
+            let lock = try store.lockCorrespondence(timeout: lockTimeout)
             defer { lock.release() }
             try store.completeInterruptedArrival()
             let sha = ArchiveStore.sha256(bytes)
@@ -74,7 +76,8 @@ extension DocketArchive {
                 let originalSHA = ArchiveStore.sha256(original.bytes)
                 let kept = MessageAttachment(
                     sha256: originalSHA,
-                    storedAs: "\(originalSHA).\(MediaType.storedExtension(of: original.fileName, content: original.bytes))",
+                    storedAs:
+                        "\(originalSHA).\(MediaType.storedExtension(of: original.fileName, content: original.bytes))",
                     fileName: MessagePart.safeFileName(original.fileName),
                     mediaType: MediaType.of(fileName: original.fileName, content: original.bytes),
                     size: original.bytes.count, part: "0")
@@ -100,9 +103,6 @@ extension DocketArchive {
         }
         return result
     }
-
-    /// How long a delivery waits for another to finish before it tells the MTA to try later.
-    var mailLockTimeout: Duration { .seconds(60) }
 
     private func intakeStamp(for user: String?) throws(DocketError) -> ActorStamp {
         guard let user else { return ActorStamp(user: Self.mailIntakeUser, role: nil, systemUser: systemUser) }
@@ -309,7 +309,9 @@ extension DocketArchive {
         }
         return try receiveMessage(
             converted, route: .upload, source: name, submission: submission, as: user,
-            flags: [MessageFlag(kind: .converted, detail: "converted from the Outlook message \(name) with msgconvert")],
+            flags: [
+                MessageFlag(kind: .converted, detail: "converted from the Outlook message \(name) with msgconvert")
+            ],
             convertedFrom: (name, bytes))
     }
 

@@ -118,7 +118,9 @@ struct APIController: Sendable {
     @Sendable func receiveMessage(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireUser()
         let upload = try await MultipartUpload.read(request, limit: uploadLimit)
-        guard let file = upload.file, !file.bytes.isEmpty else { throw WebError.badRequest("send the message as `file`") }
+        guard let file = upload.file, !file.bytes.isEmpty else {
+            throw WebError.badRequest("send the message as `file`")
+        }
         let submission = upload.fields["submission"].flatMap { $0.isEmpty ? nil : $0 }
         let arrival = try await blocking { [docket] in
             try docket.receiveUploadedMessage(file.bytes, fileName: file.fileName, submission: submission, as: user)

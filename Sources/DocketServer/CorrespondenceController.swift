@@ -93,7 +93,8 @@ struct CorrespondenceController: Sendable {
         let reference = (form["submission"] ?? "").trimmingCharacters(in: .whitespaces)
         do {
             guard !reference.isEmpty else {
-                throw WebError(status: .badRequest, code: "invalid-input", message: "Choose the submission to file it to.")
+                throw WebError(
+                    status: .badRequest, code: "invalid-input", message: "Choose the submission to file it to.")
             }
             _ = try await blocking { [docket] in try docket.fileMessage(sha, to: reference, as: user) }
         } catch let error as WebError where error.isCorrectableInput {

@@ -48,6 +48,11 @@ struct MailCommand: ParsableCommand {
                 "The envelope recipient, as the MTA knows it (a plus address there files the message).",
                 valueName: "ADDRESS"))
         var recipient: [String] = []
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Wait at most this long for another delivery to finish, then exit 75.", valueName: "SECONDS"))
+        var wait = 60
 
         func run() throws {
             // Read all of standard input first: the MTA's data must be taken whole or not at all.
@@ -66,7 +71,8 @@ struct MailCommand: ParsableCommand {
             do {
                 let archive = try archive.open()
                 let arrival = try archive.receiveMessage(
-                    bytes, route: .deliver, submission: submission, envelopeRecipients: recipient)
+                    bytes, route: .deliver, submission: submission, envelopeRecipients: recipient,
+                    lockTimeout: .seconds(max(0, wait)))
                 print(MailText.arrivalLine(arrival))
             } catch let failure as DocketError {
                 if case .invalidInput = failure { Self.fail("\(failure)", status: 65) }
@@ -86,32 +92,41 @@ struct MailCommand: ParsableCommand {
     /// `docket mail import`
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Archive messages from .eml files (each file one message), safe to run again.",
+            abstract: "Archive the messages of .eml files, mbox files and Maildir folders; safe to run again.",
             discussion: """
-                Each message is archived as it is in the file; one already archived (the same bytes) is \
-                counted as a duplicate and not archived again, so an interrupted import is resumed by \
-                running the same command again. Progress goes to standard error.
+                Each PATH is a Maildir folder (a directory with cur/, new/ and tmp/: the messages in new/ \
+                and cur/), an mbox (a file starting with a 'From ' line; '>From ' quoting is undone as \
+                mboxrd defines) or one message. Every message is archived exactly as it is in its source \
+                and filed by the usual rules; one already archived (the same bytes) is counted as a \
+                duplicate and not archived twice, so an interrupted import is resumed by running the same \
+                command again. Progress goes to standard error; exit status 1 if any message was refused \
+                (over the archive's document limit), each listed with where it is.
                 """)
 
         @OptionGroup var archive: ArchiveOptions
         @Option(name: .long, help: ArgumentHelp("File every message to this submission.", valueName: "REF"))
         var submission: String?
-        @Argument(help: ArgumentHelp("The .eml files.", valueName: "PATH"))
+        @Argument(help: ArgumentHelp("Maildir folders, mbox files or .eml files.", valueName: "PATH"))
         var paths: [String]
 
         func run() throws {
             let archive = try archive.open()
+            let sources = try paths.map { try MailSource.detect($0) }
             let progress = ProgressDisplay()
-            var counts = MailText.ImportCounts()
-            for (offset, path) in paths.enumerated() {
-                let bytes = try MailText.readMessageFile(path)
-                let arrival = try archive.receiveMessage(
-                    bytes, route: .import, source: (path as NSString).lastPathComponent, submission: submission)
-                counts.count(arrival)
-                progress.update("importing", offset + 1, paths.count)
+            let report = try archive.importMail(from: sources, submission: submission) { what, done, total in
+                progress.update(what, done, total)
             }
             progress.finish()
-            print(counts.summary)
+            print(
+                "\(report.archived) archived, \(report.duplicates) already archived, \(report.filed) filed to "
+                    + "submissions, \(report.flagged) flagged, \(report.refused.count) refused")
+            guard report.refused.isEmpty else {
+                var standardError = StandardError()
+                for refusal in report.refused {
+                    print("refused: \(refusal.source): \(refusal.reason)", to: &standardError)
+                }
+                throw ExitCode.problemsFound
+            }
         }
     }
 
@@ -312,31 +327,4 @@ enum MailText {
             + (flags.isEmpty ? "" : " flagged: " + flags.joined(separator: ", "))
     }
 
-    /// Counts of an import, for its summary line.
-    struct ImportCounts {
-        var archived = 0
-        var duplicates = 0
-        var filed = 0
-        var flagged = 0
-
-        mutating func count(_ arrival: MessageArrival) {
-            if arrival.isDuplicate { duplicates += 1 } else { archived += 1 }
-            if arrival.filedTo != nil { filed += 1 }
-            if !arrival.record.flags.isEmpty, !arrival.isDuplicate { flagged += 1 }
-        }
-
-        var summary: String {
-            "\(archived) archived, \(duplicates) already archived, \(filed) filed to submissions, \(flagged) flagged"
-        }
-    }
-
-    /// A message file's bytes, at most the archive's document limit.
-    static func readMessageFile(_ path: String) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ValidationError("cannot read \(path): no such file, or not readable")
-        }
-        defer { try? handle.close() }
-        let data = try handle.read(upToCount: DocketArchive.maximumDocumentSize + 1) ?? Data()
-        return [UInt8](data)
-    }
 }

@@ -39,8 +39,9 @@ import Testing
             let olivia = try await Browser.signIn("olivia", client: client)
             let page = String(buffer: try await olivia.get("/submissions/\(third)", client: client).body)
             #expect(page.contains("id=\"correspondence-heading\""))
-            #expect(page.contains("the Commissioners&#39; response to the third progress update")
-                || page.contains("the Commissioners' response to the third progress update"))
+            #expect(
+                page.contains("the Commissioners&#39; response to the third progress update")
+                    || page.contains("the Commissioners' response to the third progress update"))
             #expect(page.contains("filed by the reference in its subject"))
             #expect(page.contains("bvp-update-3-commissioners-response.pdf"))
         }
@@ -62,7 +63,8 @@ import Testing
             let victor = try await Browser.signIn("victor", client: client)
             #expect(try await victor.get("/correspondence", client: client).status == .forbidden)
             #expect(try await victor.get("/correspondence/\(sha)", client: client).status == .forbidden)
-            let refused = try await victor.post("/correspondence/\(sha)/filing", [("submission", third)], client: client)
+            let refused = try await victor.post(
+                "/correspondence/\(sha)/filing", [("submission", third)], client: client)
             #expect(refused.status == .forbidden)
             // Filing with no submission named is refused beside the tray, nothing filed.
             let empty = try await olivia.post("/correspondence/\(sha)/filing", [("submission", "")], client: client)
@@ -91,11 +93,11 @@ import Testing
                 uri: "/api/correspondence", method: .post, headers: headers,
                 body: Self.upload(Self.stray, fileName: "lamp.eml", csrf: nil))
             #expect(first.status == .created)
-            #expect(String(buffer: first.body).contains("\"duplicate\" : false"))
+            #expect(String(buffer: first.body).contains("\"duplicate\":false"))
             let again = try await client.execute(
                 uri: "/api/correspondence", method: .post, headers: headers,
                 body: Self.upload(Self.stray, fileName: "lamp.eml", csrf: nil))
-            #expect(String(buffer: again.body).contains("\"duplicate\" : true"))
+            #expect(String(buffer: again.body).contains("\"duplicate\":true"))
             let tray = try await client.execute(uri: "/api/correspondence/unfiled", method: .get, headers: headers)
             #expect(tray.status == .ok)
             #expect(String(buffer: tray.body).contains("Street lighting"))
