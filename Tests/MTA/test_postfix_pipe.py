@@ -370,8 +370,20 @@ def main():
             except FileNotFoundError:
                 return ""
 
+        # Now and then (1 run in 5 or so here) Postfix leaves a killed letter in its deferred
+        # queue and does not come back to it: the letter is safe there, not lost, but the run
+        # would wait for nothing. Not understood yet; after 8 s with no progress in the log,
+        # the test asks for a queue run (postqueue -f, what an operator would do) and counts it.
+        progress = {"size": 0, "since": time.monotonic(), "flushes": 0}
+
         def all_done():
             if not queue_is_empty(config):
+                size = len(read_log())
+                if size != progress["size"]:
+                    progress.update(size=size, since=time.monotonic())
+                elif time.monotonic() - progress["since"] > 8:
+                    run([POSTQUEUE, "-c", config, "-f"], limit=10)
+                    progress.update(since=time.monotonic(), flushes=progress["flushes"] + 1)
                 return False
             finished = {match.group(1) for match in final.finditer(read_log())}
             return set(accepted) <= finished
@@ -463,6 +475,7 @@ def main():
         print(f"test_postfix_pipe: {len(accepted)} letters archived once each; {kills} deliveries "
               f"killed ({outran} more outran their kill), {retries} retries ({deferrals} deferrals "
               f"logged by Postfix, {duplicates} retries found the letter already stored), no bounces; "
+              f"{progress['flushes']} queue runs asked for; "
               f"first kill window {window * 1000:.0f} ms; seed {seed}; {time.monotonic() - STARTED:.1f} s")
     finally:
         if started:
