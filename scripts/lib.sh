@@ -25,10 +25,18 @@ require_debian_packages() {
     fi
     say "installing missing Debian packages with apt-get: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    if ! apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/docket-apt.log 2>&1; then
+    # postfix's installer asks what kind of mail system this is; "No configuration" leaves it
+    # without a main.cf, so the system postfix neither starts nor accepts mail: the tests run
+    # their own private instance (Tests/MTA). Answered before the install, so none is asked.
+    if printf '%s\n' "${missing[@]}" | grep -qx postfix; then
+        echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    fi
+    # Other checkouts on the same machine may be installing at the same moment: wait for
+    # dpkg's lock (up to five minutes) rather than failing on it.
+    if ! apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >/tmp/docket-apt.log 2>&1; then
         say "apt-get install failed; refreshing the package lists and trying again"
         apt-get update >>/tmp/docket-apt.log 2>&1
-        apt-get install -y --no-install-recommends "${missing[@]}" >>/tmp/docket-apt.log 2>&1 || {
+        apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >>/tmp/docket-apt.log 2>&1 || {
             say "apt-get could not install ${missing[*]}; see /tmp/docket-apt.log"
             exit 1
         }
