@@ -319,3 +319,73 @@ private struct Failure: Error {
         #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
     }
 }
+
+/// Hostile mail through the whole intake: archived as it came, contained, never dropped.
+@Suite struct HostileMailIntakeTests {
+    /// A DOCX whose document.xml inflates to 100 MB of zeros, made by Python's zipfile.
+    static func zipBomb() throws -> [UInt8] {
+        let script = """
+            import io, sys, zipfile
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+                package.writestr("[Content_Types].xml", "<Types/>")
+                package.writestr("word/document.xml", b"\\0" * 100_000_000)
+            sys.stdout.buffer.write(buffer.getvalue())
+            """
+        let python = try ExternalTool.locate("python3", package: "python3")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "docket-bomb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("bomb.docx").path
+        _ = try python.runSucceeding([
+            "-c", script.replacingOccurrences(of: "sys.stdout.buffer", with: "open(sys.argv[1], 'wb')"), output,
+        ])
+        return try [UInt8](Data(contentsOf: URL(fileURLWithPath: output)))
+    }
+
+    @Test func aZipBombPosingAsDOCXIsArchivedButNeverInflated() throws {
+        let archive = try TemporaryArchive()
+        let docket = archive.docket!
+        try docket.addUser("olivia", roles: [.officer])
+        let reference = try docket.newSubmission(workflow: "best-value-submission", title: "Update", as: "olivia")
+        let bomb = try Self.zipBomb()
+        #expect(bomb.count < 1_000_000)
+        let base64 = Data(bomb).base64EncodedString(options: .lineLength76Characters)
+        let text =
+            "From: x@example.org\r\nSubject: \(reference) the report\r\nMessage-ID: <bomb@x>\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n"
+            + "--B\r\nContent-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document\r\n"
+            + "Content-Disposition: attachment; filename=\"report.docx\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + base64 + "\r\n--B--\r\n"
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        let peakBefore = usage.ru_maxrss
+        let arrival = try docket.receiveMessage(Array(text.utf8), route: .deliver)
+        #expect(arrival.filedTo == reference)
+        let attachment = try #require(arrival.record.attachments.first)
+        #expect(attachment.size == bomb.count, "stored as it came, not inflated")
+        // Indexing the filed attachment stops at the extractor's limit, with the reason kept.
+        _ = try docket.syncIndex()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #expect((usage.ru_maxrss - peakBefore) * 1024 < 200_000_000, "memory stays bounded")
+        let notes = try docket.verify().filter { $0.path.contains(attachment.sha256) }
+        #expect(notes.contains { $0.message.contains("text not extracted") })
+        #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
+    }
+
+    @Test func tenThousandLevelsOfNestingAreArchivedFlagged() throws {
+        let archive = try TemporaryArchive()
+        var text = "Subject: deep\r\nMIME-Version: 1.0\r\n"
+        for level in 0..<10_000 {
+            text += "Content-Type: multipart/mixed; boundary=b\(level)\r\n\r\n--b\(level)\r\n"
+        }
+        text += "Content-Type: text/plain\r\n\r\nbottom\r\n"
+        let bytes = Array(text.utf8)
+        let arrival = try archive.docket.receiveMessage(bytes, route: .deliver)
+        #expect(arrival.record.flags.first?.kind == .unparsed)
+        #expect(arrival.record.flags.first?.detail.contains("nest") == true)
+        let stored = "\(archive.path)/correspondence/messages/\(arrival.sha256)/message.eml"
+        #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: stored))) == bytes)
+    }
+}
