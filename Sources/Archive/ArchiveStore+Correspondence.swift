@@ -86,24 +86,44 @@ extension ArchiveStore {
         Self.isSHA256(sha256) && DurableFile.exists(arrivalMarkerPath(sha256))
     }
 
+    /// The number of the arrival log's last entry (0 for none). Listing the log costs one
+    /// directory read per email already archived — at 10,000 emails that made an import
+    /// quadratic (measured: 21 ms a message at 200, 110 ms at 9,000). So the number this process
+    /// saw last is probed on from (`000124.xml` exists? then `000125.xml`? …): one `stat` per
+    /// entry added since, by this process or another. Only when the hint's own file is gone
+    /// (a log replaced from a backup) is the directory listed again.
+    func arrivalLogTail() -> Int {
+        let directory = "\(root)/\(Self.arrivalLogDirectory)"
+        func exists(_ number: Int) -> Bool { DurableFile.exists("\(directory)/\(Self.eventFileName(number))") }
+        var last = arrivalTailHint.withLock { $0.tail }
+        if last > 0, !exists(last) { last = 0 }
+        if last == 0 {
+            last = DurableFile.list(directory).compactMap(HashChainWalker.number).max() ?? 0
+        }
+        while exists(last + 1) { last += 1 }
+        let found = last
+        arrivalTailHint.withLock { $0.tail = found }
+        return found
+    }
+
     /// Records an arrival as the log's next entry, then the message's marker. Call with the
     /// correspondence lock held, after `completeInterruptedArrival()`.
     public func appendArrival(message: String, metadataSHA256: String, actor: ActorStamp, time: Date)
         throws(ArchiveError) -> ArrivalEntry
     {
         let directory = "\(root)/\(Self.arrivalLogDirectory)"
-        let last = DurableFile.list(directory).last { HashChainWalker.number($0) != nil }
+        let last = arrivalLogTail()
         let entry = ArrivalEntry(
-            sequence: last.flatMap(HashChainWalker.number).map { $0 + 1 } ?? 1,
-            previous: try last.map { (name) throws(ArchiveError) in
-                Self.sha256(try DurableFile.read("\(directory)/\(name)"))
-            }
-                ?? String(repeating: "0", count: 64),
+            sequence: last + 1,
+            previous: last == 0
+                ? String(repeating: "0", count: 64)
+                : Self.sha256(try DurableFile.read("\(directory)/\(Self.eventFileName(last))")),
             time: time, actor: actor, message: message, metadataSHA256: metadataSHA256)
         try appendChainedLogEntry(
             entry.xml, sequence: entry.sequence, in: directory,
             schema: try familySchemas.require(.correspondence, root: root), logName: Self.arrivalLogDirectory)
         try DurableFile.replace(Array("\(entry.sequence)\n".utf8), at: arrivalMarkerPath(message))
+        arrivalTailHint.withLock { $0 = (entry.sequence, entry.sequence, message) }
         return entry
     }
 
@@ -111,8 +131,12 @@ extension ArchiveStore {
     /// and its marker (only the last can be: arrivals are appended under the lock, one at a time).
     public func completeInterruptedArrival() throws(ArchiveError) {
         let directory = "\(root)/\(Self.arrivalLogDirectory)"
-        guard let last = DurableFile.list(directory).last(where: { HashChainWalker.number($0) != nil }) else { return }
-        let path = "\(directory)/\(last)"
+        let last = arrivalLogTail()
+        // This process saw that entry's marker (the usual case in an import), and it is still
+        // there: nothing to read.
+        let known = arrivalTailHint.withLock { (marked: $0.marked, message: $0.message) }
+        guard last > 0, known.marked != last || !hasArrived(known.message) else { return }
+        let path = "\(directory)/\(Self.eventFileName(last))"
         let root = try Self.validatedRoot(
             try DurableFile.read(path, limit: XMLParseOptions.defaultMaximumInputSize), path: path,
             schema: try familySchemas.require(.correspondence, root: self.root), name: "entry")
@@ -120,6 +144,10 @@ extension ArchiveStore {
             reading: ElementReader(node: root, path: path, namespace: CorrespondenceXML.namespace.uri))
         if !hasArrived(entry.message) {
             try DurableFile.replace(Array("\(entry.sequence)\n".utf8), at: arrivalMarkerPath(entry.message))
+        }
+        arrivalTailHint.withLock {
+            $0.marked = last
+            $0.message = entry.message
         }
     }
 
@@ -136,7 +164,13 @@ extension ArchiveStore {
         let schema = try familySchemas.require(.correspondence, root: root)
         var result: [(entry: ArrivalEntry, fileSHA256: String)] = []
         var expectedPrevious = sequence == 0 ? String(repeating: "0", count: 64) : previous
-        for name in DurableFile.list(directory) {
+        // From the start (verify, a rebuild): every file, so a gap or a stray name is found. On
+        // from a known entry (an index catching up): the next numbers, without listing the log.
+        let names =
+            sequence == 0
+            ? DurableFile.list(directory)
+            : (sequence + 1..<max(sequence + 1, arrivalLogTail() + 1)).map(Self.eventFileName)
+        for name in names {
             guard let number = HashChainWalker.number(name), number > sequence else { continue }
             let path = "\(directory)/\(name)"
             let bytes = try DurableFile.read(path, limit: XMLParseOptions.defaultMaximumInputSize)

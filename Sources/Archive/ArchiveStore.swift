@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Glibc
+import Synchronization
 import Workflow
 import XML
 
@@ -26,6 +27,10 @@ public final class ArchiveStore: Sendable {
     /// The schemas of record families added after format 1's first version (the board's),
     /// each absent from an archive that predates it until `addMissingDistributionFiles`.
     let familySchemas: ArchiveSchemas
+    /// The number of the arrival log's last entry as this process last saw it (0: not looked
+    /// yet), and the last entry whose marker it knows is written: the next look probes on from
+    /// it instead of listing a directory that grows by one file per email (see `arrivalLogTail`).
+    let arrivalTailHint = Mutex<(tail: Int, marked: Int, message: String)>((0, 0, ""))
 
     public static let schemaFile = "schema/docket-archive-1.xsd"
     public static let scxmlSchemaFile = "schema/scxml/scxml.xsd"
