@@ -47,6 +47,14 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         }
     }
 
+    /// The families whose files this one imports (it loads only beside them).
+    var imports: [SchemaFamily] {
+        switch self {
+        case .board2: [.board]
+        case .board, .archiveFormat2, .mail, .archiveFormat3, .access, .archiveFormat4, .correspondence: []
+        }
+    }
+
     /// What cannot be recorded in an archive without it (for `verify`'s note and refusals).
     public var withoutIt: String {
         switch self {
@@ -73,6 +81,9 @@ struct ArchiveSchemas: Sendable {
     init(root: String) throws(ArchiveError) {
         var loaded: [SchemaFamily: XMLSchema] = [:]
         for family in SchemaFamily.allCases where DurableFile.exists("\(root)/\(family.file)") {
+            // A file importing one the archive lacks cannot load; the missing one is what
+            // `verify` notes and `init --upgrade` adds, after which both load.
+            guard family.imports.allSatisfy({ DurableFile.exists("\(root)/\($0.file)") }) else { continue }
             do {
                 loaded[family] = try XMLSchema(contentsOfFile: "\(root)/\(family.file)")
             } catch {
