@@ -29,6 +29,9 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
     /// Email that arrived: each message's catalogue card and the arrival log
     /// (`urn:docket:correspondence:1`).
     case correspondence
+    /// Board format 2 (`urn:docket:board:2`): what the clerk records at a meeting (attendance,
+    /// declarations of interest, decisions and their actions). Written only for those records.
+    case board2
 
     /// The schema file, relative to the archive.
     public var file: String {
@@ -40,6 +43,15 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .access: "schema/docket-access-1.xsd"
         case .archiveFormat4: "schema/docket-archive-4.xsd"
         case .correspondence: "schema/docket-correspondence-1.xsd"
+        case .board2: "schema/docket-board-2.xsd"
+        }
+    }
+
+    /// The families whose files this one imports (it loads only beside them).
+    var imports: [SchemaFamily] {
+        switch self {
+        case .board2: [.board]
+        case .board, .archiveFormat2, .mail, .archiveFormat3, .access, .archiveFormat4, .correspondence: []
         }
     }
 
@@ -54,6 +66,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .access: "no sign-in or view of restricted material can be recorded"
         case .archiveFormat4: "no correspondence can be filed to a submission"
         case .correspondence: "no email can be received"
+        case .board2: "no attendance, declaration or decision can be recorded for a meeting"
         }
     }
 }
@@ -68,6 +81,9 @@ struct ArchiveSchemas: Sendable {
     init(root: String) throws(ArchiveError) {
         var loaded: [SchemaFamily: XMLSchema] = [:]
         for family in SchemaFamily.allCases where DurableFile.exists("\(root)/\(family.file)") {
+            // A file importing one the archive lacks cannot load; the missing one is what
+            // `verify` notes and `init --upgrade` adds, after which both load.
+            guard family.imports.allSatisfy({ DurableFile.exists("\(root)/\($0.file)") }) else { continue }
             do {
                 loaded[family] = try XMLSchema(contentsOfFile: "\(root)/\(family.file)")
             } catch {
@@ -75,6 +91,11 @@ struct ArchiveSchemas: Sendable {
             }
         }
         self.loaded = loaded
+    }
+
+    /// Whether the archive has the family's file.
+    func has(_ family: SchemaFamily) -> Bool {
+        loaded[family] != nil
     }
 
     /// The family's schema, or the refusal that says how to add it.

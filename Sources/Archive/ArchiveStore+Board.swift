@@ -26,8 +26,10 @@ extension ArchiveStore {
         Self.isSafeName(id) && DurableFile.exists("\(boardLogDirectory(kind, id))/\(Self.eventFileName(1))")
     }
 
+    /// The schema board logs are read with: format 2's when the archive has it (it also checks
+    /// format-1 entries, which it imports), else format 1's.
     func requireBoardSchema() throws(ArchiveError) -> XMLSchema {
-        try familySchemas.require(.board, root: root)
+        try familySchemas.require(familySchemas.has(.board2) ? .board2 : .board, root: root)
     }
 
     /// Every entry of a log in order, each validated, with the hash chain checked.
@@ -61,6 +63,15 @@ extension ArchiveStore {
         }
         return try appendChainedLogEntry(
             entry.xml, sequence: entry.sequence, in: boardLogDirectory(entry.kind, entry.logID),
-            schema: try requireBoardSchema(), logName: entry.logID)
+            schema: try familySchemas.require(entry.record.needsFormat2 ? .board2 : .board, root: root),
+            logName: entry.logID)
+    }
+
+    /// The SHA-256 of a submission's event file as it is on disk (what a Board decision cites).
+    ///
+    /// - Throws: `.damaged` when the file cannot be read.
+    public func eventFileSHA256(_ reference: String, _ sequence: Int) throws(ArchiveError) -> String {
+        Self.sha256(
+            try DurableFile.read(eventPath(reference, sequence), limit: XMLParseOptions.defaultMaximumInputSize))
     }
 }

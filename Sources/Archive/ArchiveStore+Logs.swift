@@ -38,7 +38,10 @@ extension ArchiveStore {
             let expectedName = chain.expectedName
             let bytes = try DurableFile.read(path, limit: XMLParseOptions.defaultMaximumInputSize)
             let root = try Self.validatedRoot(bytes, path: path, schema: schema, name: "entry")
-            let entry = try Entry(reading: ElementReader(node: root, path: path, namespace: namespace))
+            // A log may mix versions of its vocabulary (board formats 1 and 2): the schema has
+            // accepted the root, so its own namespace is the one to read its children in.
+            let entry = try Entry(
+                reading: ElementReader(node: root, path: path, namespace: root.namespaceURI ?? namespace))
             guard chain.enter(name) == nil, chain.isNumbered(recorded: entry.sequence) else {
                 throw .damaged(path: path, reason: "out of sequence: expected \(expectedName)")
             }

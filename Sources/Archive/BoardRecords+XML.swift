@@ -2,9 +2,11 @@ import Foundation
 import Workflow
 import XML
 
-/// The board vocabulary (`urn:docket:board:1`, `schema/docket-board-1.xsd`).
+/// The board vocabulary (`urn:docket:board:1`, `schema/docket-board-1.xsd`; what is recorded at
+/// a meeting is `urn:docket:board:2`, `schema/docket-board-2.xsd`).
 enum BoardXML {
     static let namespace = XMLNamespace(uri: "urn:docket:board:1")
+    static let namespace2 = XMLNamespace(uri: "urn:docket:board:2")
 
     static func element(_ name: String, _ text: String) -> XMLElement {
         XMLElement(name, namespace: namespace, text: text)
@@ -16,26 +18,24 @@ enum BoardXML {
 }
 
 extension BoardEntry {
+    /// The entry in the oldest board format that holds its record.
     var xml: XMLElement {
+        let ns = record.needsFormat2 ? BoardXML.namespace2 : BoardXML.namespace
+        var actor = ArchiveXML.actor("actor", actor)
+        actor.namespace = ns
         var children = [
             XMLElement(
-                "log", namespace: BoardXML.namespace,
+                "log", namespace: ns,
                 attributes: [XMLAttribute("kind", value: kind.rawValue), XMLAttribute("id", value: logID)]),
-            BoardXML.element("sequence", String(sequence)),
-            BoardXML.element("time", ArchiveXML.instant(time)),
-            Self.actor(actor),
-            BoardXML.element("previous", previous),
+            XMLElement("sequence", namespace: ns, text: String(sequence)),
+            XMLElement("time", namespace: ns, text: ArchiveXML.instant(time)),
+            actor,
+            XMLElement("previous", namespace: ns, text: previous),
         ]
         children.append(Self.body(record))
         return XMLElement(
-            "entry", namespace: BoardXML.namespace, attributes: [XMLAttribute("format", value: "1")],
+            "entry", namespace: ns, attributes: [XMLAttribute("format", value: record.needsFormat2 ? "2" : "1")],
             elements: children)
-    }
-
-    private static func actor(_ stamp: ActorStamp) -> XMLElement {
-        var element = ArchiveXML.actor("actor", stamp)
-        element.namespace = BoardXML.namespace
-        return element
     }
 
     private static func body(_ record: BoardRecord) -> XMLElement {
@@ -84,6 +84,9 @@ extension BoardEntry {
                 })
         case .sectionText(let name, let text):
             return BoardXML.section("section-text", name, text)
+        case .attendance(let attendance): return BoardXML.attendance(attendance)
+        case .declaration(let declaration): return BoardXML.declaration(declaration)
+        case .decision(let decision): return BoardXML.decision(decision)
         }
     }
 
@@ -97,6 +100,7 @@ extension BoardEntry {
     }
 
     private static func record(_ reader: ElementReader) throws(ArchiveError) -> BoardRecord {
+        if reader.namespace == BoardXML.namespace2.uri { return try BoardXML.proceedings(reader) }
         func date(_ element: ElementReader, _ name: String) throws(ArchiveError) -> CalendarDate {
             let text = try element.text(name)
             guard let date = CalendarDate(iso: text) else {

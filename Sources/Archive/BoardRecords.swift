@@ -99,6 +99,21 @@ public enum BoardRecord: Sendable, Hashable {
     /// Supplement 0 is the agenda; 1, 2 … are supplementary agendas.
     case agendaPublished(supplement: Int, items: [PublishedAgendaItem])
     case sectionText(ReportSectionName, text: String)
+    /// Who attended a meeting (board format 2, as are the next two).
+    case attendance(MeetingAttendance)
+    case declaration(InterestDeclaration)
+    case decision(BoardDecision)
+
+    /// Whether the record needs board format 2: entries are written in the oldest format that
+    /// holds them, so archives without `docket-board-2.xsd` keep working for everything else.
+    public var needsFormat2: Bool {
+        switch self {
+        case .attendance, .declaration, .decision: true
+        case .seriesDefined, .sectionDefault, .meetingDefined, .agendaOrder, .itemExempt, .itemOpen,
+            .agendaPublished, .sectionText:
+            false
+        }
+    }
 }
 
 /// One file of a board log: who recorded what, when, chained to the file before.

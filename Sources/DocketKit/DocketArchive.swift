@@ -223,6 +223,7 @@ public final class DocketArchive: Sendable {
         let verifier = try archive { () throws(ArchiveError) in try ArchiveVerifier(store: store) }
         var findings = verifier.verify(progress: progress)
         findings += verifyBoardLogs()
+        findings += verifyDecisions()
         findings += verifyMailLogs()
         findings += verifyAccessLog()
         findings += store.verifyCorrespondence()

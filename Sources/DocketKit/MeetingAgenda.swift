@@ -90,9 +90,9 @@ public struct MeetingAgenda: Sendable {
             published += items
             for item in items { supplementOf[item.number] = supplement }
             publications = max(publications, supplement + 1)
-        case .meetingDefined, .seriesDefined, .sectionDefault, .sectionText:
-            // A meeting is defined once, by the first entry; the others belong to series and
-            // report logs. None changes an agenda.
+        case .meetingDefined, .seriesDefined, .sectionDefault, .sectionText, .attendance, .declaration, .decision:
+            // A meeting is defined once, by the first entry; series and report logs hold the
+            // next three; the last three record the meeting held. None changes an agenda.
             break
         }
     }
@@ -115,8 +115,8 @@ public struct MeetingAgenda: Sendable {
                 decision = .exempt(paragraph: paragraph)
             case .itemOpen(let named) where named == reference: decision = .open
             case .itemExempt, .itemOpen, .agendaOrder, .agendaPublished, .meetingDefined, .seriesDefined,
-                .sectionDefault, .sectionText:
-                // Another item's decision, or no decision at all.
+                .sectionDefault, .sectionText, .attendance, .declaration, .decision:
+                // Another item's decision, or no exemption decision at all.
                 break
             }
         }

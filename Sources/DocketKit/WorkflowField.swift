@@ -9,6 +9,8 @@ public enum WorkflowField {
     public static let receivedOn = "received-on"
     /// The id of the meeting a transition schedules the submission for.
     public static let meeting = "meeting"
+    /// The Board's outcome, in words, recorded by `record-outcome`.
+    public static let outcome = "outcome"
     /// The final state of a submission abandoned before it went: it keeps no number in its series.
     public static let withdrawnState = "withdrawn"
 }

@@ -7,14 +7,19 @@ import Workflow
 struct MeetingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meeting",
-        abstract: "Board meetings and their agendas: create, order, mark exempt, publish.",
+        abstract: "Board meetings and their agendas: create, order, mark exempt, publish; record the meeting held.",
         discussion: """
             A submission goes on a meeting's agenda when it is scheduled for it (the event's \
             meeting field, e.g. --field meeting=BVPB-2016-10-19). Standing items (apologies, \
             declarations of interest, minutes) come first. Publishing fixes the numbers for good; \
-            items scheduled later go on a supplementary agenda with the next numbers.
+            items scheduled later go on a supplementary agenda with the next numbers. At the \
+            meeting the clerk records attendance (attend), declarations of interest (declare) and \
+            each item's decision (decide).
             """,
-        subcommands: [New.self, Show.self, List.self, Order.self, Exempt.self, Publish.self]
+        subcommands: [
+            New.self, Show.self, List.self, Order.self, Exempt.self, Publish.self, Attend.self, Declare.self,
+            Decide.self,
+        ]
     )
 
     struct New: ParsableCommand {
@@ -39,13 +44,15 @@ struct MeetingCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A meeting, its deadlines and its agenda.")
+        static let configuration = CommandConfiguration(
+            abstract: "A meeting, its deadlines and its agenda; attendance, declarations, decisions and actions.")
         @OptionGroup var archive: ArchiveOptions
         @Argument(help: "The meeting id.") var id: String
         @OptionGroup var output: OutputFormat
 
         func run() throws {
-            let meeting = try archive.open().meeting(id)
+            let docket = try archive.open()
+            let meeting = try docket.meeting(id)
             if output.json {
                 try printJSON(MeetingJSON(meeting))
                 return
@@ -65,6 +72,8 @@ struct MeetingCommand: ParsableCommand {
                 rows.append(["\(item.number)", item.title, item.reference ?? "", item.notes.joined(separator: ", ")])
             }
             print(table(rows))
+            print("log: \(meeting.logLength) entries (pass --expect-seq \(meeting.logLength) to record on this view)")
+            for line in MeetingCommand.proceedingsLines(try docket.proceedings(of: id)) { print(line) }
         }
     }
 

@@ -1,0 +1,42 @@
+import Archive
+import Foundation
+
+/// What a meeting's log records of the meeting held: attendance, declarations of interest,
+/// decisions and their actions. A pure fold over the log's records, like `MeetingAgenda`.
+public struct MeetingProceedings: Sendable, Hashable {
+    /// The latest attendance recorded (a correction replaces it), nil before any.
+    public private(set) var attendance: MeetingAttendance?
+    /// In the order declared.
+    public private(set) var declarations: [InterestDeclaration] = []
+    /// In the order recorded; one per item.
+    public private(set) var decisions: [BoardDecision] = []
+
+    /// Every action of every decision, in the order recorded.
+    public var actions: [DecisionAction] { decisions.flatMap(\.actions) }
+
+    /// Whether anything of the meeting held is recorded yet.
+    public var isEmpty: Bool { attendance == nil && declarations.isEmpty && decisions.isEmpty }
+
+    /// Folds a meeting's log.
+    public init(log: some Sequence<BoardRecord>) {
+        for record in log { apply(record) }
+    }
+
+    /// Folds in one more record of the log.
+    public mutating func apply(_ record: BoardRecord) {
+        switch record {
+        case .attendance(let recorded): attendance = recorded
+        case .declaration(let declaration): declarations.append(declaration)
+        case .decision(let decision): decisions.append(decision)
+        case .seriesDefined, .sectionDefault, .meetingDefined, .agendaOrder, .itemExempt, .itemOpen,
+            .agendaPublished, .sectionText:
+            // The agenda's records (see `MeetingAgenda`), or another kind of log's.
+            break
+        }
+    }
+
+    /// The decision recorded for an agenda item, if any.
+    public func decision(forItem number: Int) -> BoardDecision? {
+        decisions.first { $0.item == number }
+    }
+}
