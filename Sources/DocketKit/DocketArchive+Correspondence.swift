@@ -132,10 +132,15 @@ extension DocketArchive {
 
     /// An arrived message's catalogue card.
     func arrivedRecord(_ sha256: String) throws(DocketError) -> IncomingMessageRecord {
-        guard store.hasArrived(sha256) else {
-            throw .notFound(kind: "message", id: sha256, known: [])
-        }
+        guard store.hasArrived(sha256) else { throw try unknownMessage(sha256) }
         return try archive { () throws(ArchiveError) in try store.incomingMessageRecord(sha256) }
+    }
+
+    /// The refusal for an id that names no arrived email (or, by a short prefix, several),
+    /// listing the newest few so that the right one can be picked.
+    private func unknownMessage(_ id: String) throws(DocketError) -> DocketError {
+        let newest = try arrivedMessages(limit: 5).map { String($0.sha256.prefix(12)) }
+        return .notFound(kind: "email", id: id, known: newest)
     }
 
     // MARK: - Reading
@@ -167,10 +172,10 @@ extension DocketArchive {
             let bare = id.trimmingCharacters(in: CharacterSet(charactersIn: "<> "))
             if let byID = try index.arrivedMessages(withID: bare).first { return byID }
             guard id.count >= 8, id.allSatisfy(\.isHexDigit) else { return nil }
-            let matches = try index.arrivedMessages(limit: 100_000).filter { $0.sha256.hasPrefix(id.lowercased()) }
+            let matches = try index.arrivedMessages(withSHA256Prefix: id.lowercased(), limit: 2)
             return matches.count == 1 ? matches[0] : nil
         }
-        guard let found else { throw .notFound(kind: "message", id: id, known: []) }
+        guard let found else { throw try unknownMessage(id) }
         if let reference = found.filedTo {
             let view = try submission(reference, for: user)
             guard view.correspondence.contains(where: { $0.message.sha256 == found.sha256 }) else {

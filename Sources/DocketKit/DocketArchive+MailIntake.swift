@@ -98,8 +98,9 @@ extension DocketArchive {
             try fileMessage(arrival.record, to: reference, rule: rule, stamp: stamp)
             result.filedTo = reference
             result.rule = rule
-        } else if let filed = try? index().arrivedMessage(arrival.record.sha256)?.filedTo {
-            result.filedTo = filed
+        } else {
+            // Filed before (by an earlier delivery of these bytes, or an officer): say where.
+            result.filedTo = (try? index().arrivedMessage(arrival.record.sha256))?.filedTo
         }
         return result
     }
@@ -185,7 +186,7 @@ extension DocketArchive {
     func filingTarget(for record: IncomingMessageRecord, named: String?, envelope: [String] = [])
         throws(DocketError) -> (String, FilingRule)?
     {
-        if let filed = try? index().arrivedMessage(record.sha256)?.filedTo, filed != nil { return nil }
+        if (try? index().arrivedMessage(record.sha256))?.filedTo != nil { return nil }
         if let named, ArchiveStore.isSafeName(named), store.fingerprint(named) != nil { return (named, .named) }
         for address in envelope + record.to + record.cc {
             for reference in Self.plusAddressReferences(in: address) where store.fingerprint(reference) != nil {

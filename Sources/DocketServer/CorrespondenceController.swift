@@ -42,7 +42,8 @@ struct CorrespondenceController: Sendable {
         let limit = uploadLimit
         let model = try await blocking { [docket] in
             let messages = try docket.unfiledMessages(for: user)
-            let references = try docket.submissions().map(\.reference)
+            // The most recently active submissions, from the index (not every history replayed).
+            let references = try docket.submissionLines(limit: 200).map(\.reference).sorted()
             return TrayModel(
                 messages: messages.map(TrayModel.Row.init), references: references,
                 uploadLimit: Wording.megabytes(limit), error: error?.sentence)

@@ -121,6 +121,18 @@ extension SearchIndex {
         }
     }
 
+    /// The arrived messages whose SHA-256 starts with `prefix` (lower-case hex), at most `limit`.
+    public func arrivedMessages(withSHA256Prefix prefix: String, limit: Int) throws(IndexError) -> [IndexedMessage] {
+        guard prefix.allSatisfy(\.isHexDigit) else { return [] }
+        return try read { db in
+            // A range on the primary key (hex sorts as text): no scan of every message.
+            try Row.fetchAll(
+                db, sql: Self.messageColumns + " WHERE m.sha256 >= ? AND m.sha256 < ? ORDER BY m.sha256 LIMIT ?",
+                arguments: [prefix, prefix + "g", limit]
+            ).map(Self.message)
+        }
+    }
+
     /// The arrived messages that answer one of these Message-IDs, oldest first.
     public func replies(to messageIDs: [String]) throws(IndexError) -> [IndexedMessage] {
         guard !messageIDs.isEmpty else { return [] }

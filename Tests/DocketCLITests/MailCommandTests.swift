@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `docket mail`: deliver as an MTA's pipe would call it (standard input, exit codes an MTA
@@ -112,24 +113,18 @@ import Testing
         try runProcess(["mail", "deliver", "--archive", path], input: bytes).status
     }
 
+    /// Runs `docket` with `bytes` on standard input (as an MTA's pipe gives a message), at most
+    /// `CommandRunner.timeLimit` seconds: a shell redirects the input file and then becomes docket.
     static func runProcess(_ arguments: [String], input bytes: [UInt8]) throws -> (
         status: Int32, output: String, error: String
     ) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-in-\(UUID().uuidString)")
-        try Data(bytes).write(to: directory)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let process = Process()
-        process.executableURL = CommandRunner.executable
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardInput = try FileHandle(forReadingFrom: directory)
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("docket-in-\(UUID().uuidString)")
+        try Data(bytes).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let result = try ChildProcess.run(
+            "/bin/sh",
+            ["-c", "exec \"$0\" \"$@\" < \"$DOCKET_TEST_INPUT\"", CommandRunner.executable.path] + arguments,
+            environment: ["DOCKET_TEST_INPUT": input.path], timeout: CommandRunner.timeLimit)
+        return (result.status, result.standardOutput, result.standardError)
     }
 }
