@@ -32,6 +32,9 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
     /// Board format 2 (`urn:docket:board:2`): what the clerk records at a meeting (attendance,
     /// declarations of interest, decisions and their actions). Written only for those records.
     case board2
+    /// Board format 3 (`urn:docket:board:3`): what follows a meeting (actions marked done or
+    /// reopened; the submission carrying its minutes). Written only for those records.
+    case board3
 
     /// The schema file, relative to the archive.
     public var file: String {
@@ -44,6 +47,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .archiveFormat4: "schema/docket-archive-4.xsd"
         case .correspondence: "schema/docket-correspondence-1.xsd"
         case .board2: "schema/docket-board-2.xsd"
+        case .board3: "schema/docket-board-3.xsd"
         }
     }
 
@@ -51,6 +55,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
     var imports: [SchemaFamily] {
         switch self {
         case .board2: [.board]
+        case .board3: [.board, .board2]
         case .board, .archiveFormat2, .mail, .archiveFormat3, .access, .archiveFormat4, .correspondence: []
         }
     }
@@ -67,6 +72,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .archiveFormat4: "no correspondence can be filed to a submission"
         case .correspondence: "no email can be received"
         case .board2: "no attendance, declaration or decision can be recorded for a meeting"
+        case .board3: "no action can be marked done and no minutes can be started for a meeting"
         }
     }
 }

@@ -26,10 +26,12 @@ extension ArchiveStore {
         Self.isSafeName(id) && DurableFile.exists("\(boardLogDirectory(kind, id))/\(Self.eventFileName(1))")
     }
 
-    /// The schema board logs are read with: format 2's when the archive has it (it also checks
-    /// format-1 entries, which it imports), else format 1's.
+    /// The schema board logs are read with: the newest format the archive has (each imports
+    /// the formats before it, so it also checks their entries).
     func requireBoardSchema() throws(ArchiveError) -> XMLSchema {
-        try familySchemas.require(familySchemas.has(.board2) ? .board2 : .board, root: root)
+        let newest: SchemaFamily =
+            familySchemas.has(.board3) ? .board3 : familySchemas.has(.board2) ? .board2 : .board
+        return try familySchemas.require(newest, root: root)
     }
 
     /// Every entry of a log in order, each validated, with the hash chain checked.
@@ -63,7 +65,7 @@ extension ArchiveStore {
         }
         return try appendChainedLogEntry(
             entry.xml, sequence: entry.sequence, in: boardLogDirectory(entry.kind, entry.logID),
-            schema: try familySchemas.require(entry.record.needsFormat2 ? .board2 : .board, root: root),
+            schema: try familySchemas.require(entry.record.schemaFamily, root: root),
             logName: entry.logID)
     }
 

@@ -131,3 +131,18 @@ extension BoardXML {
                 resolution: try decision.text("resolution"), vote: vote, submissionEvent: event, actions: actions))
     }
 }
+
+/// What follows a meeting, in board format 3 (`urn:docket:board:3`).
+extension BoardXML {
+    /// The record of a format-3 entry (already valid against `docket-board-3.xsd`).
+    static func afterTheMeeting(_ reader: ElementReader) throws(ArchiveError) -> BoardRecord {
+        if let update = try? reader.child("action-update") {
+            return .actionUpdate(
+                ActionUpdate(
+                    action: try update.attribute("action"),
+                    status: try update.enumeration(try update.attribute("status"), as: ActionUpdate.Status.self),
+                    note: update.node.text))
+        }
+        return .minutes(reference: try reader.child("minutes").attribute("reference"))
+    }
+}

@@ -7,6 +7,16 @@ import XML
 enum BoardXML {
     static let namespace = XMLNamespace(uri: "urn:docket:board:1")
     static let namespace2 = XMLNamespace(uri: "urn:docket:board:2")
+    static let namespace3 = XMLNamespace(uri: "urn:docket:board:3")
+
+    /// The namespace of board format `format`.
+    static func namespace(format: Int) -> XMLNamespace {
+        switch format {
+        case 1: namespace
+        case 2: namespace2
+        default: namespace3
+        }
+    }
 
     static func element(_ name: String, _ text: String) -> XMLElement {
         XMLElement(name, namespace: namespace, text: text)
@@ -20,7 +30,7 @@ enum BoardXML {
 extension BoardEntry {
     /// The entry in the oldest board format that holds its record.
     var xml: XMLElement {
-        let ns = record.needsFormat2 ? BoardXML.namespace2 : BoardXML.namespace
+        let ns = BoardXML.namespace(format: record.format)
         var actor = ArchiveXML.actor("actor", actor)
         actor.namespace = ns
         var children = [
@@ -34,7 +44,7 @@ extension BoardEntry {
         ]
         children.append(Self.body(record))
         return XMLElement(
-            "entry", namespace: ns, attributes: [XMLAttribute("format", value: record.needsFormat2 ? "2" : "1")],
+            "entry", namespace: ns, attributes: [XMLAttribute("format", value: "\(record.format)")],
             elements: children)
     }
 
@@ -87,6 +97,15 @@ extension BoardEntry {
         case .attendance(let attendance): return BoardXML.attendance(attendance)
         case .declaration(let declaration): return BoardXML.declaration(declaration)
         case .decision(let decision): return BoardXML.decision(decision)
+        case .actionUpdate(let update):
+            return XMLElement(
+                "action-update", namespace: BoardXML.namespace3,
+                attributes: [
+                    XMLAttribute("action", value: update.action), XMLAttribute("status", value: update.status.rawValue),
+                ], text: update.note)
+        case .minutes(let reference):
+            return XMLElement(
+                "minutes", namespace: BoardXML.namespace3, attributes: [XMLAttribute("reference", value: reference)])
         }
     }
 
@@ -101,6 +120,7 @@ extension BoardEntry {
 
     private static func record(_ reader: ElementReader) throws(ArchiveError) -> BoardRecord {
         if reader.namespace == BoardXML.namespace2.uri { return try BoardXML.proceedings(reader) }
+        if reader.namespace == BoardXML.namespace3.uri { return try BoardXML.afterTheMeeting(reader) }
         func date(_ element: ElementReader, _ name: String) throws(ArchiveError) -> CalendarDate {
             let text = try element.text(name)
             guard let date = CalendarDate(iso: text) else {

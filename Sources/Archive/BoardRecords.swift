@@ -103,15 +103,29 @@ public enum BoardRecord: Sendable, Hashable {
     case attendance(MeetingAttendance)
     case declaration(InterestDeclaration)
     case decision(BoardDecision)
+    /// An action marked done or reopened (board format 3, as is the next).
+    case actionUpdate(ActionUpdate)
+    /// The submission that carries the meeting's minutes.
+    case minutes(reference: String)
 
-    /// Whether the record needs board format 2: entries are written in the oldest format that
-    /// holds them, so archives without `docket-board-2.xsd` keep working for everything else.
-    public var needsFormat2: Bool {
+    /// The oldest board format that holds the record: entries are written in it, so archives
+    /// without the newer schema files keep working for everything else.
+    public var format: Int {
         switch self {
-        case .attendance, .declaration, .decision: true
         case .seriesDefined, .sectionDefault, .meetingDefined, .agendaOrder, .itemExempt, .itemOpen,
             .agendaPublished, .sectionText:
-            false
+            1
+        case .attendance, .declaration, .decision: 2
+        case .actionUpdate, .minutes: 3
+        }
+    }
+
+    /// The schema family of `format`.
+    public var schemaFamily: SchemaFamily {
+        switch format {
+        case 1: .board
+        case 2: .board2
+        default: .board3
         }
     }
 }

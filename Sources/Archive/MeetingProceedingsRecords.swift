@@ -125,3 +125,22 @@ public struct BoardDecision: Sendable, Hashable {
         self.actions = actions
     }
 }
+
+/// An action of a decision marked done (with what was done) or reopened.
+public struct ActionUpdate: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable, CaseIterable {
+        case done, reopened
+    }
+
+    /// The action's id as its decision gave it (`A4.1`).
+    public var action: String
+    public var status: Status
+    /// What was done, or why it is reopened; may be empty.
+    public var note: String
+
+    public init(action: String, status: Status, note: String = "") {
+        self.action = action
+        self.status = status
+        self.note = note
+    }
+}

@@ -90,9 +90,10 @@ public struct MeetingAgenda: Sendable {
             published += items
             for item in items { supplementOf[item.number] = supplement }
             publications = max(publications, supplement + 1)
-        case .meetingDefined, .seriesDefined, .sectionDefault, .sectionText, .attendance, .declaration, .decision:
+        case .meetingDefined, .seriesDefined, .sectionDefault, .sectionText, .attendance, .declaration, .decision,
+            .actionUpdate, .minutes:
             // A meeting is defined once, by the first entry; series and report logs hold the
-            // next three; the last three record the meeting held. None changes an agenda.
+            // next three; the rest record the meeting held and what followed. None changes an agenda.
             break
         }
     }
@@ -115,7 +116,7 @@ public struct MeetingAgenda: Sendable {
                 decision = .exempt(paragraph: paragraph)
             case .itemOpen(let named) where named == reference: decision = .open
             case .itemExempt, .itemOpen, .agendaOrder, .agendaPublished, .meetingDefined, .seriesDefined,
-                .sectionDefault, .sectionText, .attendance, .declaration, .decision:
+                .sectionDefault, .sectionText, .attendance, .declaration, .decision, .actionUpdate, .minutes:
                 // Another item's decision, or no exemption decision at all.
                 break
             }

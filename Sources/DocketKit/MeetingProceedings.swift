@@ -10,6 +10,10 @@ public struct MeetingProceedings: Sendable, Hashable {
     public private(set) var declarations: [InterestDeclaration] = []
     /// In the order recorded; one per item.
     public private(set) var decisions: [BoardDecision] = []
+    /// The latest update of each action that has one, by action id (board format 3).
+    public private(set) var actionUpdates: [String: ActionUpdate] = [:]
+    /// The submission carrying the meeting's minutes, once started (board format 3).
+    public private(set) var minutesReference: String?
 
     /// Every action of every decision, in the order recorded.
     public var actions: [DecisionAction] { decisions.flatMap(\.actions) }
@@ -28,11 +32,18 @@ public struct MeetingProceedings: Sendable, Hashable {
         case .attendance(let recorded): attendance = recorded
         case .declaration(let declaration): declarations.append(declaration)
         case .decision(let decision): decisions.append(decision)
+        case .actionUpdate(let update): actionUpdates[update.action] = update
+        case .minutes(let reference): minutesReference = reference
         case .seriesDefined, .sectionDefault, .meetingDefined, .agendaOrder, .itemExempt, .itemOpen,
             .agendaPublished, .sectionText:
             // The agenda's records (see `MeetingAgenda`), or another kind of log's.
             break
         }
+    }
+
+    /// Whether an action is done (marked done and not reopened since).
+    public func isDone(_ action: String) -> Bool {
+        actionUpdates[action]?.status == .done
     }
 
     /// The decision recorded for an agenda item, if any.
