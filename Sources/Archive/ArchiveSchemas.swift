@@ -35,6 +35,9 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
     /// Board format 3 (`urn:docket:board:3`): what follows a meeting (actions marked done or
     /// reopened; the submission carrying its minutes). Written only for those records.
     case board3
+    /// Archive format 5 (`urn:docket:archive:5`): events recorded by a user acting in a role
+    /// formats 1 and 2 do not name (chair, records-manager). Written only for those events.
+    case archiveFormat5
 
     /// The schema file, relative to the archive.
     public var file: String {
@@ -48,6 +51,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .correspondence: "schema/docket-correspondence-1.xsd"
         case .board2: "schema/docket-board-2.xsd"
         case .board3: "schema/docket-board-3.xsd"
+        case .archiveFormat5: "schema/docket-archive-5.xsd"
         }
     }
 
@@ -56,6 +60,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         switch self {
         case .board2: [.board]
         case .board3: [.board, .board2]
+        case .archiveFormat5: [.archiveFormat4, .archiveFormat3, .archiveFormat2]
         case .board, .archiveFormat2, .mail, .archiveFormat3, .access, .archiveFormat4, .correspondence: []
         }
     }
@@ -73,6 +78,7 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .correspondence: "no email can be received"
         case .board2: "no attendance, declaration or decision can be recorded for a meeting"
         case .board3: "no action can be marked done and no minutes can be started for a meeting"
+        case .archiveFormat5: "no chair or records manager can record an event (such as signing minutes)"
         }
     }
 }

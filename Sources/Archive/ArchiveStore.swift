@@ -178,6 +178,7 @@ public final class ArchiveStore: Sendable {
         case ArchiveXML.namespace2.uri: try familySchemas.require(.archiveFormat2, root: root)
         case ArchiveXML.namespace3.uri: try familySchemas.require(.archiveFormat3, root: root)
         case ArchiveXML.namespace4.uri: try familySchemas.require(.archiveFormat4, root: root)
+        case ArchiveXML.namespace5.uri: try familySchemas.require(.archiveFormat5, root: root)
         default: schema
         }
     }
@@ -264,6 +265,27 @@ public final class ArchiveStore: Sendable {
                 number += 1
             }
         }
+    }
+
+    /// Reserves a submission directory under a reference chosen by its caller (one that a
+    /// record names, such as a meeting's minutes).
+    ///
+    /// - Returns: false when the directory exists already (reserved before, perhaps by a
+    ///   writer that stopped before its `submission.xml`: see `hasSubmissionRecord`).
+    public func reserveReference(_ reference: String) throws(ArchiveError) -> Bool {
+        guard Self.isSafeName(reference) else { throw .invalidInput("'\(reference)' is not a valid reference") }
+        try DurableFile.makeDirectory("\(root)/submissions")
+        do {
+            try DurableFile.makeNewDirectory(submissionDirectory(reference))
+            return true
+        } catch .alreadyExists {
+            return false
+        }
+    }
+
+    /// Whether a reserved submission directory has its `submission.xml`.
+    public func hasSubmissionRecord(_ reference: String) -> Bool {
+        Self.isSafeName(reference) && DurableFile.exists("\(submissionDirectory(reference))/submission.xml")
     }
 
     /// Writes `submission.xml` into an allocated submission directory.

@@ -13,6 +13,7 @@ enum ArchiveXML {
     static let namespace2 = XMLNamespace(uri: "urn:docket:archive:2")
     static let namespace3 = XMLNamespace(uri: "urn:docket:archive:3")
     static let namespace4 = XMLNamespace(uri: "urn:docket:archive:4")
+    static let namespace5 = XMLNamespace(uri: "urn:docket:archive:5")
 
     /// The same record in format 2: format 2 repeats format 1's vocabulary in its own
     /// namespace, so a format-1 tree moves over whole, and `format` on the root says 2.
@@ -28,6 +29,11 @@ enum ArchiveXML {
     /// The same event or document in format 4, which repeats format 2's vocabulary for them.
     static func inFormat4(_ root: XMLElement) -> XMLElement {
         inFormat(root, namespace: namespace4, version: "4")
+    }
+
+    /// The same event in format 5, which repeats format 2's event vocabulary with any role name.
+    static func inFormat5(_ root: XMLElement) -> XMLElement {
+        inFormat(root, namespace: namespace5, version: "5")
     }
 
     private static func inFormat(_ root: XMLElement, namespace target: XMLNamespace, version: String) -> XMLElement {

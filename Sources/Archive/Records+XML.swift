@@ -79,6 +79,9 @@ extension StoredEvent {
             return ArchiveXML.inFormat4(ArchiveXML.root("event", children))
         }
         let event = ArchiveXML.root("event", children)
+        // An actor in a role the first formats do not name needs format 5 (which also holds
+        // everything format 2 adds); otherwise the oldest format that holds the event.
+        if let role = actor.role, !role.isInFirstFormats { return ArchiveXML.inFormat5(event) }
         return needsFormat2 ? ArchiveXML.inFormat2(event) : event
     }
 
@@ -245,9 +248,10 @@ extension UserRecord {
             ArchiveXML.element("created-by", createdBy),
         ]
         let user = ArchiveXML.root("user", children)
-        // The oldest format that holds the record: 3 for an identity link, a disabled account
-        // or no role; 2 for mail settings; otherwise 1.
-        if identity != nil || disabled != nil || roles.isEmpty { return ArchiveXML.inFormat3(user) }
+        // The oldest format that holds the record: 3 for an identity link, a disabled account,
+        // no role or a role formats 1 and 2 do not name; 2 for mail settings; otherwise 1.
+        let laterRole = (roles + delegations.map(\.role)).contains { !$0.isInFirstFormats }
+        if identity != nil || disabled != nil || roles.isEmpty || laterRole { return ArchiveXML.inFormat3(user) }
         return email != nil || notify != nil ? ArchiveXML.inFormat2(user) : user
     }
 

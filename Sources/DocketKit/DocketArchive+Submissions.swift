@@ -135,19 +135,26 @@ extension DocketArchive {
         let year = calendar.londonDate(of: created).year
         let reference = try archive { () throws(ArchiveError) in
             try store.pinWorkflow(bytes, digest: definition.digest)
-            let reference = try store.allocateReference(prefix: prefix, year: year)
-            let record = SubmissionRecord(
+            return try store.allocateReference(prefix: prefix, year: year)
+        }
+        try writeSubmissionRecord(
+            SubmissionRecord(
                 reference: reference, title: title, series: series, service: service?.isEmpty == true ? nil : service,
                 workflowName: definition.name, workflowDigest: definition.digest, created: created,
                 createdBy: ActorStamp(
-                    user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser))
-            try store.createSubmission(record)
-            let anchor = try store.submission(reference).sha256
-            try store.writeHead(reference, sequence: 0, sha256: anchor)
-            return reference
-        }
-        refreshIndex(for: reference)
+                    user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser)))
         return reference
+    }
+
+    /// Writes a new submission's identity and its head into its reserved directory (the
+    /// workflow already pinned), then indexes it.
+    func writeSubmissionRecord(_ record: SubmissionRecord) throws(DocketError) {
+        try archive { () throws(ArchiveError) in
+            try store.createSubmission(record)
+            let anchor = try store.submission(record.reference).sha256
+            try store.writeHead(record.reference, sequence: 0, sha256: anchor)
+        }
+        refreshIndex(for: record.reference)
     }
 
     static func initials(of name: String) -> String {
@@ -377,6 +384,9 @@ extension DocketArchive {
         }
         // A field naming a meeting must name one that exists: agendas are built from these.
         if let meeting = record.fields[WorkflowField.meeting] { try requireMeeting(meeting) }
+        if let meeting = record.fields[WorkflowField.approvedAt] {
+            try requireApprovingMeeting(meeting, forMinutes: reference)
+        }
         let stored = StoredEvent(
             sequence: record.sequence, submission: reference, time: time,
             actor: ActorStamp(user: user, role: record.role, onBehalfOf: record.onBehalfOf, systemUser: systemUser),

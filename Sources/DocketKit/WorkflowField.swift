@@ -11,6 +11,8 @@ public enum WorkflowField {
     public static let meeting = "meeting"
     /// The Board's outcome, in words, recorded by `record-outcome`.
     public static let outcome = "outcome"
+    /// The meeting at which minutes were approved as a correct record (the minutes' workflow).
+    public static let approvedAt = "approved-at"
     /// The final state of a submission abandoned before it went: it keeps no number in its series.
     public static let withdrawnState = "withdrawn"
 }

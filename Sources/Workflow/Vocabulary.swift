@@ -1,6 +1,19 @@
 /// What a user may do in a workflow. A user can hold several roles.
 public enum Role: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
     case officer, mayor, clerk, admin, viewer
+    /// The Board's chair, who signs approved minutes (archive format 5 records their events).
+    case chair
+    /// Keeps the retention schedule and proposes disposals.
+    case recordsManager = "records-manager"
+
+    /// Whether archive formats 1 and 2 name the role: events and user records of a role they
+    /// do not name are written in a later format (users 3, events 5).
+    public var isInFirstFormats: Bool {
+        switch self {
+        case .officer, .mayor, .clerk, .admin, .viewer: true
+        case .chair, .recordsManager: false
+        }
+    }
 
     public static func < (lhs: Role, rhs: Role) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

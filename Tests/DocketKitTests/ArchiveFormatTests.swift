@@ -26,7 +26,8 @@ import Workflow
         "schema/docket-archive-4.xsd": "03d04728a48ae38d5eb7701154e83f5763d899a9bf977df7ced6d1da916767a8",
         "schema/docket-correspondence-1.xsd": "1432046a3590b21031ad42967eab955b582737a76501a3bd162154c5da33c8ee",
         "schema/docket-board-2.xsd": "9452780aa3ee0e12f0bf6cd03a203ac2dd457ca84125f7c7e05770c73cc9e4e0",
-        "schema/docket-board-3.xsd": "f50480b60203f3fd33d2b2cd3a55d0ab3064f4000f6e08e7675349a6ae6b16de",
+        "schema/docket-board-3.xsd": "458d23ef7607adbf76004f11c14c77c1260070d765fd9336c5a436ce21c19032",
+        "schema/docket-archive-5.xsd": "859de5ae27acea765bf9c5c2ce0c8e07b7e731b562ff6baa4d55efe1903f0194",
         "schema/scxml/scxml.xsd": "1040cfaadc5b0539f6a9c19b469311566d5395c4506fe1afdc44506cf2246a0f",
         "schema/scxml/xml.xsd": "7b695e836b90768ac5a5374ee3e8e23f1afa92d529b7baa286f91d7878c031d0",
     ]
