@@ -369,7 +369,6 @@ extension DocketArchive {
     public func thread(of reference: String, for user: String) throws(DocketError) -> [DocumentHit] {
         _ = try archive { () throws(ArchiveError) in try store.submission(reference) }
         let restriction = try searchRestriction(for: user)
-        let index = try index()
-        return try indexCall { () throws(IndexError) in try index.thread(of: reference, restriction: restriction) }
+        return try withMinutes(of: reference, index: try index(), restriction: restriction)
     }
 }

@@ -13,6 +13,8 @@ public struct DemoSummary: Sendable {
     public var submissions: [String]
     /// The Board meeting of 19 October 2016.
     public var meeting: String
+    /// Its minutes (approved at the next meeting and signed by the chair), when it has met.
+    public var minutes: String?
 }
 
 /// Builds the model case as a ready-to-explore archive: the Best Value Plan series with its
@@ -31,6 +33,7 @@ public enum DemoArchive {
         ("clara", "Clara Bright (Board clerk)", .clerk),
         ("ada", "Ada Stone (Docket administrator)", .admin),
         ("victor", "Victor Reyes (auditor, read only)", .viewer),
+        ("carys", "Cllr Carys Powell (Chair of the Best Value Programme Board)", .chair),
     ]
 
     /// Every demo user's password for the web app. It is printed wherever the demo is offered:
@@ -38,7 +41,14 @@ public enum DemoArchive {
     public static let password = "best-value-2016"
 
     /// Builds the demo in `path` (which must not hold an archive yet).
-    public static func build(at path: String, from distribution: Distribution) throws(DocketError) -> DemoSummary {
+    ///
+    /// - Parameter meetingHeld: whether the Board of 19 October 2016 has met (its record, its
+    ///   decision on the third update and its minutes signed). False stops the story the day
+    ///   before, with the third update on the published agenda: a clerk can practise recording
+    ///   the meeting, and tests can act on a submission still live.
+    public static func build(at path: String, from distribution: Distribution, meetingHeld: Bool = true)
+        throws(DocketError) -> DemoSummary
+    {
         let clock = Mutex(instant("2014-12-18T10:00:00Z"))
         let docket = try DocketArchive.create(at: path, from: distribution, clock: { clock.withLock { $0 } })
         func at(_ text: String) { clock.withLock { $0 = instant(text) } }
@@ -74,9 +84,77 @@ public enum DemoArchive {
             let reference = try runUpdate(update, meeting: meeting, docket: docket, at: at)
             references.append(reference)
         }
+        let minutes =
+            meetingHeld ? try holdMeeting(meetings.last!, third: references.last!, docket: docket, at: at) : nil
         return DemoSummary(
             path: path, users: users.map { ($0.name, $0.role) }, series: "BVP", submissions: references,
-            meeting: meetings.last!)
+            meeting: meetings.last!, minutes: minutes)
+    }
+
+    /// The Board of 19 October 2016 meets and notes the third update; its minutes are drafted,
+    /// circulated, approved at the next meeting (14 December 2016) and signed by the chair.
+    private static func holdMeeting(
+        _ meeting: String, third: String, docket: DocketArchive, at: (String) -> Void
+    ) throws(DocketError) -> String {
+        at("2016-10-19T19:45:00Z")
+        try docket.recordAttendance(
+            MeetingAttendance(
+                present: [
+                    MeetingPerson(name: "Cllr Carys Powell (Chair)", user: "carys"),
+                    MeetingPerson(name: "Mayor Morgan Hale", user: "morgan"),
+                    MeetingPerson(name: "Cllr Dev Anand"), MeetingPerson(name: "Cllr Ruth Ellis"),
+                ],
+                apologies: [MeetingPerson(name: "Cllr Tom Blake")],
+                officers: [
+                    MeetingPerson(name: "Olivia Okafor, Corporate Strategy", user: "olivia"),
+                    MeetingPerson(name: "Clara Bright, Board clerk", user: "clara"),
+                ]),
+            at: meeting, as: "clara")
+        let agenda = try docket.meeting(meeting).items.filter(\.isPublished)
+        func item(_ title: String) -> String {
+            agenda.first { $0.title == title }.map { "\($0.number)" } ?? title
+        }
+        try docket.recordDecision(
+            meeting: meeting, item: item("Apologies for absence"), type: .noted,
+            resolution: "Apologies for absence were received from Cllr Tom Blake.", as: "clara")
+        try docket.recordDecision(
+            meeting: meeting, item: item("Declarations of interest"), type: .noted,
+            resolution: "No declarations of interest were made.", as: "clara")
+        try docket.recordDecision(
+            meeting: meeting, item: item("Minutes of the last meeting"), type: .agreed,
+            resolution: "The minutes of the meeting held on 18 May 2016 were agreed as a correct record.",
+            as: "clara")
+        at("2016-10-19T20:00:00Z")
+        try docket.recordDecision(
+            meeting: meeting, item: third, type: .noted,
+            resolution: """
+                That the progress reported in the Council's third six-monthly submission to the Secretary of \
+                State (Annex A), and the Commissioners' view in their response (Annex B) that work remains to \
+                embed the cultural and operational changes, be noted.
+                """,
+            actions: [
+                ActionRequest(
+                    text: "Prepare the fourth six-monthly update, addressing the Commissioners' points",
+                    owner: "olivia", due: "2017-03-20"),
+                ActionRequest(
+                    text: "Publish the third update and the response on the Council's website", owner: "clara",
+                    due: "2016-11-02"),
+            ],
+            as: "clara")
+
+        at("2016-10-24T10:00:00Z")
+        let minutes = try docket.draftMinutes(meeting, as: "clara").reference
+        at("2016-10-24T10:30:00Z")
+        try docket.circulateMinutes(of: meeting, as: "clara")
+        at("2016-11-01T09:00:00Z")
+        let next = try docket.newMeeting(
+            board: "Best Value Programme Board", date: date("2016-12-14"), time: "18:30",
+            venue: "Committee Room One, Town Hall", as: "clara")
+        at("2016-12-14T19:00:00Z")
+        try docket.approveMinutes(of: meeting, at: next, as: "clara")
+        at("2016-12-14T19:05:00Z")
+        try docket.signMinutes(of: meeting, as: "carys")
+        return minutes
     }
 
     /// One six-monthly update from drafting to the Board.

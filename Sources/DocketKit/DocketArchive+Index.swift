@@ -459,7 +459,34 @@ extension DocketArchive {
     ) throws(DocketError) -> [DocumentHit] {
         _ = try archive { () throws(ArchiveError) in try store.submission(reference) }
         let index = try index(progress: progress)
-        return try indexCall { () throws(IndexError) in try index.thread(of: reference) }
+        return try withMinutes(of: reference, index: index, restriction: nil)
+    }
+
+    /// A submission's thread followed to its end: with the documents of the minutes of every
+    /// meeting that considered it (they record its decision), in the thread's date order.
+    func withMinutes(of reference: String, index: SearchIndex, restriction: SearchRestriction?)
+        throws(DocketError) -> [DocumentHit]
+    {
+        var hits = try indexCall { () throws(IndexError) in try index.thread(of: reference, restriction: restriction) }
+        let minutes = try boardConsiderations(of: reference).compactMap(\.minutes?.reference)
+        guard !minutes.isEmpty else { return hits }
+        var seen = Set(hits.map(\.sha256))
+        for other in minutes {
+            for hit in try indexCall({ () throws(IndexError) in try index.thread(of: other, restriction: restriction) })
+            where seen.insert(hit.sha256).inserted {
+                hits.append(hit)
+            }
+        }
+        // The order the index gives: the business date, else the day added; then the time added.
+        func key(_ hit: DocumentHit) -> String {
+            hit.date ?? calendar.londonDate(of: hit.added).description
+        }
+        return hits.enumerated().sorted { left, right in
+            let (a, b) = (key(left.element), key(right.element))
+            if a != b { return a < b }
+            if left.element.added != right.element.added { return left.element.added < right.element.added }
+            return left.offset < right.offset
+        }.map(\.element)
     }
 
     /// Documents whose text could not be extracted (so only their metadata is searchable).

@@ -313,3 +313,79 @@ extension String {
         prefix(1).uppercased() + dropFirst()
     }
 }
+
+/// The minutes' steps, named by their meeting: each fires the minutes' workflow as any event
+/// is fired (the workflow checks the role, the pack and the fields).
+extension DocketArchive {
+    /// Where the minutes' workflow stands for a meeting, or why there is nothing to act on.
+    func requireMinutes(of id: String) throws(DocketError) -> String {
+        guard let reference = try proceedings(of: id).minutesReference else {
+            throw .invalidInput("the minutes of \(id) are not drafted yet (docket minutes draft \(id))")
+        }
+        return reference
+    }
+
+    /// Circulates the draft minutes to members, binding their pack.
+    @discardableResult
+    public func circulateMinutes(of id: String, as user: String, expectedSequence: Int? = nil) throws(DocketError)
+        -> FiredEvent
+    {
+        try fire("circulate", on: try requireMinutes(of: id), as: user, expectedSequence: expectedSequence)
+    }
+
+    /// Records that a later meeting approved the circulated minutes as a correct record.
+    @discardableResult
+    public func approveMinutes(of id: String, at meeting: String, as user: String, expectedSequence: Int? = nil)
+        throws(DocketError) -> FiredEvent
+    {
+        try fire(
+            Self.approveMinutesEvent, on: try requireMinutes(of: id), as: user,
+            fields: [WorkflowField.approvedAt: meeting], expectedSequence: expectedSequence)
+    }
+
+    /// The chair signs the approved minutes: the event records the SHA-256 of every document.
+    @discardableResult
+    public func signMinutes(of id: String, as user: String, expectedSequence: Int? = nil) throws(DocketError)
+        -> FiredEvent
+    {
+        try fire(Self.signMinutesEvent, on: try requireMinutes(of: id), as: user, expectedSequence: expectedSequence)
+    }
+
+    /// Sends circulated or approved minutes back to draft for correction, saying what is wrong.
+    @discardableResult
+    public func returnMinutes(of id: String, comment: String, as user: String, expectedSequence: Int? = nil)
+        throws(DocketError) -> FiredEvent
+    {
+        try fire(
+            "return-for-correction", on: try requireMinutes(of: id), as: user, comment: comment,
+            expectedSequence: expectedSequence)
+    }
+}
+
+extension DocketArchive {
+    /// The meetings that can approve a set of minutes: later than the meeting they record and
+    /// already met, the most recent first. Empty for a submission that is not minutes.
+    public func approvingMeetings(forMinutes reference: String) throws(DocketError) -> [MeetingView] {
+        guard let minuted = try minutedMeeting(of: reference) else { return [] }
+        let held = try meeting(minuted).definition.date
+        let today = today()
+        var meetings: [MeetingView] = []
+        for id in meetingIDs() {
+            let view = try meeting(id)
+            if view.definition.date > held && view.definition.date <= today { meetings.append(view) }
+        }
+        return meetings.sorted { $0.definition.date > $1.definition.date }
+    }
+}
+
+extension DocketArchive {
+    /// Whether `user` may draft (or redraft) a meeting's minutes now: a clerk, the meeting
+    /// held, the minutes not started or still in draft. (Attendance not yet recorded is said
+    /// when they try.)
+    public func mayDraftMinutes(of id: String, as user: String) throws(DocketError) -> Bool {
+        guard (try? require(Self.minutesRoles, of: user, to: "draft minutes")) != nil else { return false }
+        guard try meeting(id).definition.date <= today() else { return false }
+        guard let status = try minutesStatus(of: id) else { return true }
+        return status.state == (try workflow(named: Self.minutesWorkflow)).definition.initialState
+    }
+}

@@ -27,6 +27,7 @@ struct BoardController: Sendable {
             .post("meetings/:id/schedule", use: schedule)
             .post("meetings/:id/exempt", use: exempt)
             .post("meetings/:id/order", use: order)
+            .post("meetings/:id/minutes", use: draftMinutes)
             .get("meetings/:id/pack.zip", use: pack)
         for format in ReportFormat.allCases {
             routes.get("meetings/:id/agenda.\(format.fileExtension)") { request, context in
@@ -192,6 +193,10 @@ struct BoardController: Sendable {
             var model = MeetingPageModel(try docket.meeting(id))
             model.markReportsChanged(try docket.reportsChangedSincePublication(id))
             model.candidates = try docket.schedulingCandidates(for: id, as: user).map(MeetingPageModel.Candidate.init)
+            let minutes = try docket.minutesStatus(of: id, for: user)
+            model.minutes = minutes.map(MinutesRow.init)
+            model.held = try docket.meeting(id).definition.date <= docket.today()
+            model.canDraftMinutes = try docket.mayDraftMinutes(of: id, as: user)
             return model
         }
         return pages.render(
@@ -243,6 +248,14 @@ struct BoardController: Sendable {
             try docket.setExempt(id, reference: reference, paragraph: paragraph, as: user, expectedLogLength: expected)
         }
         return DocketWebApp.redirect("/meetings/\(id)")
+    }
+
+    /// Drafts or redrafts the minutes, then shows them (their submission's page).
+    @Sendable func draftMinutes(_ request: Request, context: Context) async throws -> Response {
+        let (user, _) = try await context.signedInForm(request)
+        let id = try context.parameters.require("id")
+        let reference = try await blocking { [docket] in try docket.draftMinutes(id, as: user).reference }
+        return DocketWebApp.redirect("/submissions/\(reference)")
     }
 
     @Sendable func order(_ request: Request, context: Context) async throws -> Response {
@@ -473,6 +486,26 @@ struct MeetingPageModel: Sendable {
     }
     /// Mustache treats an empty list as false but sees only stored properties.
     var hasCandidates = false
+    /// The meeting has taken place (minutes can be drafted).
+    var held = false
+    var minutes: MinutesRow?
+    /// The user may draft (or redraft) the minutes now.
+    var canDraftMinutes = false
+}
+
+/// Where a meeting's minutes stand, on its page.
+struct MinutesRow: Sendable {
+    var reference: String
+    var stateLabel: String
+    var approvedAt: String?
+    var signedBy: String?
+
+    init(_ status: MinutesStatus) {
+        reference = status.reference
+        stateLabel = status.stateLabel
+        approvedAt = status.approvedAt
+        signedBy = status.signedBy
+    }
 }
 
 extension MeetingPageModel {

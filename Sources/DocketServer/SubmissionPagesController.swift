@@ -138,10 +138,18 @@ struct SubmissionPagesController: Sendable {
             let board = (try? docket.boardSchedule(of: view)) ?? nil
             // The meetings an item can be scheduled for: those still to come.
             let schedules = DocketArchive.schedulingEvent(of: view) != nil
-            return SubmissionPage(
+            var page = SubmissionPage(
                 view, reference: reference, board: board,
                 canUpload: try docket.permissions(for: user).mayAddDocuments(to: view),
-                chrome: chrome, meetings: schedules ? try docket.upcomingMeetings() : [], uploadLimit: uploadLimit)
+                chrome: chrome, meetings: schedules ? try docket.upcomingMeetings() : [],
+                approvingMeetings: try docket.approvingMeetings(forMinutes: view.record.reference),
+                uploadLimit: uploadLimit)
+            page.considerations = try docket.boardConsiderations(of: view.record.reference, for: user)
+                .map(ConsiderationRow.init)
+            if let meeting = try docket.minutedMeeting(of: view.record.reference) {
+                page.minutesOf = MeetingLink(try docket.meeting(meeting))
+            }
+            return page
         }
     }
 
@@ -466,6 +474,10 @@ struct SubmissionPage: Sendable {
     var correspondence: [MailRow] = []
     /// Whether the state takes a response and the user may record it from an attachment.
     var canRecordResponse = false
+    /// The end of the thread: each meeting that considered it, its decision and minutes.
+    var considerations: [ConsiderationRow] = []
+    /// The meeting these minutes record, when the submission is a set of minutes.
+    var minutesOf: MeetingLink?
 }
 
 extension SubmissionPage {
@@ -474,7 +486,7 @@ extension SubmissionPage {
     init(
         _ view: SubmissionView, reference: String,
         board: (meeting: MeetingView, item: AgendaItem?, reportDue: CalendarDate?)?, canUpload: Bool, chrome: Chrome,
-        meetings: [MeetingView] = [], uploadLimit: Int
+        meetings: [MeetingView] = [], approvingMeetings: [MeetingView] = [], uploadLimit: Int
     ) {
         let definition = view.workflow
         let order = definition.states.map(\.id)
@@ -515,7 +527,7 @@ extension SubmissionPage {
             forms: transitions.filter { view.allowedNow.contains($0.event) }.map {
                 EventForm(
                     $0, targetLabel: definition.stateLabel($0.target), meetings: meetings,
-                    missingDocuments: view.missingDocuments(for: $0.event))
+                    approvingMeetings: approvingMeetings, missingDocuments: view.missingDocuments(for: $0.event))
             },
             canUpload: canUpload, signOffWarning: Self.signOffWarning(view), signOffBroken: Self.signOffBroken(view),
             kinds: ChoiceOption.list(DocumentKind.allCases.map(\.rawValue), chosen: ""),
@@ -672,18 +684,22 @@ extension SubmissionPage.EventForm {
     /// form says which of the documents it needs are still missing from the pack.
     init(
         _ transition: WorkflowDefinition.Transition, targetLabel: String, meetings: [MeetingView] = [],
-        missingDocuments: [DocumentKind]
+        approvingMeetings: [MeetingView] = [], missingDocuments: [DocumentKind]
     ) {
         self.init(
             event: transition.event, label: transition.label, target: transition.target, targetLabel: targetLabel,
             fields: transition.requiredFields.map { field in
-                let options =
-                    field.name == WorkflowField.meeting
-                    ? meetings.map {
-                        Field.Option(
-                            value: $0.id,
-                            label: "\($0.definition.board), \(Wording.longDate($0.definition.date)) (\($0.id))")
-                    } : []
+                let choices =
+                    switch field.name {
+                    case WorkflowField.meeting: meetings
+                    case WorkflowField.approvedAt: approvingMeetings
+                    default: [MeetingView]()
+                    }
+                let options = choices.map {
+                    Field.Option(
+                        value: $0.id,
+                        label: "\($0.definition.board), \(Wording.longDate($0.definition.date)) (\($0.id))")
+                }
                 return Field(
                     name: field.name, label: field.name.replacingOccurrences(of: "-", with: " ").capitalized,
                     inputType: Self.inputType(field.type), id: "\(transition.event)-\(field.name)",

@@ -74,6 +74,9 @@ struct MeetingCommand: ParsableCommand {
             print(table(rows))
             print("log: \(meeting.logLength) entries (pass --expect-seq \(meeting.logLength) to record on this view)")
             for line in MeetingCommand.proceedingsLines(try docket.proceedings(of: id)) { print(line) }
+            if let minutes = try docket.minutesStatus(of: id) {
+                for line in MinutesCommand.lines(minutes) { print(line) }
+            }
         }
     }
 

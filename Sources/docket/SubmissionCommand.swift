@@ -95,8 +95,16 @@ struct SubmissionCommand: ParsableCommand {
                 return
             }
             let view = try docket.submission(reference, for: user)
-            if output.json { return try printJSON(SubmissionJSON(view)) }
-            print(SubmissionText.render(view, board: try docket.boardSchedule(of: view)))
+            if output.json {
+                var json = SubmissionJSON(view)
+                json.board = try docket.boardConsiderations(of: reference, for: user).map(
+                    SubmissionJSON.Consideration.init)
+                return try printJSON(json)
+            }
+            print(
+                SubmissionText.render(
+                    view, board: try docket.boardSchedule(of: view),
+                    considerations: try docket.boardConsiderations(of: reference, for: user)))
         }
     }
 

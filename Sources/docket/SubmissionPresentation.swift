@@ -22,6 +22,52 @@ struct SubmissionJSON: Encodable {
     /// Documents that left the pack (still archived).
     var departed: [Departed]
     var events: [Event]
+    /// Each meeting that considered it: item, decision, actions, minutes.
+    var board: [Consideration] = []
+
+    struct Consideration: Encodable {
+        var meeting: String
+        var board: String
+        var date: String
+        var item: Int?
+        var exempt: Bool
+        var withheld: Bool
+        var decision: String?
+        var resolution: String?
+        var actions: [Action]
+        var minutes: String?
+        var minutesState: String?
+        var approvedAt: String?
+        var signedBy: String?
+
+        struct Action: Encodable {
+            var id: String
+            var text: String
+            var owner: String
+            var due: String
+            var done: Bool
+        }
+
+        init(_ consideration: BoardConsideration) {
+            meeting = consideration.meeting
+            board = consideration.board
+            date = consideration.date.description
+            item = consideration.item
+            exempt = consideration.isExempt
+            withheld = consideration.isWithheld
+            decision = consideration.decision?.type.rawValue
+            resolution = consideration.decision?.resolution
+            actions = consideration.actions.map {
+                Action(
+                    id: $0.action.id, text: $0.action.text, owner: $0.action.owner, due: $0.action.due.description,
+                    done: $0.isDone)
+            }
+            minutes = consideration.minutes?.reference
+            minutesState = consideration.minutes?.state
+            approvedAt = consideration.minutes?.approvedAt
+            signedBy = consideration.minutes?.signedBy
+        }
+    }
 
     struct Departed: Encodable {
         var sha256: String
@@ -123,7 +169,8 @@ struct SubmissionJSON: Encodable {
 /// The text form of `submission show`.
 enum SubmissionText {
     static func render(
-        _ view: SubmissionView, board: (meeting: MeetingView, item: AgendaItem?, reportDue: CalendarDate?)? = nil
+        _ view: SubmissionView, board: (meeting: MeetingView, item: AgendaItem?, reportDue: CalendarDate?)? = nil,
+        considerations: [BoardConsideration] = []
     ) -> String {
         var lines = ["\(view.record.reference): \(view.record.title)"]
         if let service = view.record.service { lines.append("Service:   \(service)") }
@@ -195,7 +242,44 @@ enum SubmissionText {
                         + "(\(filing.rule.wording); outside the pack)")
             }
         }
+        lines += considerationLines(considerations)
         return lines.joined(separator: "\n")
+    }
+
+    /// The end of the thread: each meeting's item, decision, actions and minutes.
+    static func considerationLines(_ considerations: [BoardConsideration]) -> [String] {
+        guard !considerations.isEmpty else { return [] }
+        var lines = ["\nBoard consideration"]
+        for consideration in considerations {
+            var line =
+                "  \(consideration.meeting), \(consideration.board), \(Wording.longDate(consideration.date))"
+            if let item = consideration.item { line += ", item \(item): \(consideration.itemTitle ?? "")" }
+            lines.append(line + (consideration.isExempt ? " (exempt)" : ""))
+            if consideration.isWithheld {
+                lines.append("    Decision: exempt, in the confidential part of the minutes")
+            } else if let decision = consideration.decision {
+                lines.append("    Decision: \(decision.type.words)")
+                for paragraph in decision.resolution.split(separator: "\n") { lines.append("      \(paragraph)") }
+                if let vote = decision.vote {
+                    lines.append(
+                        "    Vote: \(vote.inFavour) for, \(vote.against) against, \(vote.abstentions) abstaining")
+                }
+            } else if consideration.item != nil {
+                lines.append("    Decision: not recorded yet")
+            }
+            for considered in consideration.actions {
+                let action = considered.action
+                lines.append(
+                    "    Action \(action.id): \(action.text) (\(action.owner), due \(action.due)) "
+                        + (considered.isDone ? "done" : "open") + (considered.note.map { ": \($0)" } ?? ""))
+            }
+            if let minutes = consideration.minutes {
+                for (index, text) in MinutesCommand.lines(minutes).enumerated() {
+                    lines.append((index == 0 ? "    M" : "      ") + (index == 0 ? String(text.dropFirst()) : text))
+                }
+            }
+        }
+        return lines
     }
 
     /// An instant as Europe/London wall-clock time.

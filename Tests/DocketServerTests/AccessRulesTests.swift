@@ -122,7 +122,8 @@ import Workflow
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("docket-roles-\(UUID().uuidString)")
             .path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        _ = try DemoArchive.build(at: path, from: Distribution(root: WebFixture.repositoryRoot.path))
+        _ = try DemoArchive.build(
+            at: path, from: Distribution(root: WebFixture.repositoryRoot.path), meetingHeld: false)
         let docket = try DocketArchive(opening: path)
         let before = docket.credentialGeneration(of: "victor")
         let refusals: [([Role], [Role], String)] = [

@@ -18,12 +18,17 @@ final class WebFixture: @unchecked Sendable {
     let docket: DocketArchive
     let app: DocketWebApp
 
-    /// - Parameter clock: the archive's time (the demo itself is built at the real time).
+    /// - Parameters:
+    ///   - clock: the archive's time (the demo itself is built at the real time).
+    ///   - meetingHeld: the demo with the Board of 19 October 2016 met and minuted; by default
+    ///     the day before, so that the third update is still live for the pages to act on.
     init(
-        configuration: WebConfiguration = WebConfiguration(), clock: @escaping @Sendable () -> Date = { Date() }
+        configuration: WebConfiguration = WebConfiguration(), clock: @escaping @Sendable () -> Date = { Date() },
+        meetingHeld: Bool = false
     ) async throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("docket-web-\(UUID().uuidString)").path
-        _ = try DemoArchive.build(at: path, from: Distribution(root: Self.repositoryRoot.path))
+        _ = try DemoArchive.build(
+            at: path, from: Distribution(root: Self.repositoryRoot.path), meetingHeld: meetingHeld)
         docket = try DocketArchive(opening: path, clock: clock)
         app = try await DocketWebApp(docket: docket, configuration: configuration)
     }
