@@ -63,6 +63,7 @@ public struct CallInPeriod: Sendable, Hashable, CustomStringConvertible {
 /// One decision of the register: what the Board decided on an agenda item, when its notice
 /// was published, and the date after which it may be implemented.
 public struct RegisteredDecision: Sendable, Hashable {
+    /// The meeting's id, its board and the date it was held.
     public var meeting: String
     public var board: String
     public var meetingDate: CalendarDate
@@ -71,12 +72,15 @@ public struct RegisteredDecision: Sendable, Hashable {
     public var itemTitle: String
     /// The submission, when the item is one.
     public var reference: String?
+    /// What the Board decided, the resolution as minuted, the vote if one was taken, and the
+    /// actions the decision requires.
     public var type: DecisionType
     public var resolution: String
     public var vote: DecisionVote?
     public var actions: [DecisionAction]
     /// When the clerk recorded the decision (the meeting log's entry).
     public var recorded: Date
+    /// The Docket user who recorded it.
     public var recordedBy: String
     /// The notice is published when the decision is recorded: this is the London date of
     /// `recorded`, and the call-in period is counted from it.
@@ -107,6 +111,7 @@ public struct DecisionsQuery: Sendable, Hashable {
     /// Skip this many (for paging).
     public var offset: Int
 
+    /// A query; without filters, the whole register.
     public init(
         since: CalendarDate? = nil, board: String? = nil, meeting: String? = nil, callIn: CallInPeriod = .standard,
         limit: Int? = nil, offset: Int = 0
@@ -122,6 +127,7 @@ public struct DecisionsQuery: Sendable, Hashable {
 
 /// A page of the register, newest first.
 public struct DecisionsPage: Sendable, Hashable {
+    /// The decisions on this page, newest first.
     public var decisions: [RegisteredDecision]
     /// How many decisions the reader may see match the filters (on every page).
     public var total: Int
@@ -171,6 +177,7 @@ extension RegisteredDecision: Encodable {
     enum VoteKeys: String, CodingKey { case inFavour, against, abstentions }
     enum ActionKeys: String, CodingKey { case id, text, owner, due }
 
+    /// Writes the decision's stable JSON form.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(meeting, forKey: .meeting)

@@ -39,6 +39,9 @@ struct DecisionsCommand: ParsableCommand {
             count). Decisions on exempt items are listed only for a user (--as) cleared for exempt \
             items, and each such listing is recorded in the access log; without --as the register \
             is the public one.
+
+            List (the default): docket decisions [--since YYYY-MM-DD] [--board B] [--meeting ID] \
+            [--json] [--call-in-days N] [--as USER]; see docket decisions list --help.
             """,
         subcommands: [List.self, Notice.self],
         defaultSubcommand: List.self
