@@ -128,4 +128,40 @@ import Workflow
             #expect(try decisions(changed).map(\.item) == [2, 1])
         }
     }
+
+    @Test func everyRoleGetsTheExemptDecisionOnlyWhereCleared() async throws {
+        let fixture = try await Self.decided()
+        let cleared = ["olivia", "morgan", "clara", "ada"]
+        let tokens = try Dictionary(
+            uniqueKeysWithValues: (cleared + ["victor"]).map {
+                ($0, try fixture.docket.createToken(for: $0, label: "register").token)
+            })
+        try await fixture.test { client in
+            for user in cleared + ["victor"] {
+                let isCleared = user != "victor"
+                let browser = try await Browser.signIn(user, client: client)
+                let page = String(buffer: try await browser.get("/decisions", client: client).body)
+                let api = try await client.execute(
+                    uri: "/api/decisions", method: .get, headers: [.authorization: "Bearer \(tokens[user]!)"])
+                for (route, body) in [("/decisions", page), ("/api/decisions", String(buffer: api.body))] {
+                    #expect(body.contains("confidential settlement") == isCleared, "\(user) \(route)")
+                    #expect(body.contains("Brief the auditors") == isCleared, "\(user) \(route): its actions")
+                }
+                for format in ["html", "docx"] {
+                    let notice = try await browser.get("/decisions/\(Self.meeting)/4/notice.\(format)", client: client)
+                    #expect(notice.status == (isCleared ? .ok : .forbidden), "\(user) notice.\(format)")
+                }
+            }
+        }
+        // Per cleared user: the page, the API and the two notices, each a view allowed; the
+        // viewer: the two notices refused, and nothing for lists that left the decision out.
+        for user in cleared + ["victor"] {
+            let views = try fixture.docket.accessLog(user: user).filter { $0.event.action == .view }
+            #expect(views.allSatisfy { $0.event.item == "BVP-2016-02" }, "\(user)")
+            #expect(
+                views.map(\.event.outcome)
+                    == (user == "victor" ? [.refused, .refused] : Array(repeating: .allowed, count: 4)),
+                "\(user)")
+        }
+    }
 }
