@@ -150,7 +150,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DocketKitTests",
-            dependencies: ["DocketKit", "Archive", "Workflow", "XML", "Index", "Reports", "Mail", "TestSupport"],
+            dependencies: [
+                "DocketKit", "Archive", "Workflow", "XML", "Index", "Reports", "Mail", "TestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             // An archive written by an earlier Docket, read from the source tree (see ArchiveFormatTests).
             exclude: ["Fixtures"]
         ),

@@ -14,6 +14,8 @@ struct APIController: Sendable {
     let searches: WorkLimiter
     /// The largest document an upload may carry.
     let uploadLimit: Int
+    /// The call-in period the decisions register counts.
+    var callIn: CallInPeriod = .standard
 
     /// The routes, relative to `/api`.
     var routes: RouteCollection<Context> {
@@ -26,6 +28,7 @@ struct APIController: Sendable {
             .post("submissions/:reference/documents/:sha256/removal", use: removeDocument)
             .get("search", use: search)
             .get("meetings", use: meetings)
+            .get("decisions", use: decisions)
             .post("correspondence", use: receiveMessage)
             .get("correspondence/unfiled", use: unfiledCorrespondence)
     }
@@ -35,7 +38,9 @@ struct APIController: Sendable {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.first == "api" else { return nil }
         switch (parts.count, parts.dropFirst().first) {
-        case (2, "submissions"), (2, "search"), (2, "meetings"), (2, "openapi.json"), (3, "submissions"): return "GET"
+        case (2, "submissions"), (2, "search"), (2, "meetings"), (2, "decisions"), (2, "openapi.json"),
+            (3, "submissions"):
+            return "GET"
         case (4, "submissions") where parts[3] == "events" || parts[3] == "documents": return "POST"
         case (6, "submissions") where parts[3] == "documents" && parts[5] == "removal": return "POST"
         default: return nil

@@ -65,8 +65,11 @@ public struct DocketWebApp: Sendable {
         router.addRoutes(AccountController(docket: docket, pages: pages).routes)
         router.addRoutes(AccessController(docket: docket, pages: pages, sessions: sessions).routes, atPath: "admin")
         router.addRoutes(BoardController(docket: docket, pages: pages).routes)
+        router.addRoutes(DecisionsController(docket: docket, pages: pages, callIn: configuration.callIn).routes)
         router.addRoutes(
-            APIController(docket: docket, searches: searches, uploadLimit: configuration.uploadLimit).routes,
+            APIController(
+                docket: docket, searches: searches, uploadLimit: configuration.uploadLimit, callIn: configuration.callIn
+            ).routes,
             atPath: "api")
         return router
     }

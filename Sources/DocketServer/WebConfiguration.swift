@@ -29,6 +29,8 @@ public struct WebConfiguration: Sendable {
     /// way). Off where everyone signs in through the provider; on for small installations
     /// and for a break-glass administrator.
     public var passwordSignIn: Bool
+    /// The call-in period the decisions register and notices count (`--call-in-days`).
+    public var callIn: CallInPeriod = .standard
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, idleTimeout: TimeInterval = 30 * 60,

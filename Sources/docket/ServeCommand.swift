@@ -46,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("no-password-sign-in"),
         help: "Refuse user names and passwords at /sign-in: everyone signs in through --oidc (API tokens still work).")
     var noPasswordSignIn = false
+    @OptionGroup var callIn: CallInOptions
 
     func validate() throws {
         if notifyEvery != nil { _ = try mail.setup() }
@@ -90,12 +91,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "docket")
         logger.logLevel = .info
-        let app = try await DocketWebApp(
-            docket: docket,
-            configuration: WebConfiguration(
-                host: host, port: port, secureCookies: secureCookies, uploadLimit: uploadLimit * 1024 * 1024,
-                mailSchedule: try notifyEvery.map { MailSchedule(every: $0, setup: try mail.setup()) },
-                openID: try oidc.map(Self.openID), passwordSignIn: !noPasswordSignIn))
+        var configuration = WebConfiguration(
+            host: host, port: port, secureCookies: secureCookies, uploadLimit: uploadLimit * 1024 * 1024,
+            mailSchedule: try notifyEvery.map { MailSchedule(every: $0, setup: try mail.setup()) },
+            openID: try oidc.map(Self.openID), passwordSignIn: !noPasswordSignIn)
+        configuration.callIn = try callIn.period()
+        let app = try await DocketWebApp(docket: docket, configuration: configuration)
         if let problem = Self.bindProblem(host: host, port: port) {
             throw ValidationError("cannot listen on \(host):\(port): \(problem); choose another with --port")
         }

@@ -22,21 +22,7 @@ import Workflow
         let docket: DocketArchive = archive.docket
         meeting = try docket.newMeeting(
             board: "Best Value Programme Board", date: CalendarDate(iso: "2016-10-19")!, as: "clive")
-        reference = try docket.newSubmission(workflow: "best-value-submission", title: "Third update", as: "olivia")
-        for (kind, text) in [(DocumentKind.submission, "The third update"), (.coverLetter, "Dear Secretary")] {
-            try docket.addDocument(
-                to: reference, content: Array(text.utf8),
-                description: DocumentDescription(kind: kind, title: text, originalFileName: "\(kind.rawValue).txt"),
-                as: "olivia")
-        }
-        try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
-        try docket.fire("sign-off", on: reference, as: "mayor")
-        try docket.fire("dispatch", on: reference, as: "olivia", fields: ["dispatched-on": "2016-09-20"])
-        try docket.addDocument(
-            to: reference, content: Array("The Commissioners reply".utf8),
-            description: DocumentDescription(kind: .response, title: "Reply", originalFileName: "reply.txt"),
-            as: "olivia")
-        try docket.fire("record-response", on: reference, as: "olivia", fields: ["received-on": "2016-09-20"])
+        reference = try BoardSteps.answered(docket, title: "Third update")
         try docket.fire("schedule-for-board", on: reference, as: "clive", fields: ["meeting": meeting])
         try docket.publishAgenda(meeting, as: "clive")
     }

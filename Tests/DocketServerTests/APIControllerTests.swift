@@ -16,6 +16,7 @@ import Testing
         ("/api/submissions/BVP-2016-02/documents", .post),
         ("/api/search", .get),
         ("/api/meetings", .get),
+        ("/api/decisions", .get),
     ]
 
     @Test func everyPathAnswersItsMethodAndRefusesOthersWithAllow() async throws {
