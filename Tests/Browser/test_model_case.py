@@ -259,6 +259,17 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.assertIn("fourth six-month progress update", html)
         self.assertIn("30th March 2017", html)
 
+        # The third update, followed to its end: the Board of 19 October 2016 noted it, and the
+        # minutes that record it were approved at the next meeting and signed by the chair.
+        self.open("/submissions/BVP-2016-02")
+        self.check_page("submission-considered", "BVP-2016-02", "At the Board", "Decision: Noted.",
+                        "A4.1: Prepare the fourth six-monthly update", "MIN-BVPB-2016-10-19")
+        self.submit(driver.find_element(By.CSS_SELECTOR, "article.consideration a[href='/submissions/MIN-BVPB-2016-10-19']"))
+        self.check_page("minutes-signed", "MIN-BVPB-2016-10-19", "These are the minutes of",
+                        "Minutes: Best Value Programme Board, 19th October 2016 (DOCX)", "Signed by the chair")
+        self.open("/meetings/BVPB-2016-10-19")
+        self.check_page("meeting-minuted", "Best Value Programme Board", "Minutes", "MIN-BVPB-2016-10-19")
+
         # The other main pages, as the clerk and the administrator.
         # Each shows what it is for: the search finds the fourth update's documents, the series and
         # the submissions list it, the report sections page shows this report's facts.

@@ -22,7 +22,7 @@ import Testing
     /// The demo with item 4 (BVP-2016-02) exempt and decided, and item 1 decided.
     static func decidedArchive() throws -> ScratchArchive {
         let archive = try ScratchArchive("register")
-        let built = try archive.run(["demo", "--archive", archive.path])
+        let built = try archive.run(["demo", "--before-the-meeting", "--archive", archive.path])
         try #require(built.status == 0, "docket demo: \(built.standardError)")
         try archive.ok("meeting", "exempt", meeting, "BVP-2016-02", "--paragraph", "3", "--as", "clara")
         try archive.ok(

@@ -27,7 +27,7 @@ import Testing
             let name = "\(document.sha256).\(suffix)"
             if FileManager.default.fileExists(atPath: "\(directory)/\(name)") { return "\(directory)/\(name)" }
         }
-        throw CommandFailure.notFound(suffix, in: directory)
+        throw TamperError.notFound(suffix, in: directory)
     }
 
     @Test func theDemoMinutesRecordTheDecisionAndAreSignedByTheChair() throws {

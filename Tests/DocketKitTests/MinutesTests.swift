@@ -52,21 +52,7 @@ import Workflow
 
     /// A Best Value submission answered and scheduled for `meeting`.
     static func scheduled(_ title: String, for meeting: String, in docket: DocketArchive) throws -> String {
-        let reference = try docket.newSubmission(workflow: "best-value-submission", title: title, as: "olivia")
-        for kind in [DocumentKind.submission, .coverLetter] {
-            try docket.addDocument(
-                to: reference, content: Array("\(title): \(kind.rawValue)".utf8),
-                description: DocumentDescription(kind: kind, title: kind.rawValue, originalFileName: "\(kind).txt"),
-                as: "olivia")
-        }
-        try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
-        try docket.fire("sign-off", on: reference, as: "mayor")
-        try docket.fire("dispatch", on: reference, as: "olivia", fields: ["dispatched-on": "2016-09-20"])
-        try docket.addDocument(
-            to: reference, content: Array("\(title): reply".utf8),
-            description: DocumentDescription(kind: .response, title: "Reply", originalFileName: "reply.txt"),
-            as: "olivia")
-        try docket.fire("record-response", on: reference, as: "olivia", fields: ["received-on": "2016-09-20"])
+        let reference = try BoardSteps.answered(docket, title: title)
         try docket.fire("schedule-for-board", on: reference, as: "clive", fields: ["meeting": meeting])
         return reference
     }

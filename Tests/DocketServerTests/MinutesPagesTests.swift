@@ -1,3 +1,4 @@
+import Archive
 import DocketKit
 import DocketServer
 import Foundation
