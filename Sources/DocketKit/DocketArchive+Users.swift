@@ -93,6 +93,11 @@ extension DocketArchive {
         try accounts.setPassword(password, for: user)
     }
 
+    /// Sets a password that everyone may know (the demo's), hashed at bcrypt's lowest cost.
+    func setPublishedPassword(_ password: String, for user: String) throws(DocketError) {
+        try accounts.setPassword(password, for: user, cost: UserAccounts.publishedPasswordCost)
+    }
+
     /// See `UserAccounts.verifyPassword(_:for:)`.
     public func verifyPassword(_ password: String, for user: String) -> Bool {
         accounts.verifyPassword(password, for: user)

@@ -58,6 +58,9 @@ extension UserAccounts {
     /// bcrypt's cost: 2^12 rounds, about a quarter of a second here — slow for an attacker,
     /// tolerable once per sign-in.
     static let bcryptCost: UInt8 = 12
+    /// bcrypt's lowest cost, for passwords that protect nothing: the demo's, which is printed
+    /// wherever the demo is offered (hashing it at full cost made each demo build 1.5 s slower).
+    static let publishedPasswordCost: UInt8 = 4
 
     var credentialsDirectory: String { "\(store.root)/auth" }
 
@@ -99,10 +102,16 @@ extension UserAccounts {
     /// - Throws: for an unknown user, or a password shorter than `minimumPasswordLength`, or
     ///   longer than bcrypt reads (72 bytes).
     public func setPassword(_ password: String, for user: String) throws(DocketError) {
+        try setPassword(password, for: user, cost: Self.bcryptCost)
+    }
+
+    /// Sets a password hashed at `cost` (see `publishedPasswordCost`; every real password is
+    /// hashed at `bcryptCost`).
+    func setPassword(_ password: String, for user: String, cost: UInt8) throws(DocketError) {
         _ = try actor(user)
         try Self.checkPassword(password)
         try updateCredentials(of: user) { credentials in
-            credentials.passwordHash = Bcrypt.hash(password, cost: Self.bcryptCost)
+            credentials.passwordHash = Bcrypt.hash(password, cost: cost)
             credentials.passwordSet = now()
             credentials.generation = credentials.currentGeneration + 1
         }
