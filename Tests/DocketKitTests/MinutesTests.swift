@@ -174,6 +174,24 @@ import Workflow
         #expect(try text(of: html, in: reference).contains("Cllr B. Smith"))
     }
 
+    @Test func verifyFindsADecisionWhoseCitedEventWasRewritten() throws {
+        #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
+        let decision = try #require(try docket.proceedings(of: meeting).decision(forItem: try item(open)))
+        let cited = try #require(decision.submissionEvent)
+        let file = "\(archive.path)/submissions/\(open)/events/\(String(format: "%06d", cited.sequence)).xml"
+        var text = try String(contentsOfFile: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "<outcome", with: "<outcome ")  // no-op if absent
+        text += "\n"
+        chmod(file, 0o644)
+        try text.write(toFile: file, atomically: false, encoding: .utf8)
+        let problems = try docket.verify().filter { $0.severity == .problem }.map(\.message)
+        #expect(problems.contains { $0.contains("cites \(open)'s event \(cited.sequence)") }, "\(problems)")
+    }
+
+    func item(_ reference: String) throws -> Int {
+        try #require(try docket.meeting(meeting).items.first { $0.reference == reference }?.number)
+    }
+
     @Test func minutesNeedAMeetingHeldAndItsAttendance() throws {
         let future = try docket.newMeeting(
             board: "Best Value Programme Board", date: CalendarDate(iso: "2099-01-07")!, as: "clive")
