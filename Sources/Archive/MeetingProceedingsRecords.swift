@@ -10,6 +10,20 @@ public struct MeetingPerson: Sendable, Hashable {
         self.name = name
         self.user = user
     }
+
+    /// A person written as `NAME` or `NAME|USER` (their Docket user name).
+    public init(line: String) {
+        let parts = line.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else {
+            self.init(name: line.trimmingCharacters(in: .whitespaces))
+            return
+        }
+        let user = parts[1].trimmingCharacters(in: .whitespaces)
+        self.init(name: parts[0].trimmingCharacters(in: .whitespaces), user: user.isEmpty ? nil : user)
+    }
+
+    /// The person as `init(line:)` reads them.
+    public var line: String { user.map { "\(name)|\($0)" } ?? name }
 }
 
 /// Who was at a meeting: members present, members who sent apologies, officers in attendance.

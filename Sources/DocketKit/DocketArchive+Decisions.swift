@@ -4,6 +4,18 @@ import Workflow
 
 /// An action as the clerk gives it with a decision, before Docket numbers it.
 public struct ActionRequest: Sendable, Hashable {
+    /// An action written on one line as `TEXT|OWNER|YYYY-MM-DD` (the command line's and the
+    /// web form's way of giving one).
+    ///
+    /// - Throws: `invalidInput` for a line without its three parts.
+    public static func parse(_ line: String) throws(DocketError) -> ActionRequest {
+        let parts = line.split(separator: "|", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        guard parts.count == 3 else { throw .invalidInput("an action is \"TEXT|OWNER|YYYY-MM-DD\", not '\(line)'") }
+        return ActionRequest(text: parts[0], owner: parts[1], due: parts[2])
+    }
+
     public var text: String
     /// A Docket user name.
     public var owner: String
@@ -28,6 +40,15 @@ extension DocketArchive {
     public func proceedings(of id: String) throws(DocketError) -> MeetingProceedings {
         try requireMeeting(id)
         return MeetingProceedings(log: try boardLog(.meeting, id).map(\.entry.record))
+    }
+
+    /// What the meeting's log records of the meeting held, as `user` may read it: without the
+    /// decisions, actions and declarations of exempt items unless they are cleared for them.
+    public func proceedings(of id: String, for user: String) throws(DocketError) -> MeetingProceedings {
+        let whole = try proceedings(of: id)
+        guard !(try permissions(for: user).maySeeExemptItems) else { return whole }
+        let exempt = Set(try meeting(id).items.filter { $0.exemptParagraph != nil }.map(\.number))
+        return whole.leavingOut(items: exempt)
     }
 
     /// Records who attended a meeting (a later recording replaces it, as a correction).

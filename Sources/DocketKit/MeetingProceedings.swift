@@ -46,6 +46,17 @@ public struct MeetingProceedings: Sendable, Hashable {
         actionUpdates[action]?.status == .done
     }
 
+    /// The proceedings without anything about the items numbered `exempt`: their decisions
+    /// (with their actions and action updates) and declarations on them.
+    public func leavingOut(items exempt: Set<Int>) -> MeetingProceedings {
+        var kept = self
+        kept.decisions = decisions.filter { !exempt.contains($0.item) }
+        kept.declarations = declarations.filter { declaration in declaration.item.map { !exempt.contains($0) } ?? true }
+        let actions = Set(kept.actions.map(\.id))
+        kept.actionUpdates = actionUpdates.filter { actions.contains($0.key) }
+        return kept
+    }
+
     /// The decision recorded for an agenda item, if any.
     public func decision(forItem number: Int) -> BoardDecision? {
         decisions.first { $0.item == number }

@@ -197,6 +197,11 @@ struct BoardController: Sendable {
             model.minutes = minutes.map(MinutesRow.init)
             model.held = try docket.meeting(id).definition.date <= docket.today()
             model.canDraftMinutes = try docket.mayDraftMinutes(of: id, as: user)
+            if model.held {
+                let meeting = try docket.meeting(id)
+                model.record = MeetingRecordModel(try docket.proceedings(of: id, for: user), meeting: meeting)
+                model.canRecord = try docket.permissions(for: user).mayManageMeetings && meeting.publications > 0
+            }
             return model
         }
         return pages.render(
@@ -491,6 +496,10 @@ struct MeetingPageModel: Sendable {
     var minutes: MinutesRow?
     /// The user may draft (or redraft) the minutes now.
     var canDraftMinutes = false
+    /// What was recorded of the meeting held, as the user may read it (nil before it is held).
+    var record: MeetingRecordModel?
+    /// The user may record attendance and decisions (the meeting held).
+    var canRecord = false
 }
 
 /// Where a meeting's minutes stand, on its page.

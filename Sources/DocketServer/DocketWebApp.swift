@@ -65,6 +65,7 @@ public struct DocketWebApp: Sendable {
         router.addRoutes(AccountController(docket: docket, pages: pages).routes)
         router.addRoutes(AccessController(docket: docket, pages: pages, sessions: sessions).routes, atPath: "admin")
         router.addRoutes(BoardController(docket: docket, pages: pages).routes)
+        router.addRoutes(MeetingRecordController(docket: docket).routes)
         router.addRoutes(DecisionsController(docket: docket, pages: pages, callIn: configuration.callIn).routes)
         router.addRoutes(
             APIController(

@@ -7,10 +7,7 @@ import Foundation
 extension MeetingCommand {
     /// `NAME` or `NAME|USER` (the person's Docket user name).
     static func person(_ text: String) -> MeetingPerson {
-        let parts = text.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return MeetingPerson(name: text) }
-        let user = parts[1].trimmingCharacters(in: .whitespaces)
-        return MeetingPerson(name: String(parts[0]), user: user.isEmpty ? nil : user)
+        MeetingPerson(line: text)
     }
 
     struct Attend: ParsableCommand {
@@ -99,10 +96,8 @@ extension MeetingCommand {
             if let inFavour, let against, let abstain {
                 vote = DecisionVote(inFavour: inFavour, against: against, abstentions: abstain)
             }
-            let actions = action.map { text in
-                let parts = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-                return ActionRequest(text: parts[0], owner: parts[1], due: parts[2])
-            }
+            var actions: [ActionRequest] = []
+            for text in action { actions.append(try ActionRequest.parse(text)) }
             // validate() has checked the type.
             let decided = try archive.open().recordDecision(
                 meeting: id, item: item, type: DecisionType(rawValue: type) ?? .noted, resolution: resolution,

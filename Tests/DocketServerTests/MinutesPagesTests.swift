@@ -35,6 +35,90 @@ import Workflow
         }
     }
 
+    @Test func theClerkRecordsTheMeetingFromItsPageAndAStaleFormIsRefused() async throws {
+        let fixture = try await WebFixture()
+        let docket = fixture.docket
+        let meeting = "BVPB-2016-10-19"
+        try docket.addUser("cleo", roles: [.clerk])
+        try docket.setPassword(WebFixture.password, for: "cleo")
+        try await fixture.test { client in
+            let victor = try await Browser.signIn("victor", client: client)
+            let forged = try await victor.post(
+                "/meetings/\(meeting)/attendance", [("present", "Someone")], client: client)
+            #expect(forged.status == .forbidden)
+
+            let clara = try await Browser.signIn("clara", client: client)
+            let page = String(buffer: try await clara.get("/meetings/\(meeting)", client: client).body)
+            #expect(page.contains(#"action="/meetings/\#(meeting)/decisions""#))
+            let log = try #require(Browser.value(of: "log", in: page))
+            let attended = try await clara.post(
+                "/meetings/\(meeting)/attendance",
+                [
+                    ("log", log), ("present", "Cllr Carys Powell|carys\r\nCllr Dev Anand"),
+                    ("apologies", "Cllr Tom Blake"),
+                ],
+                client: client)
+            #expect(attended.status == .seeOther)
+            let seen = try docket.meeting(meeting).logLength
+
+            // Two clerks on the same view: the first records, the second is told (412).
+            let cleo = try await Browser.signIn("cleo", client: client)
+            let first = try await clara.post(
+                "/meetings/\(meeting)/decisions",
+                [
+                    ("log", "\(seen)"), ("item", "4"), ("type", "noted"),
+                    ("resolution", "The Board noted the third update.\r\nAnd the response."), ("for", "4"),
+                    ("against", "0"), ("abstentions", "1"),
+                    ("actions", "Prepare the fourth update|olivia|2017-03-20"),
+                ], client: client)
+            #expect(first.status == .seeOther)
+            let second = try await cleo.post(
+                "/meetings/\(meeting)/decisions",
+                [("log", "\(seen)"), ("item", "1"), ("type", "noted"), ("resolution", "Apologies noted.")],
+                client: client)
+            #expect(second.status == .preconditionFailed)
+
+            // A bad action line is refused before anything is written.
+            let badAction = try await clara.post(
+                "/meetings/\(meeting)/decisions",
+                [("item", "1"), ("type", "noted"), ("resolution", "Apologies noted."), ("actions", "no owner")],
+                client: client)
+            #expect(badAction.status == .badRequest || badAction.status == .unprocessableContent)
+
+            let after = String(buffer: try await victor.get("/meetings/\(meeting)", client: client).body)
+            #expect(after.contains("Cllr Carys Powell, Cllr Dev Anand"))
+            #expect(after.contains("Decision: Noted."))
+            #expect(after.contains("A4.1: Prepare the fourth update (olivia"))
+            #expect(!after.contains(#"action="/meetings/\#(meeting)/decisions""#), "no form for a viewer")
+        }
+        let proceedings = try docket.proceedings(of: meeting)
+        #expect(proceedings.decisions.map(\.item) == [4])
+        #expect(proceedings.decisions.first?.resolution == "The Board noted the third update.\nAnd the response.")
+        #expect(proceedings.decisions.first?.vote == DecisionVote(inFavour: 4, against: 0, abstentions: 1))
+        #expect(try docket.submission("BVP-2016-02").state == "considered")
+    }
+
+    @Test func anExemptDecisionIsNotOnTheMeetingPageForAViewer() async throws {
+        let fixture = try await WebFixture()
+        let docket = fixture.docket
+        let meeting = "BVPB-2016-10-19"
+        try docket.setExempt(meeting, reference: "BVP-2016-02", paragraph: 3, as: "clara")
+        try docket.recordDecision(
+            meeting: meeting, item: "BVP-2016-02", type: .agreed, resolution: "The settlement was agreed.",
+            actions: [ActionRequest(text: "Pay the settlement", owner: "olivia", due: "2016-11-30")], as: "clara")
+        try await fixture.test { client in
+            let victor = try await Browser.signIn("victor", client: client)
+            let seen = String(buffer: try await victor.get("/meetings/\(meeting)", client: client).body)
+            #expect(!seen.contains("settlement") && !seen.contains("Pay the"))
+            let clara = try await Browser.signIn("clara", client: client)
+            let cleared = String(buffer: try await clara.get("/meetings/\(meeting)", client: client).body)
+            #expect(cleared.contains("The settlement was agreed."))
+            // The submission's own page says so without the words.
+            let submission = String(buffer: try await victor.get("/submissions/BVP-2016-02", client: client).body)
+            #expect(!submission.contains("settlement"))
+        }
+    }
+
     @Test func theClerkDraftsTheMinutesAndTheChairSignsThem() async throws {
         let fixture = try await WebFixture()
         let docket = fixture.docket
