@@ -33,6 +33,8 @@ public struct DueItem: Sendable {
         case report
         /// A meeting's agenda must be published.
         case publication
+        /// An action of a Board decision is due (`subject` is its meeting, `action` its id).
+        case action
     }
 
     public var kind: Kind
@@ -49,6 +51,10 @@ public struct DueItem: Sendable {
     /// Whether the date lies outside the years the bank holiday list covers (counted as if
     /// every weekday were a working day).
     public var beyondHolidayList: Bool
+    /// For an action: its id in its meeting (`A4.1`).
+    public var action: String?
+    /// For an action of an exempt item: `what` is restricted material (see `due(within:limit:for:)`).
+    public var isExempt = false
 }
 
 extension DocketArchive {
@@ -299,8 +305,9 @@ extension DocketArchive {
                 add(.report, meeting.reportDeadline, reference, "report for \(board)", ["officer"])
             }
         }
+        items += try actionDueItems(today: today)
         if let horizon { items = items.filter { $0.isOverdue || $0.date <= horizon } }
-        items.sort { ($0.date, $0.subject) < ($1.date, $1.subject) }
+        items.sort { ($0.date, $0.subject, $0.action ?? "") < ($1.date, $1.subject, $1.action ?? "") }
         return limit.map { Array(items.prefix($0)) } ?? items
     }
 
@@ -328,7 +335,7 @@ extension DocketArchive {
                         categories: ["Meeting"]))
             }
         }
-        for item in try due() {
+        for item in try due() where item.kind != .action {
             entries.append(
                 CalendarEntry(
                     uid: "due-\(item.kind.rawValue)-\(item.subject)@docket",
@@ -337,7 +344,8 @@ extension DocketArchive {
                     description: "\(item.subject); by \(item.who.joined(separator: ", "))",
                     categories: ["Deadline"]))
         }
-        return ICalendarWriter.write(entries, name: "Docket: meetings and deadlines", stamp: now())
+        return ICalendarWriter.write(
+            entries, tasks: try actionTasks(), name: "Docket: meetings and deadlines", stamp: now())
     }
 
     /// A London wall-clock time on a date, as an instant.

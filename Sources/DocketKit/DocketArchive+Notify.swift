@@ -239,18 +239,22 @@ extension DocketArchive {
     }
 
     /// The Board's deadlines as mail items: a report due for a meeting, an agenda to publish,
-    /// a series' next update (the same list `docket due` shows). Each is named by what it is
+    /// a series' next update, an open action (the same list `docket due` shows). Each is named by what it is
     /// about and the deadline's date, so a moved deadline is a new reason.
     func boardDeadlineItems(today: CalendarDate, plan: NotificationPlan) throws(DocketError) -> [NotifiableItem] {
         let horizon = calendar.adding(workingDays: plan.dueSoonWorkingDays, to: today)
         var items: [NotifiableItem] = []
         for due in try computeDue(today: today, within: horizon.dayNumber - today.dayNumber, limit: nil)
         where due.kind != .state {
+            if due.kind == .action {
+                items.append(actionItem(due))
+                continue
+            }
             let (about, path, roles): (String, String, Set<Role>) =
                 switch due.kind {
                 case .report: ("\(due.subject).report", "/submissions/\(due.subject)/report", [.officer])
                 case .publication: ("\(due.subject).agenda", "/meetings/\(due.subject)", [.clerk])
-                case .series, .state: ("\(due.subject).update", "/series/\(due.subject)", [.officer])
+                case .series, .state, .action: ("\(due.subject).update", "/series/\(due.subject)", [.officer])
                 }
             let series = due.kind == .series ? due.subject : nil
             let exempt =

@@ -30,6 +30,8 @@ public struct NotifiableItem: Sendable {
     public var shownAs: String?
     /// Working days before the deadline that "due soon" goes, when the state sets its own.
     public var reminderWorkingDays: Int?
+    /// The one person who must act (an action's owner), instead of the acting roles' holders.
+    public var owner: String?
 
 }
 
@@ -78,6 +80,8 @@ public struct NotificationPlan: Sendable {
         let actors: [String] =
             if let back = item.sentBack {
                 [back.user]
+            } else if let owner = item.owner {
+                [owner]
             } else {
                 item.actingRoles.sorted().flatMap(holders).filter { $0 != item.enteredActor }
             }

@@ -38,22 +38,26 @@ struct SubmissionPagesController: Sendable {
 
     @Sendable func dashboard(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireUser()
-        let (waiting, counts, due, meetings, series) = try await blocking { [docket] in
+        let (waiting, counts, due, meetings, series, actions) = try await blocking { [docket] in
             let waiting = try docket.waiting(for: user, limit: 25).map(SubmissionRow.init)
             let labels = try docket.stateLabels()
             let counts = try docket.stateCounts().map {
                 DashboardPage.StateCount(state: $0.state, label: labels.label(of: $0.state), count: $0.count)
             }
-            let due = try docket.due(within: 14, limit: 30).map(DueRow.init)
+            let due = try docket.due(within: 14, limit: 30, for: user).map(DueRow.init)
             let meetings = try docket.upcomingMeetings().map(MeetingRow.init)
             let series = try docket.seriesIDs().map { try SeriesRow(docket.series($0)) }
-            return (waiting, counts, due, meetings, series)
+            let permissions = try docket.permissions(for: user)
+            let actions = try docket.actions(owner: user, for: user).map {
+                ActionRow($0, user: user, permissions: permissions)
+            }
+            return (waiting, counts, due, meetings, series, actions)
         }
         return pages.render(
             "dashboard",
             DashboardPage(
                 chrome: await Chrome("Dashboard", context, docket: docket), waiting: waiting, states: counts, due: due,
-                meetings: meetings, series: series))
+                meetings: meetings, series: series, actions: actions))
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
@@ -297,6 +301,8 @@ struct DashboardPage: Sendable {
     var due: [DueRow]
     var meetings: [MeetingRow]
     var series: [SeriesRow]
+    /// The user's open actions, soonest due first.
+    var actions: [ActionRow]
 
     struct StateCount: Sendable {
         var state: String

@@ -35,9 +35,12 @@ public struct CalendarEntry: Sendable, Hashable {
 /// times in UTC (so the feed needs no VTIMEZONE), whole-day deadlines as DATE values.
 public enum ICalendarWriter {
     /// - Parameters:
+    ///   - tasks: to-dos (`VTODO`), after the events.
     ///   - name: the calendar's name (`X-WR-CALNAME`, shown by most programs).
     ///   - stamp: `DTSTAMP`, when the feed was produced.
-    public static func write(_ entries: [CalendarEntry], name: String, stamp: Date) -> [UInt8] {
+    public static func write(
+        _ entries: [CalendarEntry], tasks: [CalendarTask] = [], name: String, stamp: Date
+    ) -> [UInt8] {
         var lines = [
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Docket//Board business//EN", "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH", "X-WR-CALNAME:\(escape(name))",
@@ -66,6 +69,7 @@ public enum ICalendarWriter {
             }
             lines.append("END:VEVENT")
         }
+        for task in tasks { lines += Self.lines(of: task, stamp: stamp) }
         lines.append("END:VCALENDAR")
         var output: [UInt8] = []
         for line in lines { output += fold(line) }

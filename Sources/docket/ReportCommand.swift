@@ -150,7 +150,7 @@ struct CalendarCommand: ParsableCommand {
 struct DueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "due",
-        abstract: "What is due or overdue, and by whom: state deadlines, series updates, reports, agendas.",
+        abstract: "What is due or overdue, and by whom: state deadlines, series updates, reports, agendas, actions.",
         discussion: "Deadlines count working days in England and Wales (weekends and bank holidays skipped).")
     @OptionGroup var archive: ArchiveOptions
     @Option(name: .long, help: "Only what falls due within this many days (and everything overdue).")
@@ -169,7 +169,7 @@ struct DueCommand: ParsableCommand {
                     DueJSON(
                         kind: $0.kind.rawValue, date: $0.date.description, subject: $0.subject, what: $0.what,
                         who: $0.who, overdue: $0.isOverdue, workingDaysLeft: $0.workingDaysLeft,
-                        beyondHolidayList: $0.beyondHolidayList)
+                        beyondHolidayList: $0.beyondHolidayList, action: $0.action)
                 })
             return
         }
@@ -201,4 +201,6 @@ struct DueJSON: Encodable {
     var overdue: Bool
     var workingDaysLeft: Int
     var beyondHolidayList: Bool
+    /// For an action: its id in its meeting (the subject).
+    var action: String?
 }
