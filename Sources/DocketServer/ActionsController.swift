@@ -123,19 +123,22 @@ struct ActionsPageModel: Sendable {
 
 /// One action, as a row of the Actions page and of the dashboard.
 struct ActionRow: Sendable {
-    var meeting: String
-    var meetingDate: String
-    var board: String
-    var item: Int
-    var reference: String?
+    /// The action's id and text (the text withheld from a reader not cleared for it).
     var id: String
     var text: String
     var owner: String
     var due: String
     var overdue: Bool
     var done: Bool
-    /// "done 3rd May 2017 by olivia: note", or the reopening's note.
+    /// "done 2016-11-02 10:00:00 by olivia: note", or the reopening's note.
     var statusNote: String?
+    /// Its meeting (id, board, long date), the item's number and its submission.
+    var meeting: String
+    var board: String
+    var meetingDate: String
+    var item: Int
+    var reference: String?
+    /// The meeting log's length on this view: the forms send it back.
     var log: Int
     /// The user may mark it done or reopen it.
     var mayUpdate: Bool
@@ -154,9 +157,9 @@ extension ActionRow {
             note = reopened.map { "reopened by \($0.user): \($0.note)" }
         }
         self.init(
-            meeting: line.meeting, meetingDate: Wording.longDate(line.meetingDate), board: line.board, item: line.item,
-            reference: line.reference, id: line.id, text: line.text, owner: line.owner, due: line.due.description,
-            overdue: line.isOverdue, done: line.isDone, statusNote: note, log: line.logLength,
-            mayUpdate: line.owner == user || permissions.mayUpdateAnyAction)
+            id: line.id, text: line.text, owner: line.owner, due: line.due.description, overdue: line.isOverdue,
+            done: line.isDone, statusNote: note, meeting: line.meeting, board: line.board,
+            meetingDate: Wording.longDate(line.meetingDate), item: line.item, reference: line.reference,
+            log: line.logLength, mayUpdate: line.owner == user || permissions.mayUpdateAnyAction)
     }
 }

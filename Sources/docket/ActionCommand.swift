@@ -69,44 +69,45 @@ struct ActionCommand: ParsableCommand {
         }
     }
 
-    /// `MEETING ACTION [--expect-seq N]`: the action a change is about, on the view it was made on.
+    /// `MEETING ACTION [--expect-seq N] --as USER`: the action a change is about, on the view it
+    /// was made on, by whom.
     struct Target: ParsableArguments {
+        @OptionGroup var archive: ArchiveOptions
         @Argument(help: "The meeting id, e.g. BVPB-2016-10-19.") var meeting: String
         @Argument(help: "The action's id in the meeting, e.g. A4.1.") var action: String
         @Option(name: .customLong("expect-seq"), help: "Refuse unless the meeting's log still ends at this entry.")
         var expectSeq: Int?
+        @OptionGroup var actor: ActingUser
+
+        /// Marks the action done, or reopens it, and says how it stands.
+        func update(note: String, reopening: Bool) throws {
+            let docket = try archive.open()
+            let line =
+                reopening
+                ? try docket.reopenAction(
+                    meeting: meeting, action: action, note: note, as: actor.user, expectedLogSequence: expectSeq)
+                : try docket.completeAction(
+                    meeting: meeting, action: action, note: note, as: actor.user, expectedLogSequence: expectSeq)
+            print("\(line.meeting) \(line.id): \(line.isDone ? "done" : "open")")
+        }
     }
 
     struct Done: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Mark an action done (its owner, a clerk or an administrator).")
-        @OptionGroup var archive: ArchiveOptions
         @OptionGroup var target: Target
         @Option(name: .long, help: "What was done.") var note: String = ""
-        @OptionGroup var actor: ActingUser
 
-        func run() throws {
-            let line = try archive.open().completeAction(
-                meeting: target.meeting, action: target.action, note: note, as: actor.user,
-                expectedLogSequence: target.expectSeq)
-            print("\(line.meeting) \(line.id): done")
-        }
+        func run() throws { try target.update(note: note, reopening: false) }
     }
 
     struct Reopen: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Reopen an action marked done, saying why (its owner, a clerk or an administrator).")
-        @OptionGroup var archive: ArchiveOptions
         @OptionGroup var target: Target
         @Option(name: .long, help: "Why it is reopened.") var note: String
-        @OptionGroup var actor: ActingUser
 
-        func run() throws {
-            let line = try archive.open().reopenAction(
-                meeting: target.meeting, action: target.action, note: note, as: actor.user,
-                expectedLogSequence: target.expectSeq)
-            print("\(line.meeting) \(line.id): open")
-        }
+        func run() throws { try target.update(note: note, reopening: true) }
     }
 }
 
