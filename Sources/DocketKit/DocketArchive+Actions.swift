@@ -310,3 +310,16 @@ extension DocketArchive {
         return item
     }
 }
+
+extension DocketArchive {
+    /// A digest's lines for `user`'s open actions, with their due dates: an exempt item's
+    /// action is named by its meeting and id only.
+    func actionDigestLines(for user: String) throws(DocketError) -> [(line: String, due: CalendarDate)] {
+        try actions(owner: user).map { action in
+            let what =
+                action.isExempt
+                ? "an action of an exempt item (details are not sent by e-mail)" : action.text
+            return ("\(action.meeting) action \(action.id): \(what), due \(Wording.longDate(action.due))", action.due)
+        }
+    }
+}

@@ -41,6 +41,9 @@ extension DocketArchive {
                     waiting.append(line)
                 }
             }
+            for (line, due) in try actionDigestLines(for: user.name) {
+                if due < today { overdue.append(line) } else if due <= endOfWeek { dueThisWeek.append(line) }
+            }
             guard !(waiting.isEmpty && overdue.isEmpty && dueThisWeek.isEmpty) else { continue }
             var paragraphs: [String] = []
             for (heading, lines) in [

@@ -234,6 +234,26 @@ import Workflow
         #expect(subject == "Due 2nd April 2026: \(chased.meeting) action A3.1: Publish the minutes", "\(subject)")
         #expect(received.first?.contains("/actions?meeting") == true, "the link opens the meeting's actions")
     }
+
+    /// Someone who chose a digest finds their actions due this week or overdue in it.
+    @Test func aDigestListsTheOwnersActionsDueThisWeekOrOverdue() throws {
+        let chased = try ActionTrackingTests(startingAt: "2026-03-30T09:00:00Z", meetingOn: "2026-03-25")
+        let docket = chased.docket
+        try docket.changeMail(of: "oscar", notify: .digest)
+        try docket.recordDecision(
+            meeting: chased.meeting, item: "3", type: .agreed, resolution: "The minutes were agreed.",
+            actions: [
+                ActionRequest(text: "Sign the minutes", owner: "oscar", due: "2026-04-02"),
+                ActionRequest(text: "File the minutes", owner: "oscar", due: "2026-06-30"),
+            ], as: "clive")
+        let mta = try NotifyTests.CaptureMTA()
+        let report = try docket.notify(at: chased.archive.now, setup: mta.setup)
+        #expect(report.decided.filter { $0.recipient == "oscar" }.map(\.kind) == [.digest])
+        let digest = try #require(try mta.received().first { $0.contains("digest+2026-03-30+0+oscar") })
+        #expect(digest.contains("Due this week:") && digest.contains("action A3.1: Sign the minutes"), "\(digest)")
+        #expect(digest.contains("Overdue:") && digest.contains("action A1.2: Book the room"))
+        #expect(!digest.contains("File the minutes"), "not due for months")
+    }
 }
 
 /// The demo's meeting of 19 October 2016, its item 4 (the third update) decided with actions:
