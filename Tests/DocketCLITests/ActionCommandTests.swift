@@ -27,7 +27,7 @@ import Testing
     @Test func actionsAreListedMarkedDoneAndReopenedWithTheirExitStatuses() throws {
         let archive = try ScratchArchive("actions")
         defer { archive.remove() }
-        let built = try archive.run(["demo", "--archive", archive.path])
+        let built = try archive.run(["demo", "--before-the-meeting", "--archive", archive.path])
         try #require(built.status == 0, "docket demo: \(built.standardError)")
         let meeting = "BVPB-2016-10-19"
         try archive.ok(
@@ -80,6 +80,17 @@ import Testing
         #expect(due.contains(#""action" : "A4.1""#) && due.contains(#""kind" : "action""#), "\(due)")
         #expect(!due.contains(#""action" : "A4.2""#))
         #expect(try archive.verify().status == 0)
+    }
+
+    /// The demo's Board of 19 October 2016 set two actions: both are open, long overdue.
+    @Test func theDemosActionsAreInTheRegister() throws {
+        let archive = try ScratchArchive("demo-actions")
+        defer { archive.remove() }
+        let built = try archive.run(["demo", "--archive", archive.path])
+        try #require(built.status == 0, "docket demo: \(built.standardError)")
+        let open = try list(archive)
+        #expect(open.map(\.id) == ["A4.2", "A4.1"] && open.allSatisfy { $0.meeting == "BVPB-2016-10-19" })
+        #expect(open.map(\.owner) == ["clara", "olivia"] && open.allSatisfy(\.overdue))
     }
 
     @Test func everyActionCommandHasHelp() throws {

@@ -267,7 +267,8 @@ import Workflow
             directory.remove()
         }
         let path = directory.path("archive")
-        let demo = try DemoArchive.build(at: path, from: Distribution(root: TemporaryArchive.repositoryRoot.path))
+        let demo = try DemoArchive.build(
+            at: path, from: Distribution(root: TemporaryArchive.repositoryRoot.path), meetingHeld: false)
         let now = try Date.ISO8601FormatStyle().parse("2016-10-20T10:00:00Z")
         let docket = try DocketArchive(opening: path, clock: { now })
         try docket.recordDecision(
