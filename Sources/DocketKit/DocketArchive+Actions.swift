@@ -98,30 +98,56 @@ extension DocketArchive {
 
     /// The register of actions across every meeting, soonest due first.
     ///
+    /// An exempt item's action is restricted material: its text is withheld from a reader not
+    /// cleared for exempt items (and from the public register), and each one a cleared reader
+    /// is shown is recorded in the access log as a view, as the decisions register does.
+    ///
     /// - Parameters:
     ///   - owner: only this user's actions.
     ///   - includeDone: done actions too (otherwise only open ones).
     ///   - meeting: only this meeting's actions.
-    ///   - reader: who reads the register: an exempt item's action text is withheld from a
-    ///     reader not cleared for exempt items. Nil for the system (the command line without
-    ///     `--as`), which reads everything, as `docket due` does.
+    ///   - reader: who reads the register; nil for the public register (exempt items' action
+    ///     text withheld, nothing recorded).
+    ///   - address: where the reader is (the web app's client), for the access log.
+    /// - Throws: `notFound` for an unknown meeting; what recording a view throws (a restricted
+    ///   view that cannot be recorded is not shown).
     public func actions(
-        owner: String? = nil, includeDone: Bool = false, meeting: String? = nil, for reader: String? = nil
+        owner: String? = nil, includeDone: Bool = false, meeting: String? = nil, for reader: String? = nil,
+        from address: String? = nil
     ) throws(DocketError) -> [ActionLine] {
         if let meeting { try requireMeeting(meeting) }
-        let cleared = try reader.map { (user: String) throws(DocketError) in try permissions(for: user).isCleared }
+        let readerPermissions = try reader.map { (user: String) throws(DocketError) in try permissions(for: user) }
+        let cleared = readerPermissions?.isCleared ?? false
         let today = self.today()
-        return try actionRegister().compactMap { line in
+        let lines = try actionRegister().compactMap { line -> ActionLine? in
             guard owner.map({ $0 == line.owner }) ?? true, meeting.map({ $0 == line.meeting }) ?? true,
                 includeDone || !line.isDone
             else { return nil }
             var line = line
             line.isOverdue = !line.isDone && today > line.due
-            if line.isExempt, cleared == false {
+            if line.isExempt, !cleared {
                 line.text = ActionLine.withheldText
                 line.isWithheld = true
             }
             return line
+        }
+        if let readerPermissions, cleared {
+            try recordExemptViews(lines.filter(\.isExempt), by: readerPermissions, from: address)
+        }
+        return lines
+    }
+
+    /// Records a cleared reader's view of each exempt item's action shown to them.
+    func recordExemptViews(_ lines: [ActionLine], by permissions: Permissions, from address: String?)
+        throws(DocketError)
+    {
+        guard !lines.isEmpty else { return }
+        let exempt = try exemptSubmissions()
+        for line in lines {
+            guard let reference = line.reference, let found = exempt[reference] else { continue }
+            try recordRestricted(
+                .view, by: permissions, item: reference, what: "action \(line.id) of \(line.meeting)",
+                withholding: .exempt(meeting: found.meeting, paragraph: found.paragraph), from: address)
         }
     }
 
@@ -248,31 +274,45 @@ extension DocketArchive {
 
 extension DocketArchive {
     /// What is due (see `due(within:limit:)`) as `reader` may see it: the text of an exempt
-    /// item's action is withheld from a reader not cleared for exempt items.
-    public func due(within days: Int? = nil, limit: Int? = nil, for reader: String) throws(DocketError) -> [DueItem] {
+    /// item's action only for a reader cleared for exempt items (their view recorded in the
+    /// access log); for anyone else it stays withheld, as in the public list.
+    public func due(within days: Int? = nil, limit: Int? = nil, for reader: String, from address: String? = nil)
+        throws(DocketError) -> [DueItem]
+    {
         let items = try due(within: days, limit: limit)
-        guard items.contains(where: \.isExempt), try !permissions(for: reader).isCleared else { return items }
-        return items.map { item in
-            guard item.isExempt else { return item }
+        guard items.contains(where: \.isExempt) else { return items }
+        let readerPermissions = try permissions(for: reader)
+        guard readerPermissions.isCleared else { return items }
+        let register = try actionRegister()
+        var shown: [ActionLine] = []
+        let result = items.map { item in
+            guard item.isExempt,
+                let line = register.first(where: { $0.meeting == item.subject && $0.id == item.action })
+            else { return item }
+            shown.append(line)
             var item = item
-            item.what = "action \(item.action ?? "") \(ActionLine.withheldText)"
+            item.what = "action \(line.id): \(line.text)"
             return item
         }
+        try recordExemptViews(shown, by: readerPermissions, from: address)
+        return result
     }
 
-    /// Every open action as something due, by its owner.
+    /// Every open action as something due, by its owner. An exempt item's action text is
+    /// withheld here (the public list); `due(within:limit:for:)` shows it to a cleared reader.
     func actionDueItems(today: CalendarDate) throws(DocketError) -> [DueItem] {
         try actionRegister().filter { !$0.isDone }.map { line in
             DueItem(
-                kind: .action, date: line.due, subject: line.meeting, what: "action \(line.id): \(line.text)",
-                who: [line.owner], isOverdue: today > line.due,
-                workingDaysLeft: calendar.workingDays(from: today, to: line.due),
+                kind: .action, date: line.due, subject: line.meeting,
+                what: "action \(line.id): " + (line.isExempt ? ActionLine.withheldText : line.text), who: [line.owner],
+                isOverdue: today > line.due, workingDaysLeft: calendar.workingDays(from: today, to: line.due),
                 beyondHolidayList: calendar.coveredYears != nil && !calendar.covers(line.due), action: line.id,
                 isExempt: line.isExempt)
         }
     }
 
-    /// Every action, open or done, as a to-do of the calendar feed.
+    /// Every action, open or done, as a to-do of the calendar feed (which anyone may be given:
+    /// an exempt item's action text is withheld).
     func actionTasks() throws(DocketError) -> [CalendarTask] {
         try actionRegister().map { line in
             let completed: Date? =
@@ -286,7 +326,8 @@ extension DocketArchive {
             description += "; owner \(line.owner)"
             return CalendarTask(
                 uid: "action-\(line.meeting)-\(line.id)@docket",
-                due: (line.due.year, line.due.month, line.due.day), summary: "Action \(line.id): \(line.text)",
+                due: (line.due.year, line.due.month, line.due.day),
+                summary: "Action \(line.id): " + (line.isExempt ? ActionLine.withheldText : line.text),
                 description: description, completed: completed, categories: ["Action"])
         }
     }

@@ -28,13 +28,15 @@ struct ActionsController: Sendable {
         let status = ["open", "done", "all"].contains(query.get("status") ?? "") ? query.get("status")! : "open"
         let meeting = query.get("meeting").flatMap { $0.isEmpty ? nil : $0 }
         let done = query.get("done")
+        let address = context.clientAddress
         let model = try await blocking { [docket] in
             let permissions = try docket.permissions(for: user)
             // A clerk or an administrator sees everyone's unless they ask for their own.
             let everyone = permissions.mayUpdateAnyAction && owner != "mine"
             let filter = ActionsPageModel.Filter(everyone: everyone, status: status, meeting: meeting)
             let lines = try docket.actions(
-                owner: everyone ? nil : user, includeDone: status != "open", meeting: meeting, for: user
+                owner: everyone ? nil : user, includeDone: status != "open", meeting: meeting, for: user,
+                from: address
             )
             .filter { status != "done" || $0.isDone }
             return ActionsPageModel(

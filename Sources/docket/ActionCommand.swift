@@ -19,8 +19,8 @@ struct ActionCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List open actions (with --all, done ones too), soonest due first.",
             discussion: """
-                With --as, the list is as that user may see it: the text of an exempt item's action \
-                is withheld from a user not cleared for exempt items.
+                The text of an exempt item's action is shown only --as a user cleared for exempt \
+                items (and each such view is recorded in the access log); otherwise it is withheld.
                 """)
         @OptionGroup var archive: ArchiveOptions
         @Option(name: .long, help: ArgumentHelp("Only this user's actions.", valueName: "USER")) var owner: String?
