@@ -273,33 +273,9 @@ extension DocketArchive {
 // MARK: - What is due, and the calendar
 
 extension DocketArchive {
-    /// What is due (see `due(within:limit:)`) as `reader` may see it: the text of an exempt
-    /// item's action only for a reader cleared for exempt items (their view recorded in the
-    /// access log); for anyone else it stays withheld, as in the public list.
-    public func due(within days: Int? = nil, limit: Int? = nil, for reader: String, from address: String? = nil)
-        throws(DocketError) -> [DueItem]
-    {
-        let items = try due(within: days, limit: limit)
-        guard items.contains(where: \.isExempt) else { return items }
-        let readerPermissions = try permissions(for: reader)
-        guard readerPermissions.isCleared else { return items }
-        let register = try actionRegister()
-        var shown: [ActionLine] = []
-        let result = items.map { item in
-            guard item.isExempt,
-                let line = register.first(where: { $0.meeting == item.subject && $0.id == item.action })
-            else { return item }
-            shown.append(line)
-            var item = item
-            item.what = "action \(line.id): \(line.text)"
-            return item
-        }
-        try recordExemptViews(shown, by: readerPermissions, from: address)
-        return result
-    }
-
-    /// Every open action as something due, by its owner. An exempt item's action text is
-    /// withheld here (the public list); `due(within:limit:for:)` shows it to a cleared reader.
+    /// Every open action as something due, by its owner. What is due is a summary anyone may
+    /// see (the dashboard, `docket due`, the calendar): an exempt item's action text is withheld
+    /// in it; a cleared reader reads it in the register (`actions(for:)`), which records the view.
     func actionDueItems(today: CalendarDate) throws(DocketError) -> [DueItem] {
         try actionRegister().filter { !$0.isDone }.map { line in
             DueItem(

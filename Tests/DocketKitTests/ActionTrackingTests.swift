@@ -280,17 +280,15 @@ import Workflow
 
         let seenByVictor = try #require(try docket.actions(owner: "victor", for: "victor").first)
         #expect(seenByVictor.isWithheld && seenByVictor.text == ActionLine.withheldText)
-        #expect(try !docket.due(for: "victor").contains { $0.what.contains(secret) })
-        #expect(try docket.due(for: "victor").contains { $0.action == "A4.1" })
-        // The public list, what is due without a reader and the calendar feed withhold it too.
+        // The public list, what is due (a summary anyone sees) and the calendar feed withhold it too.
         #expect(try docket.actions().first { $0.id == "A4.1" }?.isWithheld == true)
         #expect(try !docket.due().contains { $0.what.contains(secret) })
+        #expect(try docket.due().contains { $0.action == "A4.1" && $0.who == ["victor"] })
         #expect(!String(decoding: try docket.calendarFeed(), as: UTF8.self).contains("the sale"))
         let recorded = try docket.accessLog(user: "clara").count
 
         // A cleared reader sees it, and each view is recorded.
         #expect(try docket.actions(for: "clara").first { $0.id == "A4.1" }?.text == secret)
-        #expect(try docket.due(for: "clara").contains { $0.what.contains(secret) })
-        #expect(try docket.accessLog(user: "clara").count == recorded + 2, "one view each")
+        #expect(try docket.accessLog(user: "clara").count == recorded + 1, "the view is recorded")
     }
 }
