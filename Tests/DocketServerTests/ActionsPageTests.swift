@@ -26,7 +26,7 @@ import Workflow
         let docket = fixture.docket
         try Self.decided(docket)
         let meeting = Self.meeting
-        try await fixture.test(live: true) { client in
+        try await fixture.test { client in
             let olivia = try await Browser.signIn("olivia", client: client)
             let dashboard = String(buffer: try await olivia.get("/", client: client).body)
             #expect(dashboard.contains("Your actions") && dashboard.contains("Report progress in six months"))

@@ -29,7 +29,7 @@ import Workflow
 
     @Test func theRegisterPageShowsAViewerOnlyWhatIsPublicAndRecordsAClearedView() async throws {
         let fixture = try await Self.decided()
-        try await fixture.test(live: true) { client in
+        try await fixture.test { client in
             let victor = try await Browser.signIn("victor", client: client)
             let page = try await victor.get("/decisions", client: client)
             #expect(page.status == .ok)
@@ -63,7 +63,8 @@ import Workflow
         }
         let views = try fixture.docket.accessLog(user: "olivia").filter { $0.event.item == "BVP-2016-02" }
         #expect(views.count == 2, "the listing and the notice")
-        #expect(views.allSatisfy { $0.event.outcome == .allowed && $0.event.address == "127.0.0.1" })
+        // (The peer address each view carries is checked on a live server by AccessMatrixTests.)
+        #expect(views.allSatisfy { $0.event.outcome == .allowed })
         let refused = try fixture.docket.accessLog(user: "victor").filter { $0.event.action == .view }
         #expect(refused.map(\.event.outcome) == [.refused])
     }
@@ -79,7 +80,7 @@ import Workflow
             var exempt: Bool
             var mayBeImplementedAfter: String
         }
-        try await fixture.test(live: true) { client in
+        try await fixture.test { client in
             func get(_ uri: String, _ token: String, ifNoneMatch: String? = nil) async throws -> TestResponse {
                 var headers: HTTPFields = [.authorization: "Bearer \(token)"]
                 if let ifNoneMatch { headers[.ifNoneMatch] = ifNoneMatch }
