@@ -279,6 +279,8 @@ class ModelCaseInABrowser(unittest.TestCase):
                 ("/series", "series", "Series", ["BVP", reference]),
                 ("/submissions", "submissions", "Submissions", [reference, "Best Value Plan: fourth"]),
                 ("/account/notifications", "notifications", "My notifications", ["E-mail address", "Which mail"]),
+                ("/decisions", "decisions", "Decisions", ["Best Value Programme Board", "be noted."]),
+                ("/actions", "actions", "Actions", ["Prepare the fourth six-monthly update"]),
                 (f"/submissions/{reference}/report", "report-sections", f"Board report: {reference}", ["(fourth)"])]:
             self.open(path)
             self.check_page(name, heading, *texts)
