@@ -94,7 +94,8 @@ public final class DocketArchive: Sendable {
     }
 
     /// Gives an archive made by an earlier Docket the distributed files it lacks (board schema,
-    /// bank holidays); never replaces one.
+    /// bank holidays) and the workflows it has none of by that name (the minutes' workflow);
+    /// never replaces one: a workflow the archive has keeps its own definition.
     ///
     /// - Returns: the files added, relative to the archive.
     @discardableResult
@@ -102,7 +103,15 @@ public final class DocketArchive: Sendable {
         throws(DocketError) -> [String]
     {
         do {
-            return try ArchiveStore.addMissingDistributionFiles(to: path, from: distribution.archiveDirectory)
+            var added = try ArchiveStore.addMissingDistributionFiles(to: path, from: distribution.archiveDirectory)
+            for file in distribution.workflowFiles() {
+                let name = String(file.split(separator: "/").last ?? "")
+                let target = "\(path)/workflows/\(name)"
+                guard !DurableFile.exists(target) else { continue }
+                try DurableFile.create(try DurableFile.read(file), at: target)
+                added.append("workflows/\(name)")
+            }
+            return added
         } catch {
             throw .archive(error)
         }

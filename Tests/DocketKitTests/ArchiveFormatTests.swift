@@ -114,9 +114,15 @@ import Workflow
         } catch {
             #expect("\(error)".contains("docket init --upgrade"), "\(error)")
         }
-        try ArchiveStore.addMissingDistributionFiles(
-            to: path, from: Self.repositoryRoot.appendingPathComponent("archive").path)
+        let ownWorkflow = try Data(contentsOf: URL(fileURLWithPath: "\(path)/workflows/best-value-submission.scxml"))
+        let added = try DocketArchive.addMissingDistributionFiles(
+            to: path, from: Distribution(root: Self.repositoryRoot.path))
+        // The workflows it had none of come in; the one it has keeps its own definition.
+        #expect(added.contains("workflows/board-minutes.scxml"), "\(added)")
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: "\(path)/workflows/best-value-submission.scxml")) == ownWorkflow)
         let upgraded = try DocketArchive(opening: path)
+        #expect(try upgraded.workflows().map(\.name).contains("board-minutes"))
         try upgraded.removeDocument(response.sha256, from: reference, reason: "format test", as: "olivia")
         #expect(try upgraded.submission(reference).departedDocuments.map(\.metadata.sha256) == [response.sha256])
         let after = try upgraded.verify().filter { $0.severity == .problem }
