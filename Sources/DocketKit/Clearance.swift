@@ -198,7 +198,11 @@ extension DocketArchive {
                     sha256: metadata.sha256, kind: metadata.kind, withholding: withholding)
             }
         }
-        guard !withheld.isEmpty else { return view }
+        // The Board's outcome on an exempt item is the confidential part's to tell: its history
+        // keeps that the outcome was recorded, not what it was (the outcome's words, a deferral's
+        // resolution).
+        let isExempt = try exemptSubmissions()[reference] != nil
+        guard !withheld.isEmpty || isExempt else { return view }
         func hidden(_ document: PackDocument) -> PackDocument {
             guard withheld[document.sha256] != nil else { return document }
             var document = document
@@ -221,6 +225,10 @@ extension DocketArchive {
             switch event.body {
             case .transition(var transition):
                 transition.documents = transition.documents.map(hidden)
+                if isExempt, transition.name == Self.recordOutcomeEvent || transition.name == Self.deferEvent {
+                    transition.comment = transition.comment.map { _ in WithheldDocument.placeholderName }
+                    transition.fields = transition.fields.mapValues { _ in WithheldDocument.placeholderName }
+                }
                 event.body = .transition(transition)
             case .documentAdded(let document, let metadataSHA256, let replaces):
                 event.body = .documentAdded(hidden(document), metadataSHA256: metadataSHA256, replaces: replaces)

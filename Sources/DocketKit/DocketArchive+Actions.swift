@@ -12,6 +12,19 @@ public struct ActionLine: Sendable, Hashable {
         case open(reopened: ActionMark?)
         /// Marked done (and not reopened since).
         case done(ActionMark)
+
+        /// The same status with its note taken out (for a reader not cleared for the item).
+        var withoutNote: Status {
+            func blank(_ mark: ActionMark) -> ActionMark {
+                var mark = mark
+                mark.note = ""
+                return mark
+            }
+            switch self {
+            case .open(let reopened): return .open(reopened: reopened.map(blank))
+            case .done(let mark): return .done(blank(mark))
+            }
+        }
     }
 
     public var meeting: String
@@ -128,6 +141,8 @@ extension DocketArchive {
             if line.isExempt, !cleared {
                 line.text = ActionLine.withheldText
                 line.isWithheld = true
+                // What was done (or why it was reopened) can say as much as the action's text.
+                line.status = line.status.withoutNote
             }
             return line
         }

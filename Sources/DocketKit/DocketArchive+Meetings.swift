@@ -147,8 +147,17 @@ extension DocketArchive {
         let grant = try require(Self.meetingRoles, of: user, to: "mark agenda items exempt")
         let view = try meeting(id)
         try Self.requireUnchanged(view, expectedLogLength)
-        guard view.items.contains(where: { $0.reference == reference }) else {
+        guard let item = view.items.first(where: { $0.reference == reference }) else {
             throw .invalidInput("\(reference) is not on the agenda of \(id)")
+        }
+        // What was minuted, published in the register and given to readers followed the
+        // exemption as it stood: changing it afterwards would leave them public (or hidden)
+        // against the record.
+        let proceedings = try proceedings(of: id)
+        if item.isPublished, proceedings.decision(forItem: item.number) != nil || proceedings.minutesReference != nil {
+            throw .invalidInput(
+                "item \(item.number) of \(id) has its decision recorded (or the meeting's minutes are started): "
+                    + "whether it is exempt is decided before the decision and the minutes")
         }
         if let paragraph {
             guard (1...7).contains(paragraph) else {

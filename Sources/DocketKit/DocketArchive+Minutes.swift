@@ -56,7 +56,9 @@ extension DocketArchive {
     /// exactly that, and nothing else.
     ///
     /// - Returns: nil for the confidential part of a meeting with nothing exempt recorded.
-    public func minutesDocument(_ id: String, part: MinutesPart) throws(DocketError) -> RichDocument? {
+    public func minutesDocument(_ id: String, part: MinutesPart, version: Int = 1) throws(DocketError)
+        -> RichDocument?
+    {
         let view = try meeting(id)
         let proceedings = try proceedings(of: id)
         let items = view.items.filter(\.isPublished).sorted { $0.number < $1.number }
@@ -73,6 +75,11 @@ extension DocketArchive {
                 header: ["DATE", "TIME", "VENUE"],
                 rows: [[Wording.longDate(definition.date), definition.time ?? "", definition.venue ?? ""]])
         ]
+        if version > 1 {
+            // A correction's redraft says so, and never reads byte for byte as an earlier draft
+            // (which, having left the pack, could not come back into it).
+            blocks.append(.paragraph(number: nil, text: "Version \(version), after correction."))
+        }
         if part == .confidential {
             blocks.append(
                 .notice(
@@ -111,6 +118,10 @@ extension DocketArchive {
             blocks.append(.heading(number: "\(item.number)", text: item.title, level: 2))
             if let reference = item.reference {
                 blocks.append(.paragraph(number: nil, text: "Reference: \(reference)"))
+            }
+            if item.isWithdrawn {
+                blocks.append(.notice("Withdrawn from this meeting."))
+                continue
             }
             if isExempt, part == .public, let paragraph = item.exemptParagraph {
                 blocks.append(
@@ -185,6 +196,7 @@ extension DocketArchive {
         try archive { () throws(ArchiveError) in
             try store.requireSchema(.board3)
             try store.requireSchema(.archiveFormat2)
+            try store.requireSchema(.archiveFormat5)  // the chair's signature, at the end
         }
         let stamp = ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser)
         let reference = Self.minutesReference(of: id)
@@ -202,8 +214,19 @@ extension DocketArchive {
                     + "for correction before redrafting")
         }
         var added = 0
+        // Each correction starts a new version; every addition checks the pack is still the
+        // draft read here (a circulation meanwhile binds it: the redraft is then refused).
+        let version =
+            1
+            + minutes.events.filter { event in
+                if case .transition(let transition) = event.body {
+                    return transition.to == minutes.workflow.initialState
+                }
+                return false
+            }.count
+        var expectedSequence = minutes.sequence
         for part in MinutesPart.allCases {
-            guard let document = try minutesDocument(id, part: part) else { continue }
+            guard let document = try minutesDocument(id, part: part, version: version) else { continue }
             for format in ReportFormat.allCases {
                 let bytes = try render(document, format: format, created: minutes.record.created)
                 let sha = ArchiveStore.sha256(bytes)
@@ -223,7 +246,8 @@ extension DocketArchive {
                             : "The confidential part of the minutes of \(id): exempt items only",
                         protectiveMarking: part == .public ? "OFFICIAL" : Self.confidentialMinutesMarking,
                         relations: previous.map { [Relation(kind: .replaces, target: $0.sha256)] } ?? []),
-                    stamp: stamp)
+                    stamp: stamp, expectedSequence: expectedSequence)
+                expectedSequence += 1
                 added += 1
             }
         }
@@ -295,8 +319,20 @@ extension DocketArchive {
     func requireApprovingMeeting(_ named: String, forMinutes reference: String) throws(DocketError) {
         try requireMeeting(named)
         guard let minuted = try minutedMeeting(of: reference) else { return }
-        let approving = try meeting(named).definition.date
-        let held = try meeting(minuted).definition.date
+        let approvingView = try meeting(named)
+        let minutedView = try meeting(minuted)
+        let approving = approvingView.definition.date
+        let held = minutedView.definition.date
+        guard approvingView.definition.board == minutedView.definition.board else {
+            throw .invalidInput(
+                "minutes of the \(minutedView.definition.board) are approved at one of its own meetings, not at "
+                    + "\(named) (\(approvingView.definition.board))")
+        }
+        if let circulated = try latestCirculation(of: reference), approving < circulated {
+            throw .invalidInput(
+                "\(named) met on \(approving), before these minutes were circulated (\(circulated)): they are "
+                    + "approved at a meeting that has seen them")
+        }
         guard approving > held else {
             throw .invalidInput(
                 "minutes are approved at a later meeting: \(named) (\(approving)) is not after \(minuted) (\(held))")
@@ -367,12 +403,17 @@ extension DocketArchive {
     /// already met, the most recent first. Empty for a submission that is not minutes.
     public func approvingMeetings(forMinutes reference: String) throws(DocketError) -> [MeetingView] {
         guard let minuted = try minutedMeeting(of: reference) else { return [] }
-        let held = try meeting(minuted).definition.date
+        let minutedView = try meeting(minuted)
+        let held = minutedView.definition.date
+        let circulated = try latestCirculation(of: reference) ?? held
         let today = today()
         var meetings: [MeetingView] = []
         for id in meetingIDs() {
             let view = try meeting(id)
-            if view.definition.date > held && view.definition.date <= today { meetings.append(view) }
+            let date = view.definition.date
+            if view.definition.board == minutedView.definition.board, date > held, date >= circulated, date <= today {
+                meetings.append(view)
+            }
         }
         return meetings.sorted { $0.definition.date > $1.definition.date }
     }
@@ -387,5 +428,17 @@ extension DocketArchive {
         guard try meeting(id).definition.date <= today() else { return false }
         guard let status = try minutesStatus(of: id) else { return true }
         return status.state == (try workflow(named: Self.minutesWorkflow)).definition.initialState
+    }
+}
+
+extension DocketArchive {
+    /// The London date of the minutes' latest circulation, nil before any.
+    func latestCirculation(of reference: String) throws(DocketError) -> CalendarDate? {
+        let view = try submission(reference)
+        let circulation = view.events.last { event in
+            if case .transition(let transition) = event.body { return transition.name == "circulate" }
+            return false
+        }
+        return circulation.map { calendar.londonDate(of: $0.time) }
     }
 }

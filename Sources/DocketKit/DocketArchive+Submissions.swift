@@ -157,6 +157,16 @@ extension DocketArchive {
         refreshIndex(for: record.reference)
     }
 
+    /// Refuses anyone but a clerk a change to the pack of a set of minutes: what the chair
+    /// signs is what the clerk drafted from the meeting's record.
+    func requireMinutesRole(_ reference: String, user: String, grant: Actor.Grant) throws(DocketError) {
+        guard grant.role != .clerk,
+            let record = try? archive({ () throws(ArchiveError) in try store.submission(reference).record }),
+            record.workflowName == Self.minutesWorkflow
+        else { return }
+        throw .notPermitted(user: user, action: "change the pack of minutes", roles: [.clerk])
+    }
+
     static func initials(of name: String) -> String {
         name.split(separator: "-").compactMap(\.first).map { String($0).uppercased() }.joined()
     }
@@ -178,6 +188,7 @@ extension DocketArchive {
         expectedSequence: Int? = nil
     ) throws(DocketError) -> DocumentMetadata {
         let grant = try require(Self.documentRoles, of: user, to: "add documents")
+        try requireMinutesRole(reference, user: user, grant: grant)
         let stamp = ActorStamp(user: user, role: grant.role, onBehalfOf: grant.onBehalfOf, systemUser: systemUser)
         return try addDocument(
             to: reference, content: content, description: description, stamp: stamp, expectedSequence: expectedSequence)
@@ -272,6 +283,7 @@ extension DocketArchive {
         _ sha256: String, from reference: String, reason: String, as user: String, expectedSequence: Int? = nil
     ) throws(DocketError) -> StoredEvent {
         let grant = try require(Self.documentRoles, of: user, to: "remove documents from a pack")
+        try requireMinutesRole(reference, user: user, grant: grant)
         let reason = LineEndings.normalised(reason).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else {
             throw .invalidInput("say why the document leaves the pack: the reason is kept in the record")

@@ -50,7 +50,9 @@ public struct Permissions: Sendable, Hashable {
     /// Whether this user may add a document to this submission now: a role that adds
     /// documents, and a pack still open (a submission in a final state takes no more).
     public func mayAddDocuments(to submission: SubmissionView) -> Bool {
-        mayAddDocuments && !submission.isFinal
+        guard mayAddDocuments && !submission.isFinal else { return false }
+        // Minutes' documents are the clerk's (see `DocketArchive.requireMinutesRole`).
+        return submission.record.workflowName != DocketArchive.minutesWorkflow || roles.contains(.clerk)
     }
 }
 

@@ -271,11 +271,12 @@ import Workflow
             at: path, from: Distribution(root: TemporaryArchive.repositoryRoot.path), meetingHeld: false)
         let now = try Date.ISO8601FormatStyle().parse("2016-10-20T10:00:00Z")
         let docket = try DocketArchive(opening: path, clock: { now })
+        // Exempt first: an item's exemption is fixed once its decision is recorded.
+        try docket.setExempt(demo.meeting, reference: "BVP-2016-02", paragraph: 3, as: "clara")
         try docket.recordDecision(
             meeting: demo.meeting, item: "4", type: .noted, resolution: "Noted in private session.",
             actions: [ActionRequest(text: "Brief the Commissioners on the sale", owner: "victor", due: "2016-11-30")],
             as: "clara")
-        try docket.setExempt(demo.meeting, reference: "BVP-2016-02", paragraph: 3, as: "clara")
         let secret = "Brief the Commissioners on the sale"
 
         let seenByVictor = try #require(try docket.actions(owner: "victor", for: "victor").first)

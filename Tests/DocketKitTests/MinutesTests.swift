@@ -28,18 +28,14 @@ import Workflow
         let docket: DocketArchive = archive.docket
         meeting = try docket.newMeeting(
             board: "Best Value Programme Board", date: CalendarDate(iso: "2016-10-19")!, as: "clive")
+        // The day the tests circulate and approve (the clock moves there below).
         later = try docket.newMeeting(
-            board: "Best Value Programme Board", date: CalendarDate(iso: "2016-12-14")!, as: "clive")
+            board: "Best Value Programme Board", date: CalendarDate(iso: "2016-12-19")!, as: "clive")
         open = try Self.scheduled("Third update", for: meeting, in: docket)
         exempt = try Self.scheduled("Staffing restructure", for: meeting, in: docket)
         try docket.setExempt(meeting, reference: exempt, paragraph: 3, as: "clive")
         try docket.publishAgenda(meeting, as: "clive")
-        try docket.recordAttendance(
-            MeetingAttendance(
-                present: [MeetingPerson(name: "Cllr Carys Chair", user: "carys"), MeetingPerson(name: "Max Caller")],
-                apologies: [MeetingPerson(name: "Cllr B. Smith")],
-                officers: [MeetingPerson(name: "Clive Clerk", user: "clive")]),
-            at: meeting, as: "clive")
+        try docket.recordAttendance(Self.attendance, at: meeting, as: "clive")
         try docket.recordDecision(
             meeting: meeting, item: open, type: .noted, resolution: "The Board noted the third update.",
             actions: [ActionRequest(text: "Report progress in six months", owner: "olivia", due: "2017-04-19")],
@@ -49,6 +45,12 @@ import Workflow
             vote: DecisionVote(inFavour: 4, against: 1, abstentions: 0), as: "clive")
         archive.advance(days: 90)  // to 19 December 2016: both meetings have met
     }
+
+    /// Who attended, as first recorded.
+    static let attendance = MeetingAttendance(
+        present: [MeetingPerson(name: "Cllr Carys Chair", user: "carys"), MeetingPerson(name: "Max Caller")],
+        apologies: [MeetingPerson(name: "Cllr B. Smith")], officers: [MeetingPerson(name: "Clive Clerk", user: "clive")]
+    )
 
     /// A Best Value submission answered and scheduled for `meeting`.
     static func scheduled(_ title: String, for meeting: String, in docket: DocketArchive) throws -> String {
@@ -99,17 +101,29 @@ import Workflow
         let (reference, _) = try docket.draftMinutes(meeting, as: "clive")
         try docket.fire("circulate", on: reference, as: "clive")
 
-        // Approved only at a later meeting that has met.
-        #expect(throws: DocketError.self) {
-            try docket.fire("approve", on: reference, as: "clive", fields: ["approved-at": meeting])
+        // Approved only at a later meeting of the same board that has met since they were
+        // circulated: not the meeting itself, one to come, an unknown one, another board's, or
+        // one held before the circulation.
+        let refused = [
+            meeting, "NO-SUCH-MEETING",
+            try docket.newMeeting(
+                board: "Best Value Programme Board", date: CalendarDate(iso: "2099-01-07")!, as: "clive"),
+            try docket.newMeeting(board: "Audit Committee", date: CalendarDate(iso: "2016-12-19")!, as: "clive"),
+            try docket.newMeeting(
+                board: "Best Value Programme Board", date: CalendarDate(iso: "2016-11-16")!, as: "clive"),
+        ]
+        for named in refused {
+            #expect(throws: DocketError.self, "\(named)") {
+                try docket.fire("approve", on: reference, as: "clive", fields: ["approved-at": named])
+            }
         }
-        let future = try docket.newMeeting(
-            board: "Best Value Programme Board", date: CalendarDate(iso: "2099-01-07")!, as: "clive")
+        #expect(try docket.approvingMeetings(forMinutes: reference).map(\.id) == [later])
+        // Only the clerk changes the minutes' pack.
         #expect(throws: DocketError.self) {
-            try docket.fire("approve", on: reference, as: "clive", fields: ["approved-at": future])
-        }
-        #expect(throws: DocketError.self) {
-            try docket.fire("approve", on: reference, as: "clive", fields: ["approved-at": "NO-SUCH-MEETING"])
+            try docket.addDocument(
+                to: reference, content: Array("Other minutes".utf8),
+                description: DocumentDescription(kind: .minutes, title: "Other", originalFileName: "other.txt"),
+                as: "olivia")
         }
         try docket.fire("approve", on: reference, as: "clive", fields: ["approved-at": later])
 
@@ -172,6 +186,32 @@ import Workflow
         let html = try #require(
             after.documents.first { $0.title.hasPrefix("Minutes: ") && $0.title.hasSuffix("(HTML)") })
         #expect(try text(of: html, in: reference).contains("Cllr B. Smith"))
+        #expect(try text(of: html, in: reference).contains("Version 2, after correction."))
+
+        // Back to the first attendance after a second correction: the redraft is version 3, never
+        // the first draft's bytes again (which left the pack and could not come back).
+        try docket.circulateMinutes(of: meeting, as: "clive")
+        try docket.returnMinutes(of: meeting, comment: "Cllr Smith sent apologies after all", as: "clive")
+        try docket.recordAttendance(Self.attendance, at: meeting, as: "clive")
+        #expect(try docket.draftMinutes(meeting, as: "clive").added == 4)
+    }
+
+    @Test func anItemsExemptionIsFixedOnceItsDecisionIsRecorded() throws {
+        #expect(throws: DocketError.self) { try docket.setExempt(meeting, reference: open, paragraph: 1, as: "clive") }
+        #expect(throws: DocketError.self) {
+            try docket.setExempt(meeting, reference: exempt, paragraph: nil, as: "clive")
+        }
+        // A viewer's history of the exempt submission says the outcome was recorded, not what it was.
+        let history = try docket.submission(exempt, for: "vic").events.compactMap { event -> [String: String]? in
+            guard case .transition(let transition) = event.body, transition.name == "record-outcome" else { return nil }
+            return transition.fields
+        }
+        #expect(history == [["outcome": "(withheld)"]])
+        let cleared = try docket.submission(exempt, for: "clive").events.contains { event in
+            guard case .transition(let transition) = event.body else { return false }
+            return transition.fields["outcome"] == "agreed"
+        }
+        #expect(cleared)
     }
 
     @Test func verifyFindsADecisionWhoseCitedEventWasRewritten() throws {

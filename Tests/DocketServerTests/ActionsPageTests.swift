@@ -77,8 +77,8 @@ import Workflow
     @Test func anExemptItemsActionTextIsWithheldFromAReaderNotCleared() async throws {
         let fixture = try await WebFixture()
         let docket = fixture.docket
-        try Self.decided(docket)
         try docket.setExempt(Self.meeting, reference: "BVP-2016-02", paragraph: 3, as: "clara")
+        try Self.decided(docket)
         try await fixture.test { client in
             let victor = try await Browser.signIn("victor", client: client)
             let page = String(buffer: try await victor.get("/actions", client: client).body)
