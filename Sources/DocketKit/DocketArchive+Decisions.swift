@@ -44,11 +44,26 @@ extension DocketArchive {
 
     /// What the meeting's log records of the meeting held, as `user` may read it: without the
     /// decisions, actions and declarations of exempt items unless they are cleared for them.
-    public func proceedings(of id: String, for user: String) throws(DocketError) -> MeetingProceedings {
+    ///
+    /// A cleared reader's view of each exempt item's decision is recorded in the access log,
+    /// as the register's and the notices' are.
+    public func proceedings(of id: String, for user: String, from address: String? = nil) throws(DocketError)
+        -> MeetingProceedings
+    {
         let whole = try proceedings(of: id)
-        guard !(try permissions(for: user).maySeeExemptItems) else { return whole }
-        let exempt = Set(try meeting(id).items.filter { $0.exemptParagraph != nil }.map(\.number))
-        return whole.leavingOut(items: exempt)
+        let permissions = try permissions(for: user)
+        let exempt = try meeting(id).items.filter { $0.exemptParagraph != nil }
+        guard permissions.maySeeExemptItems else { return whole.leavingOut(items: Set(exempt.map(\.number))) }
+        for item in exempt {
+            guard let paragraph = item.exemptParagraph, let decision = whole.decision(forItem: item.number) else {
+                continue
+            }
+            try recordRestricted(
+                .view, by: permissions, item: decision.reference ?? id,
+                what: Self.restrictedDecisionWhat(item.number, of: id),
+                withholding: .exempt(meeting: id, paragraph: paragraph), from: address)
+        }
+        return whole
     }
 
     /// Records who attended a meeting (a later recording replaces it, as a correction).

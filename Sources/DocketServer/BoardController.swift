@@ -189,6 +189,7 @@ struct BoardController: Sendable {
     @Sendable func meeting(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireUser()
         let id = try context.parameters.require("id")
+        let address = context.clientAddress
         let model = try await blocking { [docket] in
             var model = MeetingPageModel(try docket.meeting(id))
             model.markReportsChanged(try docket.reportsChangedSincePublication(id))
@@ -199,7 +200,8 @@ struct BoardController: Sendable {
             model.canDraftMinutes = try docket.mayDraftMinutes(of: id, as: user)
             if model.held {
                 let meeting = try docket.meeting(id)
-                model.record = MeetingRecordModel(try docket.proceedings(of: id, for: user), meeting: meeting)
+                model.record = MeetingRecordModel(
+                    try docket.proceedings(of: id, for: user, from: address), meeting: meeting)
                 model.canRecord = try docket.permissions(for: user).mayManageMeetings && meeting.publications > 0
             }
             return model

@@ -111,8 +111,12 @@ import Workflow
             let seen = String(buffer: try await victor.get("/meetings/\(meeting)", client: client).body)
             #expect(!seen.contains("settlement") && !seen.contains("Pay the"))
             let clara = try await Browser.signIn("clara", client: client)
+            let before = try docket.accessLog(user: "clara").count
             let cleared = String(buffer: try await clara.get("/meetings/\(meeting)", client: client).body)
             #expect(cleared.contains("The settlement was agreed."))
+            // The cleared reader's view of the exempt decision is recorded.
+            let views = try docket.accessLog(user: "clara").dropFirst(before)
+            #expect(views.contains { $0.event.item == "BVP-2016-02" && $0.event.outcome == .allowed }, "\(views)")
             // The submission's own page says so without the words.
             let submission = String(buffer: try await victor.get("/submissions/BVP-2016-02", client: client).body)
             #expect(!submission.contains("settlement"))
