@@ -173,7 +173,7 @@ extension DocketArchive {
     }
 
     /// The resolution's paragraphs (a blank line between them); lines within one are joined.
-    static func resolutionParagraphs(_ resolution: String) -> [String] {
+    public static func resolutionParagraphs(_ resolution: String) -> [String] {
         resolution.components(separatedBy: "\n\n").map {
             $0.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty }

@@ -38,7 +38,9 @@ extension DocketArchive {
     public static let confidentialMinutesMarking = "OFFICIAL-SENSITIVE"
     /// Who drafts the minutes.
     static let minutesRoles: Set<Role> = [.clerk]
+    static let circulateMinutesEvent = "circulate"
     static let approveMinutesEvent = "approve"
+    static let returnMinutesEvent = "return-for-correction"
     static let signMinutesEvent = "sign"
 
     /// The reference of a meeting's minutes: fixed by the meeting, so that drafting twice (or
@@ -148,17 +150,15 @@ extension DocketArchive {
     /// A decision as the minutes word it: the resolution, the vote, the actions.
     static func minutedDecision(_ decision: BoardDecision) -> [RichDocument.Block] {
         var blocks: [RichDocument.Block] = [
-            .paragraph(number: nil, text: "Decision: \(decision.type.words.capitalizedFirst)."),
+            .paragraph(number: nil, text: "Decision: \(decisionWords(decision.type))."),
             .paragraph(number: nil, text: "RESOLVED:"),
         ]
-        let paragraphs = decision.resolution.components(separatedBy: "\n")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        blocks += paragraphs.map { .paragraph(number: nil, text: $0) }
+        blocks += resolutionParagraphs(decision.resolution).map { .paragraph(number: nil, text: $0) }
         if let vote = decision.vote {
             blocks.append(
                 .paragraph(
                     number: nil,
-                    text: "Vote: \(vote.inFavour) for, \(vote.against) against, \(vote.abstentions) abstaining."))
+                    text: "Vote: \(voteWords(vote))."))
         }
         if !decision.actions.isEmpty {
             blocks.append(
@@ -314,39 +314,40 @@ extension DocketArchive {
 
     // MARK: - Rules
 
-    /// Refuses an approval naming a meeting that is not a later meeting already held: minutes
-    /// are approved as a correct record at a later meeting.
+    /// Refuses an approval naming a meeting that is not a later meeting of the same board,
+    /// held since the minutes were last circulated: minutes are approved as a correct record
+    /// by a meeting that has seen them.
     func requireApprovingMeeting(_ named: String, forMinutes reference: String) throws(DocketError) {
         try requireMeeting(named)
         guard let minuted = try minutedMeeting(of: reference) else { return }
-        let approvingView = try meeting(named)
-        let minutedView = try meeting(minuted)
-        let approving = approvingView.definition.date
-        let held = minutedView.definition.date
-        guard approvingView.definition.board == minutedView.definition.board else {
-            throw .invalidInput(
-                "minutes of the \(minutedView.definition.board) are approved at one of its own meetings, not at "
-                    + "\(named) (\(approvingView.definition.board))")
-        }
-        if let circulated = try latestCirculation(of: reference), approving < circulated {
-            throw .invalidInput(
-                "\(named) met on \(approving), before these minutes were circulated (\(circulated)): they are "
-                    + "approved at a meeting that has seen them")
-        }
-        guard approving > held else {
-            throw .invalidInput(
-                "minutes are approved at a later meeting: \(named) (\(approving)) is not after \(minuted) (\(held))")
-        }
-        guard approving <= today() else {
-            throw .invalidInput("\(named) meets on \(approving): record the approval once it has met")
+        if let refusal = Self.approvalRefusal(
+            by: try meeting(named), of: try meeting(minuted), circulated: try latestCirculation(of: reference),
+            today: today())
+        {
+            throw .invalidInput(refusal)
         }
     }
-}
 
-extension String {
-    /// The string with its first letter in upper case ("agreed as amended" → "Agreed as amended").
-    var capitalizedFirst: String {
-        prefix(1).uppercased() + dropFirst()
+    /// Why `approving` cannot approve the minutes of `minuted`, circulated last on `circulated`;
+    /// nil when it can. The one rule behind the refusal and the list a form offers.
+    static func approvalRefusal(
+        by approving: MeetingView, of minuted: MeetingView, circulated: CalendarDate?, today: CalendarDate
+    ) -> String? {
+        let (named, date) = (approving.id, approving.definition.date)
+        let held = minuted.definition.date
+        if approving.definition.board != minuted.definition.board {
+            return "minutes of the \(minuted.definition.board) are approved at one of its own meetings, not at "
+                + "\(named) (\(approving.definition.board))"
+        }
+        if let circulated, date < circulated {
+            return "\(named) met on \(date), before these minutes were circulated (\(circulated)): they are "
+                + "approved at a meeting that has seen them"
+        }
+        if date <= held {
+            return "minutes are approved at a later meeting: \(named) (\(date)) is not after \(minuted.id) (\(held))"
+        }
+        if date > today { return "\(named) meets on \(date): record the approval once it has met" }
+        return nil
     }
 }
 
@@ -366,7 +367,8 @@ extension DocketArchive {
     public func circulateMinutes(of id: String, as user: String, expectedSequence: Int? = nil) throws(DocketError)
         -> FiredEvent
     {
-        try fire("circulate", on: try requireMinutes(of: id), as: user, expectedSequence: expectedSequence)
+        try fire(
+            Self.circulateMinutesEvent, on: try requireMinutes(of: id), as: user, expectedSequence: expectedSequence)
     }
 
     /// Records that a later meeting approved the circulated minutes as a correct record.
@@ -393,25 +395,23 @@ extension DocketArchive {
         throws(DocketError) -> FiredEvent
     {
         try fire(
-            "return-for-correction", on: try requireMinutes(of: id), as: user, comment: comment,
+            Self.returnMinutesEvent, on: try requireMinutes(of: id), as: user, comment: comment,
             expectedSequence: expectedSequence)
     }
 }
 
 extension DocketArchive {
-    /// The meetings that can approve a set of minutes: later than the meeting they record and
-    /// already met, the most recent first. Empty for a submission that is not minutes.
+    /// The meetings that can approve a set of minutes (see `approvalRefusal`), the most recent
+    /// first. Empty for a submission that is not minutes.
     public func approvingMeetings(forMinutes reference: String) throws(DocketError) -> [MeetingView] {
         guard let minuted = try minutedMeeting(of: reference) else { return [] }
         let minutedView = try meeting(minuted)
-        let held = minutedView.definition.date
-        let circulated = try latestCirculation(of: reference) ?? held
+        let circulated = try latestCirculation(of: reference)
         let today = today()
         var meetings: [MeetingView] = []
         for id in meetingIDs() {
             let view = try meeting(id)
-            let date = view.definition.date
-            if view.definition.board == minutedView.definition.board, date > held, date >= circulated, date <= today {
+            if Self.approvalRefusal(by: view, of: minutedView, circulated: circulated, today: today) == nil {
                 meetings.append(view)
             }
         }
@@ -436,7 +436,7 @@ extension DocketArchive {
     func latestCirculation(of reference: String) throws(DocketError) -> CalendarDate? {
         let view = try submission(reference)
         let circulation = view.events.last { event in
-            if case .transition(let transition) = event.body { return transition.name == "circulate" }
+            if case .transition(let transition) = event.body { return transition.name == Self.circulateMinutesEvent }
             return false
         }
         return circulation.map { calendar.londonDate(of: $0.time) }

@@ -44,11 +44,9 @@ struct ConsiderationRow: Sendable {
         self.heading = heading + (consideration.isExempt ? " (exempt)" : "")
         withheld = consideration.isWithheld
         hasDecision = consideration.decision != nil
-        decision = consideration.decision.map { $0.type.words.prefix(1).uppercased() + $0.type.words.dropFirst() }
-        resolution = consideration.decision?.resolution.split(separator: "\n").map(String.init) ?? []
-        vote = consideration.decision?.vote.map {
-            "\($0.inFavour) for, \($0.against) against, \($0.abstentions) abstaining"
-        }
+        decision = consideration.decision.map { DocketArchive.decisionWords($0.type) }
+        resolution = consideration.decision.map { DocketArchive.resolutionParagraphs($0.resolution) } ?? []
+        vote = consideration.decision?.vote.map(DocketArchive.voteWords)
         actions = consideration.actions.map {
             ActionRow(
                 id: $0.action.id, text: $0.action.text, owner: $0.action.owner,

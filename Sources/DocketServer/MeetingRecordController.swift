@@ -122,9 +122,9 @@ struct MeetingRecordModel: Sendable {
         decided = proceedings.decisions.map { decision in
             Decided(
                 number: decision.item, title: published.first { $0.number == decision.item }?.title ?? "",
-                decision: decision.type.words.prefix(1).uppercased() + decision.type.words.dropFirst(),
-                resolution: decision.resolution.split(separator: "\n").map(String.init),
-                vote: decision.vote.map { "\($0.inFavour) for, \($0.against) against, \($0.abstentions) abstaining" },
+                decision: DocketArchive.decisionWords(decision.type),
+                resolution: DocketArchive.resolutionParagraphs(decision.resolution),
+                vote: decision.vote.map(DocketArchive.voteWords),
                 actions: decision.actions.map {
                     "\($0.id): \($0.text) (\($0.owner), due \(Wording.longDate($0.due)))"
                         + (proceedings.isDone($0.id) ? " — done" : "")

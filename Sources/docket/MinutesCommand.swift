@@ -53,7 +53,12 @@ struct MinutesCommand: ParsableCommand {
 
     /// The status lines `minutes show` and `meeting show` print.
     static func lines(_ status: MinutesStatus) -> [String] {
-        var lines = ["minutes: \(status.reference), \(status.stateLabel.lowercased())"]
+        ["minutes: \(status.reference), \(status.stateLabel.lowercased())"] + approvalLines(status)
+    }
+
+    /// Where and when they were approved and signed, once they were.
+    static func approvalLines(_ status: MinutesStatus) -> [String] {
+        var lines: [String] = []
         if let approvedAt = status.approvedAt { lines.append("approved at: \(approvedAt)") }
         if let signedBy = status.signedBy, let signed = status.signed {
             lines.append("signed by: \(signedBy), \(Wording.londonTime(signed))")
@@ -61,16 +66,23 @@ struct MinutesCommand: ParsableCommand {
         return lines
     }
 
-    struct Circulate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Circulate the draft minutes to members.")
+    /// What every step after drafting takes: the meeting, the acting user, and the minutes'
+    /// last event as the user saw it.
+    struct Step: ParsableArguments {
         @OptionGroup var archive: ArchiveOptions
-        @Argument(help: "The meeting id.") var id: String
+        @Argument(help: "The meeting the minutes record.") var id: String
         @Option(name: .customLong("expect-seq"), help: "Refuse unless the minutes' last event has this number.")
         var expectSeq: Int?
         @OptionGroup var actor: ActingUser
+    }
+
+    struct Circulate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Circulate the draft minutes to members.")
+        @OptionGroup var step: Step
 
         func run() throws {
-            let fired = try archive.open().circulateMinutes(of: id, as: actor.user, expectedSequence: expectSeq)
+            let fired = try step.archive.open().circulateMinutes(
+                of: step.id, as: step.actor.user, expectedSequence: step.expectSeq)
             print(fired.state)
         }
     }
@@ -78,16 +90,12 @@ struct MinutesCommand: ParsableCommand {
     struct Approve: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record that a later meeting approved the minutes as a correct record.")
-        @OptionGroup var archive: ArchiveOptions
-        @Argument(help: "The meeting the minutes record.") var id: String
+        @OptionGroup var step: Step
         @Option(name: .long, help: "The later meeting that approved them (its id).") var at: String
-        @Option(name: .customLong("expect-seq"), help: "Refuse unless the minutes' last event has this number.")
-        var expectSeq: Int?
-        @OptionGroup var actor: ActingUser
 
         func run() throws {
-            let fired = try archive.open().approveMinutes(
-                of: id, at: at, as: actor.user, expectedSequence: expectSeq)
+            let fired = try step.archive.open().approveMinutes(
+                of: step.id, at: at, as: step.actor.user, expectedSequence: step.expectSeq)
             print(fired.state)
         }
     }
@@ -95,14 +103,11 @@ struct MinutesCommand: ParsableCommand {
     struct Sign: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Sign the approved minutes (the chair): binds the SHA-256 of every document.")
-        @OptionGroup var archive: ArchiveOptions
-        @Argument(help: "The meeting id.") var id: String
-        @Option(name: .customLong("expect-seq"), help: "Refuse unless the minutes' last event has this number.")
-        var expectSeq: Int?
-        @OptionGroup var actor: ActingUser
+        @OptionGroup var step: Step
 
         func run() throws {
-            let fired = try archive.open().signMinutes(of: id, as: actor.user, expectedSequence: expectSeq)
+            let fired = try step.archive.open().signMinutes(
+                of: step.id, as: step.actor.user, expectedSequence: step.expectSeq)
             print(fired.state)
         }
     }
@@ -110,16 +115,12 @@ struct MinutesCommand: ParsableCommand {
     struct Return: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "return", abstract: "Send the minutes back to draft for correction.")
-        @OptionGroup var archive: ArchiveOptions
-        @Argument(help: "The meeting id.") var id: String
+        @OptionGroup var step: Step
         @Option(name: .long, help: "What must be corrected.") var comment: String
-        @Option(name: .customLong("expect-seq"), help: "Refuse unless the minutes' last event has this number.")
-        var expectSeq: Int?
-        @OptionGroup var actor: ActingUser
 
         func run() throws {
-            let fired = try archive.open().returnMinutes(
-                of: id, comment: comment, as: actor.user, expectedSequence: expectSeq)
+            let fired = try step.archive.open().returnMinutes(
+                of: step.id, comment: comment, as: step.actor.user, expectedSequence: step.expectSeq)
             print(fired.state)
         }
     }

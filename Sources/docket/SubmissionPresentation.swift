@@ -259,11 +259,10 @@ enum SubmissionText {
                 lines.append("    Decision: exempt, in the confidential part of the minutes")
             } else if let decision = consideration.decision {
                 lines.append("    Decision: \(decision.type.words)")
-                for paragraph in decision.resolution.split(separator: "\n") { lines.append("      \(paragraph)") }
-                if let vote = decision.vote {
-                    lines.append(
-                        "    Vote: \(vote.inFavour) for, \(vote.against) against, \(vote.abstentions) abstaining")
+                for paragraph in DocketArchive.resolutionParagraphs(decision.resolution) {
+                    lines.append("      \(paragraph)")
                 }
+                if let vote = decision.vote { lines.append("    Vote: \(DocketArchive.voteWords(vote))") }
             } else if consideration.item != nil {
                 lines.append("    Decision: not recorded yet")
             }
@@ -274,9 +273,8 @@ enum SubmissionText {
                         + (considered.isDone ? "done" : "open") + (considered.note.map { ": \($0)" } ?? ""))
             }
             if let minutes = consideration.minutes {
-                for (index, text) in MinutesCommand.lines(minutes).enumerated() {
-                    lines.append((index == 0 ? "    M" : "      ") + (index == 0 ? String(text.dropFirst()) : text))
-                }
+                lines.append("    Minutes: \(minutes.reference), \(minutes.stateLabel.lowercased())")
+                lines += MinutesCommand.approvalLines(minutes).map { "      \($0)" }
             }
         }
         return lines

@@ -220,7 +220,6 @@ import Workflow
         let cited = try #require(decision.submissionEvent)
         let file = "\(archive.path)/submissions/\(open)/events/\(String(format: "%06d", cited.sequence)).xml"
         var text = try String(contentsOfFile: file, encoding: .utf8)
-        text = text.replacingOccurrences(of: "<outcome", with: "<outcome ")  // no-op if absent
         text += "\n"
         chmod(file, 0o644)
         try text.write(toFile: file, atomically: false, encoding: .utf8)
