@@ -38,6 +38,12 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
     /// Archive format 5 (`urn:docket:archive:5`): events recorded by a user acting in a role
     /// formats 1 and 2 do not name (chair, records-manager). Written only for those events.
     case archiveFormat5
+    /// The retention schedule, the retention log (holds, disposal lists, approvals) and the
+    /// certificates of lists carried out (`urn:docket:retention:1`).
+    case retention
+    /// Archive format 6 (`urn:docket:archive:6`): a submission's records destroyed or
+    /// transferred under a disposal list. Written only for those events.
+    case archiveFormat6
 
     /// The schema file, relative to the archive.
     public var file: String {
@@ -52,6 +58,8 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .board2: "schema/docket-board-2.xsd"
         case .board3: "schema/docket-board-3.xsd"
         case .archiveFormat5: "schema/docket-archive-5.xsd"
+        case .retention: "schema/docket-retention-1.xsd"
+        case .archiveFormat6: "schema/docket-archive-6.xsd"
         }
     }
 
@@ -61,6 +69,8 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .board2: [.board]
         case .board3: [.board, .board2]
         case .archiveFormat5: [.archiveFormat4, .archiveFormat3, .archiveFormat2]
+        case .retention: [.archiveFormat2]
+        case .archiveFormat6: [.archiveFormat5, .archiveFormat4, .archiveFormat3, .archiveFormat2]
         case .board, .archiveFormat2, .mail, .archiveFormat3, .access, .archiveFormat4, .correspondence: []
         }
     }
@@ -79,6 +89,8 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .board2: "no attendance, declaration or decision can be recorded for a meeting"
         case .board3: "no action can be marked done and no minutes can be started for a meeting"
         case .archiveFormat5: "no chair or records manager can record an event (such as signing minutes)"
+        case .retention: "no retention schedule can be read, no hold placed and no record disposed of"
+        case .archiveFormat6: "no record can be destroyed or transferred under a disposal list"
         }
     }
 }

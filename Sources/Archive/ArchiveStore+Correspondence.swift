@@ -19,7 +19,7 @@ extension ArchiveStore {
     static let correspondenceDirectory = "correspondence"
     static let arrivalLogDirectory = "correspondence/log"
 
-    func messageDirectory(_ sha256: String) -> String { "\(root)/correspondence/messages/\(sha256)" }
+    public func messageDirectory(_ sha256: String) -> String { "\(root)/correspondence/messages/\(sha256)" }
 
     /// The path of an arrived message's `.eml`.
     public func incomingMessagePath(_ sha256: String) -> String { "\(messageDirectory(sha256))/message.eml" }
@@ -239,7 +239,10 @@ extension ArchiveStore {
     /// with no arrival (an interrupted delivery) is a note.
     ///
     /// - Returns: findings, paths relative to the archive; none without correspondence.
-    public func verifyCorrespondence() -> [VerificationFinding] {
+    ///
+    /// - Parameter destroyed: the documents destroyed under disposal lists (by SHA-256): their
+    ///   copies here are expected to be gone.
+    public func verifyCorrespondence(destroyed: Set<String> = []) -> [VerificationFinding] {
         let messages = "\(root)/correspondence/messages"
         guard DurableFile.exists("\(root)/\(Self.correspondenceDirectory)") else { return [] }
         var findings: [VerificationFinding] = []
@@ -251,13 +254,19 @@ extension ArchiveStore {
                     findings.append(problem(directory, "arrived twice in the log (entry \(entry.sequence))"))
                 }
                 do {
-                    _ = try incomingMessageBytes(entry.message)
+                    if !(destroyed.contains(entry.message) && !DurableFile.exists(incomingMessagePath(entry.message))) {
+                        _ = try incomingMessageBytes(entry.message)
+                    }
                     guard try incomingMessageRecordSHA256(entry.message) == entry.metadataSHA256 else {
                         findings.append(problem("\(directory)/message.xml", "changed since it arrived"))
                         continue
                     }
                     let record = try incomingMessageRecord(entry.message)
-                    for attachment in record.attachments {
+                    for attachment in record.attachments
+                    where
+                        !(destroyed.contains(attachment.sha256)
+                        && !DurableFile.exists("\(directory)/\(attachment.storedAs)"))
+                    {
                         _ = try messageAttachmentBytes(attachment, of: entry.message)
                     }
                 } catch .damaged(let path, let reason) {

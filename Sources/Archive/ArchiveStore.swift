@@ -37,10 +37,13 @@ public final class ArchiveStore: Sendable {
     public static let boardSchemaFile = SchemaFamily.board.file
     /// England and Wales bank holidays, one `date,title,notes` line each.
     public static let bankHolidaysFile = "calendar/bank-holidays-england-and-wales.csv"
+    /// The retention schedule (the distribution's default, until the council edits or imports its own).
+    public static let retentionScheduleFile = "retention/schedule.xml"
     /// Files every archive carries from the distribution, copied in when missing (never replaced).
     static let distributedFiles =
         [schemaFile] + SchemaFamily.allCases.map(\.file) + [
             "schema/scxml/scxml.xsd", "schema/scxml/xml.xsd", "schema/scxml/NOTICE.md", bankHolidaysFile,
+            retentionScheduleFile,
         ]
 
     /// Opens an existing archive.
@@ -179,6 +182,7 @@ public final class ArchiveStore: Sendable {
         case ArchiveXML.namespace3.uri: try familySchemas.require(.archiveFormat3, root: root)
         case ArchiveXML.namespace4.uri: try familySchemas.require(.archiveFormat4, root: root)
         case ArchiveXML.namespace5.uri: try familySchemas.require(.archiveFormat5, root: root)
+        case ArchiveXML.namespace6.uri: try familySchemas.require(.archiveFormat6, root: root)
         default: schema
         }
     }

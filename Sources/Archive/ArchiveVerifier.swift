@@ -42,8 +42,17 @@ public struct ArchiveVerifier {
     ///
     /// - Parameter progress: called after each submission with (done, total).
     public func verify(progress: (Int, Int) -> Void = { _, _ in }) -> [VerificationFinding] {
+        verifyRecordingDisposals(progress: progress).findings
+    }
+
+    /// `verify`, also returning every document the chains record as destroyed (by SHA-256), for
+    /// the checks of copies kept elsewhere in the archive (an arrived email's).
+    public func verifyRecordingDisposals(progress: (Int, Int) -> Void = { _, _ in }) -> (
+        findings: [VerificationFinding], destroyed: Set<String>
+    ) {
         var findings = Findings()
         checkUsersAndWorkflows(&findings)
+        let disposals = checkRetention(&findings)
         for directory in store.incompleteSubmissionDirectories() {
             findings.note(
                 store.submissionDirectory(directory),
@@ -51,14 +60,16 @@ public struct ArchiveVerifier {
         }
         let references = store.submissionReferences()
         for (index, reference) in references.enumerated() {
-            checkSubmission(reference, &findings)
+            checkSubmission(reference, disposals: disposals, &findings)
             progress(index + 1, references.count)
         }
-        return findings.list
+        return (findings.list, findings.destroyed)
     }
 
-    private struct Findings {
+    struct Findings {
         var list: [VerificationFinding] = []
+        /// Documents the chains record as destroyed.
+        var destroyed: Set<String> = []
         mutating func problem(_ path: String, _ message: String) {
             list.append(VerificationFinding(severity: .problem, path: path, message: message))
         }
@@ -101,7 +112,7 @@ public struct ArchiveVerifier {
         return nil
     }
 
-    private func checkSubmission(_ reference: String, _ findings: inout Findings) {
+    private func checkSubmission(_ reference: String, disposals: ApprovedDisposals, _ findings: inout Findings) {
         let directory = store.submissionDirectory(reference)
         let identity: (record: SubmissionRecord, sha256: String)
         do {
@@ -111,11 +122,14 @@ public struct ArchiveVerifier {
             return
         }
         let events = checkEvents(reference, anchor: identity.sha256, &findings)
+        let destroyed = Self.destroyedDocuments(events)
+        findings.destroyed.formUnion(destroyed.keys)
         checkHead(reference, events: events, anchor: identity.sha256, &findings)
         checkDocuments(
             reference, cited: events.flatMap(Self.citedDocuments), metadataDigests: Self.metadataDigests(events),
-            &findings)
+            destroyed: destroyed, &findings)
         checkPackChanges(events, &findings)
+        checkDisposals(reference, events: events, approved: disposals, &findings)
 
         let pinned = store.pinnedWorkflowPath(digest: identity.record.workflowDigest)
         guard DurableFile.exists(pinned) else {
@@ -233,7 +247,8 @@ public struct ArchiveVerifier {
     }
 
     private func checkDocuments(
-        _ reference: String, cited: [PackDocument], metadataDigests: [String: String], _ findings: inout Findings
+        _ reference: String, cited: [PackDocument], metadataDigests: [String: String], destroyed: [String: String],
+        _ findings: inout Findings
     ) {
         let citedDigests = Set(cited.map(\.sha256))
         var accounted = Set<String>()
@@ -258,6 +273,17 @@ public struct ArchiveVerifier {
             let contentPath = store.documentPath(reference, storedAs: metadata.storedAs)
             guard metadata.storedAs.hasPrefix(sha + "."), metadata.sha256 == sha else {
                 findings.problem(metadataPath, "names another document's file (\(metadata.storedAs))")
+                continue
+            }
+            if let list = destroyed[sha] {
+                // Destroyed under a disposal list: the content must be gone, the metadata stays
+                // (checked above against the SHA-256 its event fixed).
+                if DurableFile.exists(contentPath) {
+                    findings.note(
+                        contentPath,
+                        "destroyed under \(list) but still present: the disposal was interrupted (run 'docket "
+                            + "retention dispose \(list)' again to finish it)")
+                }
                 continue
             }
             do {
@@ -302,8 +328,19 @@ public struct ArchiveVerifier {
         return digests
     }
 
+    /// Document SHA-256 → the list it was destroyed under, from the chain's disposal events.
+    private static func destroyedDocuments(_ events: [ArchiveStore.ReadEvent]) -> [String: String] {
+        var destroyed: [String: String] = [:]
+        for read in events {
+            guard case .recordsDisposed(let disposal) = read.event.body, disposal.action == .destroy else { continue }
+            for disposed in disposal.documents { destroyed[disposed.document.sha256] = disposal.list }
+        }
+        return destroyed
+    }
+
     private static func citedDocuments(_ read: ArchiveStore.ReadEvent) -> [PackDocument] {
         switch read.event.body {
+        case .recordsDisposed(let disposal): return disposal.documents.map(\.document)
         case .documentAdded(let document, _, _): return [document]
         case .documentRemoved(let document, _): return [document]
         case .transition(let transition): return transition.documents
@@ -316,6 +353,7 @@ public struct ArchiveVerifier {
     private func checkPackChanges(_ events: [ArchiveStore.ReadEvent], _ findings: inout Findings) {
         var pack = PackContents()
         var joined = Set<String>()
+        var filed = Set<String>()
         for read in events {
             switch read.event.body {
             case .documentAdded(let document, _, let replaced):
@@ -329,8 +367,18 @@ public struct ArchiveVerifier {
                 if !pack.contains(document.sha256) {
                     findings.problem(read.path, "removes \(document.sha256), which is not in the pack at that point")
                 }
-            case .transition, .correspondenceFiled:
+            case .recordsDisposed(let disposal):
+                for disposed in disposal.documents where !joined.contains(disposed.document.sha256) {
+                    if !filed.contains(disposed.document.sha256) {
+                        findings.problem(
+                            read.path, "disposes of \(disposed.document.sha256), which no earlier event recorded")
+                    }
+                }
+            case .transition:
                 break
+            case .correspondenceFiled(let filing):
+                // Filed correspondence is outside the pack, but it is a record that may be disposed of.
+                for document in filing.documents { filed.insert(document.document.sha256) }
             }
             pack.apply(read.event)
         }

@@ -14,6 +14,7 @@ enum ArchiveXML {
     static let namespace3 = XMLNamespace(uri: "urn:docket:archive:3")
     static let namespace4 = XMLNamespace(uri: "urn:docket:archive:4")
     static let namespace5 = XMLNamespace(uri: "urn:docket:archive:5")
+    static let namespace6 = XMLNamespace(uri: "urn:docket:archive:6")
 
     /// The same record in format 2: format 2 repeats format 1's vocabulary in its own
     /// namespace, so a format-1 tree moves over whole, and `format` on the root says 2.
@@ -34,6 +35,11 @@ enum ArchiveXML {
     /// The same event in format 5, which repeats format 2's event vocabulary with any role name.
     static func inFormat5(_ root: XMLElement) -> XMLElement {
         inFormat(root, namespace: namespace5, version: "5")
+    }
+
+    /// The same event in format 6, which adds records destroyed or transferred to format 5's events.
+    static func inFormat6(_ root: XMLElement) -> XMLElement {
+        inFormat(root, namespace: namespace6, version: "6")
     }
 
     private static func inFormat(_ root: XMLElement, namespace target: XMLNamespace, version: String) -> XMLElement {

@@ -35,10 +35,11 @@ public struct PackContents: Sendable, Hashable {
     }
 
     /// Applies one event (transitions and filed correspondence leave the pack as it is: mail
-    /// from outside never changes what the Mayor signed).
+    /// from outside never changes what the Mayor signed; a disposal neither: the pack's record
+    /// of what was signed stands, only the content of a destroyed document is gone).
     public mutating func apply(_ event: StoredEvent) {
         switch event.body {
-        case .transition, .correspondenceFiled:
+        case .transition, .correspondenceFiled, .recordsDisposed:
             break
         case .documentAdded(let document, _, let replaced):
             if let replaced {

@@ -77,6 +77,19 @@ extension StoredEvent {
                     ], elements: documents))
             // Only format 4 holds a filing; no other event needs it.
             return ArchiveXML.inFormat4(ArchiveXML.root("event", children))
+        case .recordsDisposed(let disposal):
+            let documents = disposal.documents.map { disposed in
+                var element = ArchiveXML.pack("document", disposed.document)
+                element.attributes.append(XMLAttribute("class", value: disposed.retentionClass))
+                return element
+            }
+            var attributes = [XMLAttribute("list", value: disposal.list)]
+            if let to = disposal.transferredTo { attributes.append(XMLAttribute("to", value: to)) }
+            let name = disposal.action == .destroy ? "records-destroyed" : "records-transferred"
+            children.append(
+                XMLElement(name, namespace: ArchiveXML.namespace, attributes: attributes, elements: documents))
+            // Only format 6 holds a disposal.
+            return ArchiveXML.inFormat6(ArchiveXML.root("event", children))
         }
         let event = ArchiveXML.root("event", children)
         // An actor in a role the first formats do not name needs format 5 (which also holds
@@ -105,6 +118,22 @@ extension StoredEvent {
                     message: try element.attribute("message"),
                     rule: try reader.enumeration(try element.attribute("how"), as: FilingRule.self),
                     documents: documents))
+        } else if let disposed = reader.children("records-destroyed").first
+            ?? reader.children("records-transferred").first
+        {
+            let element = ElementReader(node: disposed, path: reader.path, namespace: reader.namespace)
+            var documents: [RecordsDisposal.Disposed] = []
+            for node in element.children("document") {
+                documents.append(
+                    RecordsDisposal.Disposed(
+                        document: try reader.pack(node),
+                        retentionClass: try ElementReader(node: node, path: reader.path).attribute("class")))
+            }
+            body = .recordsDisposed(
+                RecordsDisposal(
+                    list: try element.attribute("list"),
+                    action: disposed.name == "records-destroyed" ? .destroy : .transfer,
+                    transferredTo: disposed.attribute("to"), documents: documents))
         } else if let removed = reader.children("document-removed").first {
             let reason = try ElementReader(node: removed, path: reader.path, namespace: reader.namespace).text("reason")
             body = .documentRemoved(try reader.pack(removed), reason: reason)

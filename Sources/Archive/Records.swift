@@ -178,6 +178,10 @@ public struct StoredEvent: Sendable, Hashable {
         /// A message and its attachments were filed to the submission (archive format 4):
         /// recorded in its history, outside its pack.
         case correspondenceFiled(CorrespondenceFiling)
+        /// Documents destroyed or transferred under an approved disposal list (archive format
+        /// 6): a destroyed document's content file is gone, its metadata file stays, and
+        /// `verify` accepts the missing content because this event names it.
+        case recordsDisposed(RecordsDisposal)
     }
 
     public struct TransitionBody: Sendable, Hashable {
@@ -228,7 +232,7 @@ public struct StoredEvent: Sendable, Hashable {
     var needsFormat2: Bool {
         switch body {
         case .documentRemoved, .documentAdded(_, _, replaces: _?): true
-        case .documentAdded, .correspondenceFiled: false
+        case .documentAdded, .correspondenceFiled, .recordsDisposed: false
         case .transition(let transition): transition.comment?.contains(where: \.isNewline) ?? false
         }
     }

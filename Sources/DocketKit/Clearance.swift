@@ -244,6 +244,13 @@ extension DocketArchive {
                     return filed
                 }
                 event.body = .correspondenceFiled(filing)
+            case .recordsDisposed(var disposal):
+                disposal.documents = disposal.documents.map { disposed in
+                    var disposed = disposed
+                    disposed.document = hidden(disposed.document)
+                    return disposed
+                }
+                event.body = .recordsDisposed(disposal)
             }
             return event
         }

@@ -34,6 +34,7 @@ public enum DemoArchive {
         ("ada", "Ada Stone (Docket administrator)", .admin),
         ("victor", "Victor Reyes (auditor, read only)", .viewer),
         ("carys", "Cllr Carys Powell (Chair of the Best Value Programme Board)", .chair),
+        ("rhona", "Rhona Quayle (Records manager)", .recordsManager),
     ]
 
     /// Every demo user's password for the web app. It is printed wherever the demo is offered:

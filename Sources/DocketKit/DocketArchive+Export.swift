@@ -163,11 +163,15 @@ extension DocketArchive {
         var seen: Set<String> = []
         // Documents that left the pack are still cited by the events that added them.
         let cited = view.documents + view.departedDocuments.map(\.metadata)
+        let disposals = view.disposals
         for metadata in cited where seen.insert(metadata.sha256).inserted {
-            plan.append(
-                BagItem(
-                    source: store.documentPath(reference, storedAs: metadata.storedAs),
-                    name: "\(base)/documents/\(metadata.storedAs)", expectedSHA256: metadata.sha256))
+            // A destroyed document travels as its metadata alone; its disposal event says why.
+            if disposals[metadata.sha256]?.action != .destroy {
+                plan.append(
+                    BagItem(
+                        source: store.documentPath(reference, storedAs: metadata.storedAs),
+                        name: "\(base)/documents/\(metadata.storedAs)", expectedSHA256: metadata.sha256))
+            }
             plan.append(
                 BagItem(
                     source: "\(submissionDirectory)/documents/\(metadata.sha256).xml",

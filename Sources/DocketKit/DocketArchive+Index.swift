@@ -330,12 +330,17 @@ extension DocketArchive {
         let current = try readSubmission(reference)
         let view = try makeView(current, for: nil)
         var documents: [IndexedDocument] = []
+        let disposals = view.disposals
         // The pack, then the correspondence filed to it (outside the pack, found all the same).
         let filed = view.correspondence.flatMap { [$0.message] + $0.attachments }
         var seen = Set<String>()
         for metadata in view.documents + filed where seen.insert(metadata.sha256).inserted {
             var text: DocumentText?
-            if let note = known[metadata.sha256], note == nil {
+            if let disposal = disposals[metadata.sha256], disposal.action == .destroy {
+                // Destroyed: its words leave the index (and with them every snippet); it is still
+                // found by its description, which the archive keeps.
+                text = DocumentText(body: "", notExtractedReason: Self.destroyedTextNote(disposal))
+            } else if let note = known[metadata.sha256], note == nil {
                 text = nil  // extracted before; content is immutable
             } else {
                 let path = store.documentPath(reference, storedAs: metadata.storedAs)
@@ -383,6 +388,12 @@ extension DocketArchive {
                     sequence: event.sequence, name: "correspondence-filed", fromState: nil, toState: nil,
                     time: event.time, user: event.actor.user, role: event.actor.role?.rawValue,
                     onBehalfOf: event.actor.onBehalfOf, comment: nil, fileSHA256: file)
+            case .recordsDisposed(let disposal):
+                return IndexedEvent(
+                    sequence: event.sequence,
+                    name: disposal.action == .destroy ? "records-destroyed" : "records-transferred", fromState: nil,
+                    toState: nil, time: event.time, user: event.actor.user, role: event.actor.role?.rawValue,
+                    onBehalfOf: event.actor.onBehalfOf, comment: disposal.list, fileSHA256: file)
             }
         }
         return IndexedSubmission(

@@ -319,6 +319,12 @@ extension DocketArchive {
     /// An arrived message's bytes, for `user` (under the rules of `arrivedMessage(_:for:)`).
     public func arrivedMessageBytes(_ id: String, for user: String) throws(DocketError) -> [UInt8] {
         let found = try arrivedMessage(id, for: user)
-        return try archive { () throws(ArchiveError) in try store.incomingMessageBytes(found.card.sha256) }
+        let sha256 = found.card.sha256
+        if !DurableFile.exists(store.incomingMessagePath(sha256)), let destroyed = certifiedDestruction(of: sha256) {
+            throw .destroyed(
+                reference: destroyed.reference, sha256: sha256, list: destroyed.list,
+                on: calendar.londonDate(of: destroyed.at).description)
+        }
+        return try archive { () throws(ArchiveError) in try store.incomingMessageBytes(sha256) }
     }
 }

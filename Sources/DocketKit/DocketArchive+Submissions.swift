@@ -32,6 +32,33 @@ public struct SubmissionView: Sendable {
     public var correspondence: [FiledMessage] = []
 }
 
+/// What became of a document under a disposal list (see `SubmissionView.disposals`).
+public struct DocumentDisposal: Sendable, Hashable {
+    public var list: String
+    public var action: DisposalAction
+    /// When the disposal was recorded in the submission's chain.
+    public var time: Date
+    /// For a transfer: the record office, and where the bag went.
+    public var transferredTo: String?
+}
+
+extension SubmissionView {
+    /// Document SHA-256 → its disposal, from the chain's disposal events (a destruction wins
+    /// over an earlier transfer).
+    public var disposals: [String: DocumentDisposal] {
+        var result: [String: DocumentDisposal] = [:]
+        for event in events {
+            guard case .recordsDisposed(let disposal) = event.body else { continue }
+            for disposed in disposal.documents where result[disposed.document.sha256]?.action != .destroy {
+                result[disposed.document.sha256] = DocumentDisposal(
+                    list: disposal.list, action: disposal.action, time: event.time,
+                    transferredTo: disposal.transferredTo)
+            }
+        }
+        return result
+    }
+}
+
 /// A document that left a submission's pack: its metadata and how it left.
 public struct DepartedDocument: Sendable {
     public var metadata: DocumentMetadata
@@ -342,7 +369,27 @@ extension DocketArchive {
         metadata: DocumentMetadata, path: String
     ) {
         let metadata = try archive { () throws(ArchiveError) in try store.documentMetadata(reference, sha256: sha256) }
-        return (metadata, store.documentPath(reference, storedAs: metadata.storedAs))
+        let path = store.documentPath(reference, storedAs: metadata.storedAs)
+        // Only a missing file needs the chain read: a destroyed document's event explains it.
+        if !DurableFile.exists(path), let disposal = try destruction(of: sha256, in: reference) {
+            throw .destroyed(
+                reference: reference, sha256: sha256, list: disposal.list,
+                on: calendar.londonDate(of: disposal.time).description)
+        }
+        return (metadata, path)
+    }
+
+    /// The destruction of a document recorded in its submission's chain, if any.
+    func destruction(of sha256: String, in reference: String) throws(DocketError) -> DocumentDisposal? {
+        let current = try readSubmission(reference)
+        var found: DocumentDisposal?
+        for read in current.events {
+            guard case .recordsDisposed(let disposal) = read.event.body, disposal.action == .destroy,
+                disposal.documents.contains(where: { $0.document.sha256 == sha256 })
+            else { continue }
+            found = DocumentDisposal(list: disposal.list, action: .destroy, time: read.event.time, transferredTo: nil)
+        }
+        return found
     }
 
     static func defaultDirection(_ kind: DocumentKind) -> Direction {

@@ -230,15 +230,16 @@ public final class DocketArchive: Sendable {
     /// its metadata, but not by its words).
     public func verify(progress: (Int, Int) -> Void = { _, _ in }) throws(DocketError) -> [VerificationFinding] {
         let verifier = try archive { () throws(ArchiveError) in try ArchiveVerifier(store: store) }
-        var findings = verifier.verify(progress: progress)
+        var (findings, destroyed) = verifier.verifyRecordingDisposals(progress: progress)
         findings += verifyBoardLogs()
         findings += verifyDecisions()
         findings += verifyMailLogs()
         findings += verifyAccessLog()
-        findings += store.verifyCorrespondence()
+        findings += store.verifyCorrespondence(destroyed: destroyed)
         // The index is a cache: if it cannot be opened, verify still reports on the archive.
         if let withoutText = try? documentsWithoutText() {
-            for document in withoutText {
+            // A destroyed document has no text by design: its certificate explains it.
+            for document in withoutText where !(document.textNote ?? "").hasPrefix(Self.destroyedNotePrefix) {
                 findings.append(
                     VerificationFinding(
                         severity: .note, path: "submissions/\(document.reference)/documents/\(document.sha256)",

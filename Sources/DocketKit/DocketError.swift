@@ -36,6 +36,10 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
     /// Material the user is not cleared for: `what` names it without its content (e.g. "a
     /// document marked OFFICIAL-SENSITIVE"), `why` says which rule withholds it.
     case withheld(user: String, what: String, why: String)
+    /// The submission is under a legal hold: its records may be neither destroyed nor transferred.
+    case onHold(reference: String, hold: String, reason: String)
+    /// The document's content was destroyed under a disposal list; its metadata and history remain.
+    case destroyed(reference: String, sha256: String, list: String, on: String)
 
     public var description: String {
         switch self {
@@ -69,6 +73,12 @@ public enum DocketError: Error, Sendable, CustomStringConvertible {
             return "\(reference) is \(state), a final state: its pack is closed and takes no more documents"
         case .changedDuringExport(let reference):
             return "\(reference) changed while it was being exported (an event was recorded); export it again"
+        case .onHold(let reference, let hold, let reason):
+            return "\(reference) is under hold \(hold) (\(reason)): its records may be neither destroyed nor "
+                + "transferred until the hold is released"
+        case .destroyed(let reference, let sha256, let list, let on):
+            return "document \(sha256) of \(reference) was destroyed on \(on) under disposal list \(list) "
+                + "(its retention period had run); its description and history remain"
         }
     }
 }

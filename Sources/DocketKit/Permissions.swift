@@ -37,6 +37,14 @@ public struct Permissions: Sendable, Hashable {
     public var mayManageMail: Bool { !roles.isDisjoint(with: DocketArchive.mailAdministrationRoles) }
     /// Read the access log and see and revoke others' sessions (`AccessAudit`).
     public var mayReadAccessLog: Bool { !roles.isDisjoint(with: AccessAudit.auditRoles) }
+    /// Read what is due for disposal, the holds and the disposal lists.
+    public var mayReviewRetention: Bool { !roles.isDisjoint(with: DocketArchive.retentionReaderRoles) }
+    /// Propose disposal lists and carry approved ones out (a records manager).
+    public var mayProposeDisposal: Bool { !roles.isDisjoint(with: DocketArchive.recordsRoles) }
+    /// Approve a list someone else proposed (an officer or administrator).
+    public var mayApproveDisposal: Bool { !roles.isDisjoint(with: DocketArchive.disposalApprovalRoles) }
+    /// Place and release holds, cancel lists, import the schedule.
+    public var mayPlaceHolds: Bool { !roles.isDisjoint(with: DocketArchive.holdRoles) }
     /// Run a full check of the archive.
     public var mayCheckArchive: Bool { !roles.isDisjoint(with: DocketArchive.administrationRoles) }
 

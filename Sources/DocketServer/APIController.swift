@@ -1,6 +1,7 @@
 import Archive
 import DocketKit
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Index
 import Workflow
@@ -26,6 +27,7 @@ struct APIController: Sendable {
             .post("submissions/:reference/events", use: fire)
             .post("submissions/:reference/documents", use: addDocument)
             .post("submissions/:reference/documents/:sha256/removal", use: removeDocument)
+            .get("submissions/:reference/documents/:sha256", use: documentContent)
             .get("search", use: search)
             .get("meetings", use: meetings)
             .get("decisions", use: decisions)
@@ -43,6 +45,7 @@ struct APIController: Sendable {
             return "GET"
         case (4, "submissions") where parts[3] == "events" || parts[3] == "documents": return "POST"
         case (6, "submissions") where parts[3] == "documents" && parts[5] == "removal": return "POST"
+        case (5, "submissions") where parts[3] == "documents": return "GET"
         default: return nil
         }
     }
@@ -74,6 +77,23 @@ struct APIController: Sendable {
         let view = try await blocking { [docket] in try docket.submission(reference, for: user, from: address) }
         var response = try Self.json(API.Submission(view))
         response.headers[.eTag] = Self.etag(view)
+        return response
+    }
+
+    /// A document's content, as archived; 410 Gone once destroyed under its retention schedule.
+    @Sendable func documentContent(_ request: Request, context: Context) async throws -> Response {
+        let user = try context.requireUser()
+        let reference = try context.parameters.require("reference")
+        let sha = try context.parameters.require("sha256")
+        let address = context.clientAddress
+        let (metadata, file) = try await blocking { [docket] in
+            let (metadata, path) = try docket.document(reference, sha256: sha, for: user, from: address)
+            guard let file = try? OpenFile(path) else { throw WebError.notFound("the document's file is missing") }
+            return (metadata, file)
+        }
+        var response = DocketWebApp.streamed(
+            file, type: metadata.format, fileName: DocketArchive.safeFileName(metadata.originalFileName), inline: false)
+        response.headers[HTTPField.Name("Content-Security-Policy")!] = "sandbox; default-src 'none'"
         return response
     }
 
@@ -306,6 +326,8 @@ enum API {
         var date: String?
         var fileName: String
         var size: Int
+        /// The disposal list it was destroyed under (its content is gone: 410 on download).
+        var destroyedUnder: String? = nil
     }
 
     struct Event: Codable, Sendable {
@@ -409,6 +431,8 @@ extension API.Event {
         case .documentAdded(let document, _, _): what = "document-added:\(document.kind.rawValue)"
         case .documentRemoved(let document, _): what = "document-removed:\(document.kind.rawValue)"
         case .correspondenceFiled: what = "correspondence-filed"
+        case .recordsDisposed(let disposal):
+            what = disposal.action == .destroy ? "records-destroyed" : "records-transferred"
         }
         self.init(sequence: event.sequence, time: event.time, user: event.actor.user, what: what)
     }
@@ -419,7 +443,12 @@ extension API.Submission {
         self.init(
             reference: view.record.reference, title: view.record.title, workflow: view.record.workflowName,
             state: view.state, deadline: view.deadline?.description, sequence: view.sequence,
-            allowedNow: view.allowedNow, documents: view.documents.map(API.Document.init),
+            allowedNow: view.allowedNow,
+            documents: view.documents.map {
+                var document = API.Document($0)
+                document.destroyedUnder = view.disposals[$0.sha256].flatMap { $0.action == .destroy ? $0.list : nil }
+                return document
+            },
             departedDocuments: view.departedDocuments.map { API.Document($0.metadata) },
             withheld: view.withheld.map {
                 API.Withheld(

@@ -68,6 +68,7 @@ public struct DocketWebApp: Sendable {
         router.addRoutes(MeetingRecordController(docket: docket).routes)
         router.addRoutes(DecisionsController(docket: docket, pages: pages, callIn: configuration.callIn).routes)
         router.addRoutes(ActionsController(docket: docket, pages: pages).routes)
+        router.addRoutes(RetentionController(docket: docket, pages: pages).routes)
         router.addRoutes(
             APIController(
                 docket: docket, searches: searches, uploadLimit: configuration.uploadLimit, callIn: configuration.callIn

@@ -74,6 +74,7 @@ struct MayLinks: Sendable {
     var checkArchive = false
     var readAccessLog = false
     var fileCorrespondence = false
+    var reviewRetention = false
 
     init() {}
 
@@ -84,6 +85,7 @@ struct MayLinks: Sendable {
         checkArchive = permissions.mayCheckArchive
         readAccessLog = permissions.mayReadAccessLog
         fileCorrespondence = permissions.mayAddDocuments
+        reviewRetention = permissions.mayReviewRetention
     }
 }
 

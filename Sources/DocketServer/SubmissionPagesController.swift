@@ -179,6 +179,8 @@ struct SubmissionPagesController: Sendable {
             return "Took “\(document.name)” out of the pack; it stays archived."
         case .correspondenceFiled(let filing):
             return "Filed the email “\(filing.documents.first?.document.name ?? "")” to \(view.record.reference)."
+        case .recordsDisposed(let disposal):
+            return "Recorded: \(disposal.summary)."
         }
     }
 
@@ -373,6 +375,9 @@ struct SubmissionPage: Sendable {
         var to: String?
         var size: Int
         var fileName: String
+        /// Set for a document destroyed under its retention schedule: what remains is its
+        /// description and history, and this says when and under which list.
+        var destroyed: String? = nil
     }
 
     /// A document that left the pack, with how it left.
@@ -521,7 +526,7 @@ extension SubmissionPage {
             series: view.record.series, workflow: view.record.workflowName, state: view.state,
             stateLabel: definition.stateLabel(view.state), deadline: view.deadline?.description,
             overdue: view.isOverdue, board: boardLine, steps: steps,
-            documents: view.documents.map(DocumentRow.init),
+            documents: view.documents.map { DocumentRow($0, disposal: view.disposals[$0.sha256]) },
             departed: view.departedDocuments.map { DepartedRow($0, in: view) },
             withheld: view.withheld.map {
                 WithheldRow(kind: $0.kind.rawValue, what: $0.withholding.what, why: $0.withholding.why)
@@ -614,11 +619,15 @@ extension SubmissionPage.HistoryRow {
 
 extension SubmissionPage.DocumentRow {
     /// The one mapping from a document's metadata to a row of the page's documents.
-    init(_ document: DocumentMetadata) {
+    init(_ document: DocumentMetadata, disposal: DocumentDisposal? = nil) {
         self.init(
             sha256: document.sha256, short: String(document.sha256.prefix(12)), kind: document.kind.rawValue,
             title: document.title, date: document.date?.description, from: document.creator?.description,
-            to: document.addresseesLine, size: document.size, fileName: document.originalFileName)
+            to: document.addresseesLine, size: document.size, fileName: document.originalFileName,
+            destroyed: disposal.flatMap { disposal in
+                disposal.action == .destroy
+                    ? "Destroyed on \(Wording.londonTime(disposal.time)) under disposal list \(disposal.list)" : nil
+            })
     }
 }
 
@@ -669,6 +678,8 @@ extension SubmissionPage.HistoryRow {
         case .correspondenceFiled(let filing):
             what = "filed the email “\(filing.documents.first?.document.name ?? "")” (outside the pack)"
             comment = filing.rule.wording
+        case .recordsDisposed(let disposal):
+            what = disposal.summary
         }
         self.init(
             sequence: event.sequence, time: Wording.londonTime(event.time), user: event.actor.user,

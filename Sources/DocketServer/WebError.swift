@@ -67,6 +67,10 @@ struct WebError: Error, Sendable {
             self.init(status: .conflict, code: "conflict", message: message)
         case .packClosed:
             self.init(status: .conflict, code: "pack-closed", message: message)
+        case .onHold:
+            self.init(status: .conflict, code: "on-hold", message: message)
+        case .destroyed:
+            self.init(status: .gone, code: "destroyed", message: message)
         case .index(.badQuery), .index(.badFilter):
             self.init(status: .badRequest, code: "invalid-input", message: message)
         case .archive(.damaged), .archive(.io), .index:

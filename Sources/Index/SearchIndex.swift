@@ -82,6 +82,29 @@ public final class SearchIndex: Sendable {
         try close()
     }
 
+    /// Makes text already removed from the index unrecoverable from its file: with SQLite's
+    /// `secure_delete` on, merges the full-text index's segments (a deletion in FTS5 only adds
+    /// a marker until the segments holding the words are rewritten), zeroing every page freed,
+    /// then checkpoints the write-ahead log and empties it, since it holds old page images.
+    /// Called after records are destroyed: their words must leave the disk, not only the results.
+    public func purgeRemovedText() throws(IndexError) {
+        do {
+            try database.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA secure_delete = ON")
+                defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+                try db.inTransaction {
+                    try db.execute(sql: "INSERT INTO document_text(document_text) VALUES ('optimize')")
+                    return .commit
+                }
+                if database is DatabasePool {
+                    try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                }
+            }
+        } catch {
+            throw .failed(Self.describe(error))
+        }
+    }
+
     /// Closes the database; the object must not be used afterwards.
     public func close() throws(IndexError) {
         do {

@@ -25,7 +25,7 @@ struct Docket: AsyncParsableCommand {
             SeriesCommand.self, MeetingCommand.self, ReportCommand.self, AgendaCommand.self, PackCommand.self,
             CalendarCommand.self, DueCommand.self, NotifyCommand.self, OutboxCommand.self, DemoCommand.self,
             ServeCommand.self, XMLCommand.self, AuditCommand.self, ClearanceCommand.self, MailCommand.self,
-            MinutesCommand.self, DecisionsCommand.self, ActionCommand.self,
+            MinutesCommand.self, DecisionsCommand.self, ActionCommand.self, RetentionCommand.self, HoldCommand.self,
         ]
     )
 

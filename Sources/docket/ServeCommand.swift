@@ -73,8 +73,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             _ = try DemoArchive.build(at: archive.path, from: distribution)
             print(
-                "built the demo archive in \(archive.path): users olivia, morgan, clara, ada, victor, "
-                    + "password \(DemoArchive.password)")
+                "built the demo archive in \(archive.path): users "
+                    + DemoArchive.users.map(\.name).joined(separator: ", ") + ", password \(DemoArchive.password)")
         }
         let docket = try archive.open()
         // Refuse an archive whose definitions do not load or whose records cannot be read:

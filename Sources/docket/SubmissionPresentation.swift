@@ -160,6 +160,9 @@ struct SubmissionJSON: Encodable {
                 row.kind = "correspondence-filed"
                 row.document = filing.message
                 row.comment = filing.rule.wording
+            case .recordsDisposed(let disposal):
+                row.kind = disposal.action == .destroy ? "records-destroyed" : "records-transferred"
+                row.comment = disposal.summary
             }
             return row
         }
@@ -240,6 +243,8 @@ enum SubmissionText {
                 lines.append(
                     "  \(event.sequence). \(when)  \(who)  filed the email '\(filing.documents.first?.document.name ?? "")' "
                         + "(\(filing.rule.wording); outside the pack)")
+            case .recordsDisposed(let disposal):
+                lines.append("  \(event.sequence). \(when)  \(who)  \(disposal.summary)")
             }
         }
         lines += considerationLines(considerations)

@@ -8,6 +8,7 @@ Run by scripts/test:  python3 Tests/Browser/test_model_case.py DOCKET_BINARY SCR
 """
 
 import base64
+import json
 import os
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 from axe_selenium_python import Axe
@@ -344,6 +346,67 @@ class ModelCaseInABrowser(unittest.TestCase):
         self.assertTrue(driver.find_elements(By.CSS_SELECTOR, ".document-text, p.hint"))
         self.check_page("document-text", "", "SHA-256")
         self.assertGreaterEqual(len(self.checked), 12)
+
+    def test_the_record_to_its_end(self):
+        """Retention in the demo (its 2016 records are long due today): a records manager
+        reviews what is due, holds one submission, proposes a list of cover letters; an officer
+        approves it; the records manager carries it out; the certificate and the submission say
+        what was destroyed, and its download is gone."""
+        driver = self.driver
+        self.sign_in("rhona")
+        self.open("/retention")
+        self.check_page("retention", "Retention", "GOV-COVER-6: destroy", "GOV-SUBMISSION-REVIEW: review",
+                        "Propose a disposal list", "Place a hold")
+        driver.find_element(By.ID, "hold-submissions").send_keys("BVP-2015-01")
+        driver.find_element(By.ID, "hold-reason").send_keys("FOI request 2026/114")
+        self.submit(driver.find_element(By.XPATH, "//button[normalize-space()='Place the hold']"))
+        self.assertIn("Hold H-001 placed", driver.page_source)
+        Select(driver.find_element(By.ID, "list-action")).select_by_value("destroy")
+        driver.find_element(By.CSS_SELECTOR, "input[name=class][value=GOV-COVER-6]").click()
+        driver.find_element(By.ID, "list-comment").send_keys("Six years since each matter closed")
+        self.submit(driver.find_element(By.XPATH, "//button[normalize-space()='Propose the list']"))
+        heading = driver.find_element(By.CSS_SELECTOR, "section.disposal-list h3").text
+        listed = heading.split(":")[0]
+        self.assertTrue(listed.startswith("DL-"), heading)
+        self.assertIn("proposed", heading)
+        self.assertIn("Waiting for a second person's approval.", driver.page_source)
+        self.assertNotIn(f"Approve {listed}", driver.page_source)  # never by its proposer
+
+        self.sign_in("olivia")
+        self.open("/retention")
+        driver.find_element(By.ID, f"service-{listed}").send_keys("Corporate Strategy")
+        self.submit(driver.find_element(By.XPATH, f"//button[normalize-space()='Approve {listed}']"))
+        self.check_page("retention-approved", "Retention", f"Disposal list {listed} approved")
+
+        self.sign_in("rhona")
+        self.open("/retention")
+        self.submit(driver.find_element(By.XPATH, f"//button[normalize-space()='Carry out {listed}']"))
+        self.check_page("certificate", "Certificate of destruction", listed, "olivia for Corporate Strategy",
+                        "submissions/BVP-2016-01/documents/")
+        self.open("/submissions/BVP-2016-01")
+        self.assertIn(f"under disposal list {listed}", driver.page_source)
+        self.assertIn("Destroyed on", driver.page_source)
+        # The held submission's cover letter is still there; the destroyed one is gone (410).
+        self.open("/submissions/BVP-2015-01")
+        self.assertNotIn("Destroyed on", driver.page_source)
+        cookies = {c["name"]: c["value"] for c in driver.get_cookies()}
+        self.open("/submissions/BVP-2016-01")
+        row = driver.find_element(By.XPATH, "//td[starts-with(normalize-space(), 'Destroyed on')]/..")
+        gone = row.find_element(By.CSS_SELECTOR, "code").get_attribute("title")
+        self.assertEqual("SHA-256", gone)
+        short = row.find_element(By.CSS_SELECTOR, "code").text
+        request = urllib.request.Request(
+            f"{self.base}/api/submissions/BVP-2016-01",
+            headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+        document = [d for d in json.load(urllib.request.urlopen(request, timeout=30))["documents"]
+                    if d["sha256"].startswith(short)][0]
+        self.assertEqual(listed, document.get("destroyedUnder"))
+        download = urllib.request.Request(
+            f"{self.base}/submissions/BVP-2016-01/documents/{document['sha256']}",
+            headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(download, timeout=30)
+        self.assertEqual(410, refused.exception.code)
 
 
 if __name__ == "__main__":

@@ -307,9 +307,13 @@ import Workflow
         let boardDirectories = ["series/", "meetings/", "reports/"]
         let boardFiles = files.filter { file in boardDirectories.contains { file.hasPrefix($0) } }
         #expect(boardFiles.count == 2)
+        // The retention schedule every new archive carries has its own schema too.
+        let retentionFiles = files.filter { $0.hasPrefix("retention/") }
+        #expect(retentionFiles == ["retention/schedule.xml"])
         for (schema, group) in [
-            ("schema/docket-archive-1.xsd", files.filter { !boardFiles.contains($0) }),
+            ("schema/docket-archive-1.xsd", files.filter { !boardFiles.contains($0) && !retentionFiles.contains($0) }),
             ("schema/docket-board-1.xsd", boardFiles),
+            ("schema/docket-retention-1.xsd", retentionFiles),
         ] {
             let xmllint = try ChildProcess.run(
                 "/usr/bin/xmllint", ["--noout", "--schema", schema] + group, in: URL(fileURLWithPath: archive.path),

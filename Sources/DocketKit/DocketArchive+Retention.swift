@@ -1,0 +1,363 @@
+import Archive
+import Foundation
+import Workflow
+
+/// One record's place in the retention schedule: a document of a submission, its class, and
+/// when its period runs out.
+public struct RetentionRecord: Sendable, Hashable {
+    public var submission: String
+    public var submissionTitle: String
+    public var sha256: String
+    /// The document's title (a placeholder for a reader not cleared for it).
+    public var title: String
+    public var kind: DocumentKind
+    public var retentionClass: RetentionClass
+    /// The day the trigger happened (the matter closed, the meeting met, the document's date).
+    public var triggerDate: CalendarDate
+    /// The day the period ran out.
+    public var due: CalendarDate
+    /// The hold in force on its submission, if any: while it lasts the record stays.
+    public var hold: RetentionLedger.Hold?
+    /// The list not yet carried out that names it, if any.
+    public var list: String?
+    /// Transferred to the record office already (its content stays until a list destroys it).
+    public var transferred: Bool
+}
+
+/// What `retentionReview` found.
+public struct RetentionReview: Sendable {
+    /// The day the review was made for (today, by the archive's clock).
+    public var asOf: CalendarDate
+    /// Records whose period has run out and that are still held, by due date.
+    public var due: [RetentionRecord]
+    /// How many records no rule of the schedule covers (they are kept).
+    public var unclassified: Int
+    /// The schedule's title, or nil when the archive has no schedule.
+    public var scheduleTitle: String?
+    public var ledger: RetentionLedger
+}
+
+extension DocketArchive {
+    /// Records managers propose disposal lists and carry them out.
+    public static let recordsRoles: Set<Role> = [.recordsManager]
+    /// Holds are placed and released by a records manager or an administrator.
+    public static let holdRoles: Set<Role> = [.recordsManager, .admin]
+    /// A list is approved by an officer or an administrator, never by its proposer.
+    public static let disposalApprovalRoles: Set<Role> = [.officer, .admin]
+    /// Who may read what is due, the holds and the lists.
+    public static let retentionReaderRoles: Set<Role> = [.recordsManager, .admin, .officer]
+
+    /// The note the index keeps for a destroyed document in place of its text.
+    static func destroyedTextNote(_ disposal: DocumentDisposal) -> String {
+        destroyedNotePrefix + disposal.list
+    }
+    static let destroyedNotePrefix = "destroyed under disposal list "
+
+    // MARK: - The schedule
+
+    /// The archive's retention schedule, checked.
+    ///
+    /// - Throws: `.invalidInput` when the archive has none (with how to add the default).
+    public func retentionSchedule() throws(DocketError) -> RetentionSchedule {
+        guard let schedule = try archive({ () throws(ArchiveError) in try store.retentionSchedule() }) else {
+            throw .invalidInput(
+                "this archive has no retention schedule (\(ArchiveStore.retentionScheduleFile)); run 'docket init "
+                    + "--upgrade' to add the default one, or 'docket retention import FILE.csv'")
+        }
+        try schedule.checkPeriods()
+        return schedule
+    }
+
+    /// Replaces the retention schedule with one read from CSV (see `RetentionScheduleCSV`), for a
+    /// records manager or an administrator. The old schedule is replaced whole; certificates
+    /// already written keep the class and authority they applied.
+    @discardableResult
+    public func importRetentionSchedule(csv text: String, title: String, as user: String) throws(DocketError)
+        -> RetentionSchedule
+    {
+        _ = try requireOwnRight(Self.holdRoles, of: user, to: "change the retention schedule")
+        let schedule = try RetentionScheduleCSV.parse(text, title: title)
+        try archive { () throws(ArchiveError) in try store.writeRetentionSchedule(schedule) }
+        return schedule
+    }
+
+    // MARK: - What is due
+
+    /// The retention log as it stands.
+    public func retentionLedger() throws(DocketError) -> RetentionLedger {
+        RetentionLedger(log: try archive { () throws(ArchiveError) in try store.retentionLog() })
+    }
+
+    /// Every record whose retention period has run out by today and that is still held, with
+    /// its class, action and any hold, for someone who reads retention.
+    public func retentionReview(as user: String) throws(DocketError) -> RetentionReview {
+        _ = try require(Self.retentionReaderRoles, of: user, to: "review records due for disposal")
+        let permissions = try permissions(for: user)
+        let schedule = try retentionSchedule()
+        let ledger = try retentionLedger()
+        let today = calendar.londonDate(of: now())
+        var due: [RetentionRecord] = []
+        var unclassified = 0
+        var meetingDates: [String: CalendarDate?] = [:]
+        for reference in store.submissionReferences() {
+            let current = try readSubmission(reference)
+            let view = try wholeView(current, allowedFor: nil)
+            let disposals = view.disposals
+            var seen = Set<String>()
+            let filed = view.correspondence.flatMap { [$0.message] + $0.attachments }
+            for metadata in view.documents + view.departedDocuments.map(\.metadata) + filed
+            where seen.insert(metadata.sha256).inserted {
+                let disposal = disposals[metadata.sha256]
+                if disposal?.action == .destroy { continue }
+                guard
+                    let retentionClass = schedule.retentionClass(
+                        series: view.record.series, workflow: view.record.workflowName, kind: metadata.kind)
+                else {
+                    unclassified += 1
+                    continue
+                }
+                guard let period = retentionClass.period, retentionClass.action != .keepPermanently,
+                    !(retentionClass.action == .transfer && disposal?.action == .transfer),
+                    let trigger = try triggerDate(
+                        retentionClass.trigger, of: metadata, in: view, meetingDates: &meetingDates)
+                else { continue }
+                let dueOn = period.after(trigger)
+                guard dueOn <= today, ledger.keeping(reference, metadata.sha256, on: today) == nil else { continue }
+                let withheld = try withholding(of: metadata, in: reference, for: permissions)
+                due.append(
+                    RetentionRecord(
+                        submission: reference, submissionTitle: view.record.title, sha256: metadata.sha256,
+                        title: withheld == nil ? metadata.title : WithheldDocument.placeholderName,
+                        kind: metadata.kind, retentionClass: retentionClass, triggerDate: trigger, due: dueOn,
+                        hold: ledger.hold(on: reference), list: ledger.openList(naming: reference, metadata.sha256)?.id,
+                        transferred: disposal?.action == .transfer))
+            }
+        }
+        due.sort { ($0.due, $0.submission, $0.sha256) < ($1.due, $1.submission, $1.sha256) }
+        return RetentionReview(
+            asOf: today, due: due, unclassified: unclassified, scheduleTitle: schedule.title, ledger: ledger)
+    }
+
+    /// The day a class's period starts for one record; nil when it has not happened (the
+    /// matter is still open, the submission never went to a meeting).
+    private func triggerDate(
+        _ trigger: RetentionTrigger, of metadata: DocumentMetadata, in view: SubmissionView,
+        meetingDates: inout [String: CalendarDate?]
+    ) throws(DocketError) -> CalendarDate? {
+        switch trigger {
+        case .documentDate:
+            return metadata.date ?? calendar.londonDate(of: metadata.added)
+        case .submissionClosed:
+            guard view.isFinal else { return nil }
+            let closing = view.events.last { if case .transition = $0.body { true } else { false } }
+            return calendar.londonDate(of: closing?.time ?? view.record.created)
+        case .meetingDate:
+            let meeting =
+                try minutedMeeting(of: view.record.reference) ?? Self.scheduling(of: view)?.meeting
+            guard let meeting else { return nil }
+            if let known = meetingDates[meeting] { return known }
+            let date = try? self.meeting(meeting).definition.date
+            meetingDates[meeting] = date
+            return date
+        }
+    }
+
+    // MARK: - Holds
+
+    /// Places a hold on submissions: none of their records may be destroyed or transferred
+    /// until it is released, whatever the schedule says. For a records manager or an
+    /// administrator; recorded in the retention log.
+    @discardableResult
+    public func placeHold(reason: String, on references: [String], as user: String) throws(DocketError)
+        -> RetentionLedger.Hold
+    {
+        let grant = try requireOwnRight(Self.holdRoles, of: user, to: "place a hold on records")
+        let reason = try Self.requiredText(reason, "say why the records are held (an inquiry, litigation, a request)")
+        var seen = Set<String>()
+        let references = references.filter { seen.insert($0).inserted }
+        guard !references.isEmpty else { throw .invalidInput("name at least one submission to hold") }
+        for reference in references where !store.hasSubmissionRecord(reference) {
+            throw .archive(.noSuchSubmission(reference: reference))
+        }
+        let ledger = try retentionLedger()
+        let id = ledger.nextHoldID
+        try appendRetention(.holdPlaced(id: id, reason: reason, submissions: references), ledger, grant, user)
+        return try retentionLedger().holds.first { $0.id == id }!
+    }
+
+    /// Releases a hold, saying why.
+    public func releaseHold(_ id: String, reason: String, as user: String) throws(DocketError) {
+        let grant = try requireOwnRight(Self.holdRoles, of: user, to: "release a hold")
+        let reason = try Self.requiredText(reason, "say why the hold is released")
+        let ledger = try retentionLedger()
+        guard let hold = ledger.holds.first(where: { $0.id == id }) else {
+            throw .notFound(kind: "hold", id: id, known: ledger.holds.map(\.id))
+        }
+        guard hold.isInForce else { throw .invalidInput("hold \(id) was released already") }
+        try appendRetention(.holdReleased(hold: id, reason: reason), ledger, grant, user)
+    }
+
+    // MARK: - Review
+
+    /// Records a review's decision to keep due records (of some classes or submissions, or all
+    /// due for review) until a later day, saying why: they are not due again before it. For a
+    /// records manager.
+    ///
+    /// - Returns: how many records are kept.
+    @discardableResult
+    public func keepRecords(
+        classes: [String] = [], submissions: [String] = [], until: CalendarDate, reason: String, as user: String
+    ) throws(DocketError) -> Int {
+        let grant = try requireOwnRight(Self.recordsRoles, of: user, to: "decide to keep records on review")
+        let reason = try Self.requiredText(reason, "say why the records are kept")
+        let review = try retentionReview(as: user)
+        guard until > review.asOf else { throw .invalidInput("keep them until a day after today (\(review.asOf))") }
+        let chosen = review.due.filter { record in
+            record.list == nil
+                && (classes.isEmpty
+                    ? record.retentionClass.action == .review : classes.contains(record.retentionClass.id))
+                && (submissions.isEmpty || submissions.contains(record.submission))
+        }
+        guard !chosen.isEmpty else { throw .invalidInput("no due record (not on an open list) matches") }
+        let records = chosen.map {
+            ListedRecord(
+                submission: $0.submission, sha256: $0.sha256, retentionClass: $0.retentionClass.id, due: $0.due)
+        }
+        try appendRetention(.recordsKept(until: until, reason: reason, records: records), review.ledger, grant, user)
+        return records.count
+    }
+
+    // MARK: - Disposal lists
+
+    /// Proposes a list of due records for one action, for a records manager: records whose
+    /// class says that action (or review: proposing is the review's decision), optionally only
+    /// of some classes or submissions; none on hold and none already on an open list.
+    ///
+    /// - Throws: `.onHold` when a submission named is under a hold; `.invalidInput` when
+    ///   nothing is due for the action.
+    @discardableResult
+    public func proposeDisposal(
+        _ action: DisposalAction, classes: [String] = [], submissions: [String] = [], comment: String? = nil,
+        as user: String
+    ) throws(DocketError) -> RetentionLedger.DisposalList {
+        let grant = try requireOwnRight(Self.recordsRoles, of: user, to: "propose records for disposal")
+        let review = try retentionReview(as: user)
+        for reference in submissions {
+            guard store.hasSubmissionRecord(reference) else { throw .archive(.noSuchSubmission(reference: reference)) }
+            if let hold = review.ledger.hold(on: reference) {
+                throw .onHold(reference: reference, hold: hold.id, reason: hold.reason)
+            }
+        }
+        let chosen = review.due.filter { record in
+            let fits =
+                record.retentionClass.action.rawValue == action.rawValue || record.retentionClass.action == .review
+            return fits && record.hold == nil && record.list == nil
+                && (classes.isEmpty || classes.contains(record.retentionClass.id))
+                && (submissions.isEmpty || submissions.contains(record.submission))
+                && !(action == .transfer && record.transferred)
+        }
+        guard !chosen.isEmpty else {
+            throw .invalidInput(
+                "no record is due to \(action.rawValue)\(classes.isEmpty ? "" : " in " + classes.joined(separator: ", ")) "
+                    + "that is not on hold or on an open list (see 'docket retention due')")
+        }
+        let id = review.ledger.nextListID(action, year: review.asOf.year)
+        let records = chosen.map {
+            ListedRecord(
+                submission: $0.submission, sha256: $0.sha256, retentionClass: $0.retentionClass.id, due: $0.due)
+        }
+        let note = comment.map { LineEndings.normalised($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+        try appendRetention(
+            .listProposed(id: id, action: action, comment: note?.isEmpty == false ? note : nil, records: records),
+            review.ledger, grant, user)
+        return try retentionLedger().list(id)!
+    }
+
+    /// Approves a proposed list, for an officer or an administrator who did not propose it,
+    /// naming the service they answer for.
+    ///
+    /// - Throws: `.notPermitted` for the proposer; `.onHold` when a record's submission has
+    ///   been put on hold since the list was proposed.
+    public func approveDisposal(_ id: String, service: String, comment: String? = nil, as user: String)
+        throws(DocketError)
+    {
+        let grant = try requireOwnRight(Self.disposalApprovalRoles, of: user, to: "approve a disposal list")
+        let service = try Self.requiredText(service, "name the service you answer for in approving this list")
+        let ledger = try retentionLedger()
+        let list = try openList(id, in: ledger)
+        guard list.status == .proposed else { throw .invalidInput("\(id) is approved already") }
+        guard list.proposedBy.user != user else {
+            throw .notPermitted(
+                user: user, action: "approve \(id), which they proposed (a second person must)",
+                roles: Self.disposalApprovalRoles.sorted())
+        }
+        try requireNoHold(on: list, ledger)
+        let note = comment.map { LineEndings.normalised($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+        try appendRetention(
+            .listApproved(list: id, service: service, comment: note?.isEmpty == false ? note : nil), ledger, grant, user
+        )
+    }
+
+    /// Cancels a list not yet carried out, saying why (a records manager or an administrator).
+    public func cancelDisposal(_ id: String, reason: String, as user: String) throws(DocketError) {
+        let grant = try requireOwnRight(Self.holdRoles, of: user, to: "cancel a disposal list")
+        let reason = try Self.requiredText(reason, "say why the list is cancelled")
+        let ledger = try retentionLedger()
+        _ = try openList(id, in: ledger)
+        try appendRetention(.listCancelled(list: id, reason: reason), ledger, grant, user)
+    }
+
+    /// A list that may still be acted on.
+    private func openList(_ id: String, in ledger: RetentionLedger) throws(DocketError) -> RetentionLedger.DisposalList
+    {
+        guard let list = ledger.list(id) else {
+            throw .notFound(kind: "disposal list", id: id, known: ledger.lists.map(\.id))
+        }
+        switch list.status {
+        case .cancelled: throw .invalidInput("\(id) was cancelled (\(list.cancellationReason ?? ""))")
+        case .carriedOut: throw .invalidInput("\(id) was carried out already; see 'docket retention report'")
+        case .proposed, .approved: return list
+        }
+    }
+
+    /// Refuses while any submission of the list is under a hold, naming the hold and its reason.
+    func requireNoHold(on list: RetentionLedger.DisposalList, _ ledger: RetentionLedger) throws(DocketError) {
+        for reference in list.submissions {
+            if let hold = ledger.hold(on: reference) {
+                throw .onHold(reference: reference, hold: hold.id, reason: hold.reason)
+            }
+        }
+    }
+
+    // MARK: - Plumbing
+
+    /// Appends to the retention log after `ledger`: if another entry was written since it was
+    /// read, the write is refused as a conflict (look again, retry), never interleaved.
+    func appendRetention(
+        _ body: RetentionLogEntry.Body, _ ledger: RetentionLedger, _ grant: Actor.Grant, _ user: String
+    ) throws(DocketError) {
+        let entry = RetentionLogEntry(
+            sequence: ledger.length + 1, previous: ledger.headSHA256, at: now(),
+            actor: ActorStamp(user: user, role: grant.role, systemUser: systemUser), body: body)
+        try archive { () throws(ArchiveError) in
+            try store.requireSchema(.retention)
+            try store.appendRetentionLogEntry(entry)
+        }
+    }
+
+    /// A role held in one's own right: retention steps name the person who answers for them,
+    /// so a delegated role does not serve.
+    func requireOwnRight(_ roles: Set<Role>, of user: String, to action: String) throws(DocketError) -> Actor.Grant {
+        let grant = try require(roles, of: user, to: action)
+        guard grant.onBehalfOf == nil else {
+            throw .notPermitted(user: user, action: "\(action) on someone else's behalf", roles: roles.sorted())
+        }
+        return grant
+    }
+
+    static func requiredText(_ text: String, _ refusal: String) throws(DocketError) -> String {
+        let trimmed = LineEndings.normalised(text).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw .invalidInput(refusal) }
+        return trimmed
+    }
+}
