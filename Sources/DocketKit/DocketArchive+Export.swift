@@ -63,7 +63,25 @@ extension DocketArchive {
     /// data/schema/docket-archive-2.xsd data/submissions/REF/events/000001.xml` checks it
     /// without Docket: the archive's `schema/` directory, the pinned workflow definition,
     /// `submission.xml`, `head.xml`, every event file and every document with its metadata.
-    /// Beside it `manifest-sha256.txt`, `tagmanifest-sha256.txt`, `bagit.txt` and a
+    ///
+    /// So that a record office's preservation system shows what each document is without
+    /// knowing Docket, `data/metadata/` describes the documents in DCMI Metadata Terms
+    /// (`http://purl.org/dc/terms/`), made from their metadata:
+    /// - `dublin-core.xml`: `<records xmlns="urn:docket:dublin-core:1">` holding a `<record>` for
+    ///   the submission (a DCMI `Collection`), then one per document content file in the bag.
+    ///   Each record is a `dcterms:elementOrRefinementContainer` (`dcterms.xsd` of 2008-02-11):
+    ///   `identifier` (the SHA-256, then the path from the bag's root, `data/…`), `title`,
+    ///   `alternative` (an annex's letter), `creator`, `created` (the document's date),
+    ///   `dateSubmitted` (when it was filed), `type` (a `DCMIType` and Docket's kind), `format`
+    ///   (an `IMT`), `extent`, `description`, `isPartOf` (the submission's reference),
+    ///   `accessRights` (the protective marking), and its relations to other documents by
+    ///   SHA-256, both ways (`isPartOf`/`hasPart`, `references`/`isReferencedBy`,
+    ///   `isVersionOf`/`hasVersion`, `replaces`/`isReplacedBy`).
+    /// - `metadata.csv`: the same for Archivematica, one row per document content file, named
+    ///   in the `filename` column by its path from the bag's root (`data/submissions/…`), as
+    ///   Archivematica reads a bag transfer's metadata.
+    ///
+    /// Beside the payload `manifest-sha256.txt`, `tagmanifest-sha256.txt`, `bagit.txt` and a
     /// `bag-info.txt` naming the submission, its state, dates and chain head.
     ///
     /// Nothing damaged is packaged: the hash chain is checked first, and every file is hashed
@@ -87,6 +105,7 @@ extension DocketArchive {
         let current = try readSubmission(reference)  // store.submission + store.events: the chain is checked
         let view = try makeView(current, for: nil)
         let plan = try bagPlan(current, view: view)
+        let payload = plan + (try descriptiveMetadata(plan: plan, view: view))
 
         let (parent, name) = Self.split(target)
         do {
@@ -102,7 +121,7 @@ extension DocketArchive {
         }
         do throws(DocketError) {
             let (files, bytes) = try writeBag(
-                at: building, plan: plan, view: view, current: current, progress: progress)
+                at: building, plan: payload, view: view, current: current, progress: progress)
             try Self.moveIntoPlace(building, to: target)
             return BagSummary(
                 directory: target, files: files, bytes: bytes, chainHead: current.headSHA256,

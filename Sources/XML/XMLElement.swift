@@ -38,6 +38,10 @@ public struct XMLElement: Sendable, Hashable {
     public var namespace: XMLNamespace?
     public var attributes: [XMLAttribute]
     public var children: [XMLContent]
+    /// Namespaces to declare on this element beyond the ones its own name and attributes use,
+    /// so that descendants share one declaration (and an attribute value naming a QName, such
+    /// as `xsi:type="dcterms:IMT"`, finds its prefix bound) instead of each declaring its own.
+    public var declaredNamespaces: [XMLNamespace] = []
 
     public init(
         _ name: String, namespace: XMLNamespace? = nil, attributes: [XMLAttribute] = [], children: [XMLContent] = []
@@ -101,6 +105,9 @@ private struct TreeBuilder {
         do {
             if let namespace = element.namespace {
                 xmlSetNs(node, try namespacePointer(namespace, on: node))
+            }
+            for namespace in element.declaredNamespaces {
+                _ = try namespacePointer(namespace, on: node)
             }
             for attribute in element.attributes {
                 try addAttribute(attribute, to: node)

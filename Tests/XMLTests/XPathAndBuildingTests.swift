@@ -254,6 +254,31 @@ struct BuildingTests {
         #expect(ElementShape(try #require(reparsed.root)) == ElementShape(tree))
     }
 
+    @Test("a namespace declared on an ancestor is bound once for its descendants and QName values")
+    func declaredNamespaces() throws {
+        let terms = XMLNamespace(prefix: "t", uri: "urn:terms")
+        let instance = XMLNamespace(prefix: "xsi", uri: "http://www.w3.org/2001/XMLSchema-instance")
+        var tree = XMLElement(
+            "records",
+            elements: [
+                XMLElement(
+                    "record",
+                    elements: [
+                        XMLElement("a", namespace: terms, text: "1"),
+                        XMLElement(
+                            "b", namespace: terms,
+                            attributes: [XMLAttribute("type", namespace: instance, value: "t:X")],
+                            text: "2"),
+                    ])
+            ])
+        tree.declaredNamespaces = [terms, instance]
+        let text = try #require(String(bytes: try XMLDocument(root: tree).serialized(indented: false), encoding: .utf8))
+        #expect(text.components(separatedBy: "xmlns:t=").count == 2, "t declared more than once:\n\(text)")
+        #expect(text.contains("<records xmlns:t=\"urn:terms\" xmlns:xsi="), "\(text)")
+        let reparsed = try XMLDocument(parsing: Array(text.utf8))
+        #expect(try reparsed.string("namespace-uri(//*[local-name() = 'b'])") == "urn:terms")
+    }
+
     /// A tree that cannot be written as XML, with a word its refusal must contain.
     struct Unrepresentable: Sendable, CustomTestStringConvertible {
         var label: String
