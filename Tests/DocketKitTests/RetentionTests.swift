@@ -298,9 +298,17 @@ final class RetentionDemo: @unchecked Sendable {
         #expect(validation.status == 0, "bagit.py --validate: \(validation.output)")
         #expect(
             FileManager.default.fileExists(atPath: "\(bag)/data/submissions/BVP-2016-01/documents/\(cover.sha256).xml"))
+        let storedAs = URL(fileURLWithPath: cover.path).lastPathComponent
+        #expect(!FileManager.default.fileExists(atPath: "\(bag)/data/submissions/BVP-2016-01/documents/\(storedAs)"))
         #expect(
-            !FileManager.default.fileExists(atPath: "\(bag)/data/\(URL(fileURLWithPath: cover.path).lastPathComponent)")
-        )
+            FileManager.default.fileExists(
+                atPath: "\(bag)/data/submissions/BVP-2016-01/documents/\(try demo.contentPath("BVP-2016-01", kind: .submission).sha256).txt"))
+        // Its Dublin Core records validate against the DCMI schemas with xmllint.
+        let dublinCore = try xmllint.run([
+            "--noout", "--nonet", "--schema", "\(BagDublinCoreTests.fixtures)/dublin-core/docket-dublin-core-1.xsd",
+            "\(bag)/data/metadata/dublin-core.xml",
+        ])
+        #expect(dublinCore.status == 0, "\(dublinCore.standardError)")
     }
 
     @Test func aMissingFileNoEventCoversOrAForgedDisposalEventIsAProblem() throws {
