@@ -89,8 +89,15 @@ extension DocketArchive {
     }
 
     /// Every record whose retention period has run out by today and that is still held, with
-    /// its class, action and any hold, for someone who reads retention.
-    public func retentionReview(as user: String) throws(DocketError) -> RetentionReview {
+    /// its class, action and any hold, for someone who reads retention. Restricted documents
+    /// listed are recorded in the access log as viewed (one entry per submission), as a
+    /// submission's page records them; a reader not cleared sees a placeholder for their titles.
+    public func retentionReview(as user: String, from address: String? = nil) throws(DocketError) -> RetentionReview {
+        try review(as: user, from: address, recordingViews: true)
+    }
+
+    /// The review; `recordingViews` false for a step that shows nothing (proposing, keeping).
+    func review(as user: String, from address: String?, recordingViews: Bool) throws(DocketError) -> RetentionReview {
         _ = try require(Self.retentionReaderRoles, of: user, to: "review records due for disposal")
         let permissions = try permissions(for: user)
         let schedule = try retentionSchedule()
@@ -104,6 +111,7 @@ extension DocketArchive {
             let view = try wholeView(current, allowedFor: nil)
             let disposals = view.disposals
             var seen = Set<String>()
+            var restricted: [Withholding] = []
             let filed = view.correspondence.flatMap { [$0.message] + $0.attachments }
             for metadata in view.documents + view.departedDocuments.map(\.metadata) + filed
             where seen.insert(metadata.sha256).inserted {
@@ -123,7 +131,9 @@ extension DocketArchive {
                 else { continue }
                 let dueOn = period.after(trigger)
                 guard dueOn <= today, ledger.keeping(reference, metadata.sha256, on: today) == nil else { continue }
-                let withheld = try withholding(of: metadata, in: reference, for: permissions)
+                let restriction = try restriction(of: metadata, in: reference, under: permissions.clearance)
+                if let restriction { restricted.append(restriction) }
+                let withheld = permissions.isCleared ? nil : restriction
                 due.append(
                     RetentionRecord(
                         submission: reference, submissionTitle: view.record.title, sha256: metadata.sha256,
@@ -131,6 +141,15 @@ extension DocketArchive {
                         kind: metadata.kind, retentionClass: retentionClass, triggerDate: trigger, due: dueOn,
                         hold: ledger.hold(on: reference), list: ledger.openList(naming: reference, metadata.sha256)?.id,
                         transferred: disposal?.action == .transfer))
+            }
+            // Recorded before anything is shown: if it cannot be, the review is refused.
+            if recordingViews, let first = restricted.first {
+                let what =
+                    restricted.count == 1
+                    ? "\(first.what) listed for retention"
+                    : "\(restricted.count) restricted documents listed for retention"
+                try recordRestricted(
+                    .view, by: permissions, item: reference, what: what, withholding: first, from: address)
             }
         }
         due.sort { ($0.due, $0.submission, $0.sha256) < ($1.due, $1.submission, $1.sha256) }
@@ -210,7 +229,7 @@ extension DocketArchive {
     ) throws(DocketError) -> Int {
         let grant = try requireOwnRight(Self.recordsRoles, of: user, to: "decide to keep records on review")
         let reason = try Self.requiredText(reason, "say why the records are kept")
-        let review = try retentionReview(as: user)
+        let review = try review(as: user, from: nil, recordingViews: false)
         guard until > review.asOf else { throw .invalidInput("keep them until a day after today (\(review.asOf))") }
         let chosen = review.due.filter { record in
             record.list == nil
@@ -241,7 +260,7 @@ extension DocketArchive {
         as user: String
     ) throws(DocketError) -> RetentionLedger.DisposalList {
         let grant = try requireOwnRight(Self.recordsRoles, of: user, to: "propose records for disposal")
-        let review = try retentionReview(as: user)
+        let review = try review(as: user, from: nil, recordingViews: false)
         for reference in submissions {
             guard store.hasSubmissionRecord(reference) else { throw .archive(.noSuchSubmission(reference: reference)) }
             if let hold = review.ledger.hold(on: reference) {

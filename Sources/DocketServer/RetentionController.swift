@@ -30,8 +30,9 @@ struct RetentionController: Sendable {
 
     @Sendable func page(_ request: Request, context: Context) async throws -> Response {
         let user = try context.requireUser()
+        let address = context.clientAddress
         let model = try await blocking { [docket] in
-            let review = try docket.retentionReview(as: user)
+            let review = try docket.retentionReview(as: user, from: address)
             return RetentionPageModel(review, permissions: try docket.permissions(for: user), user: user)
         }
         let flash = request.uri.queryParameters.get("done").flatMap(Self.confirmation)

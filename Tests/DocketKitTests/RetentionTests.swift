@@ -144,6 +144,27 @@ final class RetentionDemo: @unchecked Sendable {
         #expect(failure { try demo.docket.retentionReview(as: "victor") } != nil)
     }
 
+    @Test func restrictedTitlesAreWithheldFromAReaderNotClearedAndEveryListingIsRecorded() throws {
+        let demo = try RetentionDemo("retention-restricted")
+        let docket = demo.docket!
+        // Nothing open to all, and records managers not cleared: every due title is restricted.
+        _ = try docket.setClearance(clearedRoles: ["officer", "admin"], openMarkings: ["PUBLIC"])
+        let before = try docket.accessLog().count
+        let seen = try docket.retentionReview(as: "rhona").due
+        #expect(!seen.isEmpty && seen.allSatisfy { $0.title == WithheldDocument.placeholderName })
+        let refused = try docket.accessLog(user: "rhona").filter { $0.event.outcome == .refused }
+        #expect(Set(refused.compactMap(\.event.item)) == Set(seen.map(\.submission)))
+        let cleared = try docket.retentionReview(as: "olivia").due
+        #expect(cleared.contains { $0.title == "The Mayor’s covering letter to the Secretary of State" })
+        let allowed = try docket.accessLog(user: "olivia").filter { $0.event.outcome == .allowed }
+        #expect(Set(allowed.compactMap(\.event.item)) == Set(cleared.map(\.submission)))
+        // Proposing shows nothing, so it records nothing.
+        let recorded = try docket.accessLog().count
+        #expect(recorded > before)
+        try docket.proposeDisposal(.destroy, classes: ["GOV-COVER-6"], as: "rhona")
+        #expect(try docket.accessLog().count == recorded)
+    }
+
     @Test func aHoldStopsProposalApprovalAndDisposalWithItsReason() throws {
         let demo = try RetentionDemo("retention-hold")
         let docket = demo.docket!
@@ -302,7 +323,9 @@ final class RetentionDemo: @unchecked Sendable {
         #expect(!FileManager.default.fileExists(atPath: "\(bag)/data/submissions/BVP-2016-01/documents/\(storedAs)"))
         #expect(
             FileManager.default.fileExists(
-                atPath: "\(bag)/data/submissions/BVP-2016-01/documents/\(try demo.contentPath("BVP-2016-01", kind: .submission).sha256).txt"))
+                atPath:
+                    "\(bag)/data/submissions/BVP-2016-01/documents/\(try demo.contentPath("BVP-2016-01", kind: .submission).sha256).txt"
+            ))
         // Its Dublin Core records validate against the DCMI schemas with xmllint.
         let dublinCore = try xmllint.run([
             "--noout", "--nonet", "--schema", "\(BagDublinCoreTests.fixtures)/dublin-core/docket-dublin-core-1.xsd",
