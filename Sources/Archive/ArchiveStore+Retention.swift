@@ -39,6 +39,19 @@ extension ArchiveStore {
         return Self.sha256(bytes)
     }
 
+    /// The SHA-256 of the schedule file as it is now (what a list made now is made under).
+    public func retentionScheduleSHA256() throws(ArchiveError) -> String {
+        Self.sha256(try DurableFile.read(retentionSchedulePath, limit: XMLParseOptions.defaultMaximumInputSize))
+    }
+
+    /// Takes the retention lock: held while a step decides from the retention log and writes on
+    /// that decision (placing a hold; checking for one and then recording a disposal), so that
+    /// a hold can never slip in between a disposal's check and its write.
+    public func lockRetention() throws(ArchiveError) -> SubmissionLock {
+        try DurableFile.makeDirectory("\(root)/retention")
+        return try Self.exclusiveLock(at: "\(root)/retention/.lock")
+    }
+
     /// Every entry of the retention log, in order, each validated, with the chain checked.
     public func retentionLog() throws(ArchiveError) -> [(entry: RetentionLogEntry, fileSHA256: String, path: String)] {
         guard DurableFile.exists(retentionLogDirectory) else { return [] }

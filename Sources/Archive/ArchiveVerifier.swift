@@ -63,6 +63,7 @@ public struct ArchiveVerifier {
             checkSubmission(reference, disposals: disposals, &findings)
             progress(index + 1, references.count)
         }
+        checkDisposalsCompleted(disposals, &findings)
         return (findings.list, findings.destroyed)
     }
 
@@ -70,6 +71,9 @@ public struct ArchiveVerifier {
         var list: [VerificationFinding] = []
         /// Documents the chains record as destroyed.
         var destroyed: Set<String> = []
+        /// "LIST|REF|EVENT-SHA256" of every disposal event read, and the lists they name.
+        var disposalEvents: Set<String> = []
+        var listsWithEvents: Set<String> = []
         mutating func problem(_ path: String, _ message: String) {
             list.append(VerificationFinding(severity: .problem, path: path, message: message))
         }

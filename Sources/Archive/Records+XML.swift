@@ -84,7 +84,13 @@ extension StoredEvent {
                 return element
             }
             var attributes = [XMLAttribute("list", value: disposal.list)]
-            if let to = disposal.transferredTo { attributes.append(XMLAttribute("to", value: to)) }
+            if let transferred = disposal.transferred {
+                attributes += [
+                    XMLAttribute("office", value: transferred.office),
+                    XMLAttribute("location", value: transferred.location),
+                    XMLAttribute("tagmanifest-sha256", value: transferred.tagManifestSHA256),
+                ]
+            }
             let name = disposal.action == .destroy ? "records-destroyed" : "records-transferred"
             children.append(
                 XMLElement(name, namespace: ArchiveXML.namespace, attributes: attributes, elements: documents))
@@ -133,7 +139,12 @@ extension StoredEvent {
                 RecordsDisposal(
                     list: try element.attribute("list"),
                     action: disposed.name == "records-destroyed" ? .destroy : .transfer,
-                    transferredTo: disposed.attribute("to"), documents: documents))
+                    transferred: disposed.name == "records-destroyed"
+                        ? nil
+                        : RecordsDisposal.Transferred(
+                            office: try element.attribute("office"), location: try element.attribute("location"),
+                            tagManifestSHA256: try element.attribute("tagmanifest-sha256")),
+                    documents: documents))
         } else if let removed = reader.children("document-removed").first {
             let reason = try ElementReader(node: removed, path: reader.path, namespace: reader.namespace).text("reason")
             body = .documentRemoved(try reader.pack(removed), reason: reason)

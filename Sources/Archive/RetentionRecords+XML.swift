@@ -139,6 +139,39 @@ extension ListedRecord {
     }
 }
 
+extension AppliedClass {
+    var xml: XMLElement {
+        var attributes = [
+            XMLAttribute("id", value: id), XMLAttribute("trigger", value: trigger.rawValue),
+            XMLAttribute("action", value: action.rawValue),
+        ]
+        if let period { attributes.append(XMLAttribute("period", value: period.description)) }
+        return XMLElement(
+            "class", namespace: RetentionXML.namespace, attributes: attributes,
+            elements: [RetentionXML.element("authority", authority)])
+    }
+
+    init(reading reader: ElementReader) throws(ArchiveError) {
+        self.init(
+            id: try reader.attribute("id"),
+            trigger: try reader.enumeration(try reader.attribute("trigger"), as: RetentionTrigger.self),
+            action: try reader.enumeration(try reader.attribute("action"), as: RetentionAction.self),
+            period: try reader.node.attribute("period").map { (text: String) throws(ArchiveError) in
+                try RetentionXML.period(text, in: reader)
+            },
+            authority: try reader.text("authority"))
+    }
+
+    /// The `<class>` children of a list or a keeping.
+    static func all(in element: ElementReader, _ parent: ElementReader) throws(ArchiveError) -> [AppliedClass] {
+        var classes: [AppliedClass] = []
+        for node in element.children("class") {
+            classes.append(try AppliedClass(reading: RetentionXML.reader(node, parent)))
+        }
+        return classes
+    }
+}
+
 extension RetentionLogEntry: ChainedLogEntry {
     var xml: XMLElement {
         var children = [
@@ -154,23 +187,24 @@ extension RetentionLogEntry: ChainedLogEntry {
         }
         func comment(_ text: String?) -> [XMLElement] { text.map { [RetentionXML.element("comment", $0)] } ?? [] }
         switch self.body {
-        case .holdPlaced(let id, let reason, let submissions):
+        case .holdPlaced(let id, let reason, let submissions, let caseReference):
             children.append(
                 body(
-                    "hold-placed", [("id", id)],
+                    "hold-placed", [("id", id)] + (caseReference.map { [("case", $0)] } ?? []),
                     [RetentionXML.element("reason", reason)]
                         + submissions.map { RetentionXML.element("submission", $0) }))
         case .holdReleased(let hold, let reason):
             children.append(body("hold-released", [("hold", hold)], [RetentionXML.element("reason", reason)]))
-        case .recordsKept(let until, let reason, let records):
+        case .recordsKept(let until, let reason, let classes, let records):
             children.append(
                 body(
                     "records-kept", [("until", until.description)],
-                    [RetentionXML.element("reason", reason)] + records.map(\.xml)))
-        case .listProposed(let id, let action, let text, let records):
+                    [RetentionXML.element("reason", reason)] + classes.map(\.xml) + records.map(\.xml)))
+        case .listProposed(let id, let action, let text, let schedule, let classes, let records):
             children.append(
                 body(
-                    "list-proposed", [("id", id), ("action", action.rawValue)], comment(text) + records.map(\.xml)))
+                    "list-proposed", [("id", id), ("action", action.rawValue), ("schedule", schedule)],
+                    comment(text) + classes.map(\.xml) + records.map(\.xml)))
         case .listApproved(let list, let service, let text):
             children.append(body("list-approved", [("list", list), ("service", service)], comment(text)))
         case .listCancelled(let list, let reason):
@@ -187,7 +221,7 @@ extension RetentionLogEntry: ChainedLogEntry {
             let element = RetentionXML.reader(node, reader)
             body = .holdPlaced(
                 id: try element.attribute("id"), reason: try element.text("reason"),
-                submissions: element.children("submission").map(\.text))
+                submissions: element.children("submission").map(\.text), caseReference: node.attribute("case"))
         } else if let node = reader.children("hold-released").first {
             let element = RetentionXML.reader(node, reader)
             body = .holdReleased(hold: try element.attribute("hold"), reason: try element.text("reason"))
@@ -199,7 +233,8 @@ extension RetentionLogEntry: ChainedLogEntry {
             }
             body = .recordsKept(
                 until: try RetentionXML.date(try element.attribute("until"), in: element),
-                reason: try element.text("reason"), records: records)
+                reason: try element.text("reason"), classes: try AppliedClass.all(in: element, reader), records: records
+            )
         } else if let node = reader.children("list-proposed").first {
             let element = RetentionXML.reader(node, reader)
             var records: [ListedRecord] = []
@@ -209,7 +244,8 @@ extension RetentionLogEntry: ChainedLogEntry {
             body = .listProposed(
                 id: try element.attribute("id"),
                 action: try element.enumeration(try element.attribute("action"), as: DisposalAction.self),
-                comment: element.optional("comment"), records: records)
+                comment: element.optional("comment"), schedule: try element.attribute("schedule"),
+                classes: try AppliedClass.all(in: element, reader), records: records)
         } else if let node = reader.children("list-approved").first {
             let element = RetentionXML.reader(node, reader)
             body = .listApproved(
@@ -241,11 +277,34 @@ extension DisposalCertificate {
         var children = [
             RetentionXML.element("list", list),
             RetentionXML.element("action", action.rawValue),
-            step("proposed", proposed),
-            step("approved", approved, [XMLAttribute("service", value: approvedForService)]),
+            step(
+                "proposed", proposed,
+                [XMLAttribute("entry", value: proposedEntry), XMLAttribute("schedule", value: schedule)]),
+            step(
+                "approved", approved,
+                [XMLAttribute("entry", value: approvedEntry), XMLAttribute("service", value: approvedForService)]),
             step("carried-out", carriedOut),
+            RetentionXML.element("method", method),
         ]
-        if let transferredTo { children.append(RetentionXML.element("transferred-to", transferredTo)) }
+        if let purgeCopiesBy { children.append(RetentionXML.element("purge-copies-by", purgeCopiesBy.description)) }
+        if let transfer {
+            var attributes = [
+                XMLAttribute("office", value: transfer.office), XMLAttribute("location", value: transfer.location),
+            ]
+            if let accession = transfer.accession { attributes.append(XMLAttribute("accession", value: accession)) }
+            children.append(
+                XMLElement(
+                    "transfer", namespace: RetentionXML.namespace, attributes: attributes,
+                    elements: transfer.bags.map { bag in
+                        XMLElement(
+                            "bag", namespace: RetentionXML.namespace,
+                            attributes: [
+                                XMLAttribute("submission", value: bag.submission),
+                                XMLAttribute("tagmanifest-sha256", value: bag.tagManifestSHA256),
+                                XMLAttribute("payload-oxum", value: bag.payloadOxum),
+                            ])
+                    }))
+        }
         for record in records {
             var attributes = [
                 XMLAttribute("submission", value: record.submission), XMLAttribute("sha256", value: record.sha256),
@@ -253,9 +312,9 @@ extension DisposalCertificate {
                 XMLAttribute("size", value: String(record.size)), XMLAttribute("class", value: record.retentionClass),
             ]
             if let period = record.period { attributes.append(XMLAttribute("period", value: period.description)) }
-            attributes += [
-                XMLAttribute("due", value: record.due.description), XMLAttribute("event", value: record.eventSHA256),
-            ]
+            attributes.append(XMLAttribute("due", value: record.due.description))
+            if let date = record.date { attributes.append(XMLAttribute("date", value: date.description)) }
+            attributes.append(XMLAttribute("event", value: record.eventSHA256))
             children.append(
                 XMLElement(
                     "record", namespace: RetentionXML.namespace, attributes: attributes,
@@ -291,13 +350,37 @@ extension DisposalCertificate {
                         try RetentionXML.period(text, in: record)
                     },
                     due: try RetentionXML.date(try record.attribute("due"), in: record),
+                    date: try node.attribute("date").map { (text: String) throws(ArchiveError) in
+                        try RetentionXML.date(text, in: record)
+                    },
                     authority: try record.text("authority"), eventSHA256: try record.attribute("event")))
+        }
+        var transfer: Transfer?
+        if let node = reader.children("transfer").first {
+            let element = RetentionXML.reader(node, reader)
+            var bags: [Transfer.Bag] = []
+            for bag in element.children("bag") {
+                let bagReader = RetentionXML.reader(bag, reader)
+                bags.append(
+                    Transfer.Bag(
+                        submission: try bagReader.attribute("submission"),
+                        tagManifestSHA256: try bagReader.attribute("tagmanifest-sha256"),
+                        payloadOxum: try bagReader.attribute("payload-oxum")))
+            }
+            transfer = Transfer(
+                office: try element.attribute("office"), location: try element.attribute("location"),
+                accession: node.attribute("accession"), bags: bags)
         }
         self.init(
             list: try reader.text("list"),
             action: try reader.enumeration(try reader.text("action"), as: DisposalAction.self),
-            proposed: try step("proposed"), approved: try step("approved"),
+            proposed: try step("proposed"), proposedEntry: try reader.child("proposed").attribute("entry"),
+            schedule: try reader.child("proposed").attribute("schedule"), approved: try step("approved"),
+            approvedEntry: try reader.child("approved").attribute("entry"),
             approvedForService: try reader.child("approved").attribute("service"), carriedOut: try step("carried-out"),
-            transferredTo: reader.optional("transferred-to"), records: records)
+            method: try reader.text("method"),
+            purgeCopiesBy: try reader.optional("purge-copies-by").map { (text: String) throws(ArchiveError) in
+                try RetentionXML.date(text, in: reader)
+            }, transfer: transfer, records: records)
     }
 }

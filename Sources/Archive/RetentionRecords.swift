@@ -152,6 +152,32 @@ public struct RetentionSchedule: Sendable, Hashable {
     }
 }
 
+/// A class as it stood when a list was proposed or records kept: what was approved, and what
+/// the certificate cites, whatever the schedule says later.
+public struct AppliedClass: Sendable, Hashable {
+    public var id: String
+    public var trigger: RetentionTrigger
+    public var action: RetentionAction
+    public var period: RetentionPeriod?
+    public var authority: String
+
+    public init(
+        id: String, trigger: RetentionTrigger, action: RetentionAction, period: RetentionPeriod?, authority: String
+    ) {
+        self.id = id
+        self.trigger = trigger
+        self.action = action
+        self.period = period
+        self.authority = authority
+    }
+
+    public init(_ entry: RetentionClass) {
+        self.init(
+            id: entry.id, trigger: entry.trigger, action: entry.action, period: entry.period, authority: entry.authority
+        )
+    }
+}
+
 /// One record of a disposal list: a document of a submission, its class and the day its
 /// period ran out.
 public struct ListedRecord: Sendable, Hashable {
@@ -172,11 +198,14 @@ public struct ListedRecord: Sendable, Hashable {
 public struct RetentionLogEntry: Sendable, Hashable {
     public enum Body: Sendable, Hashable {
         /// Records (whole submissions) that may be neither destroyed nor transferred.
-        case holdPlaced(id: String, reason: String, submissions: [String])
+        case holdPlaced(id: String, reason: String, submissions: [String], caseReference: String?)
         case holdReleased(hold: String, reason: String)
         /// A review's decision to keep records whose period ran: not due again before `until`.
-        case recordsKept(until: CalendarDate, reason: String, records: [ListedRecord])
-        case listProposed(id: String, action: DisposalAction, comment: String?, records: [ListedRecord])
+        case recordsKept(until: CalendarDate, reason: String, classes: [AppliedClass], records: [ListedRecord])
+        /// `schedule`: the SHA-256 of the schedule file the list was made under.
+        case listProposed(
+            id: String, action: DisposalAction, comment: String?, schedule: String, classes: [AppliedClass],
+            records: [ListedRecord])
         /// A second person's approval, with the service they answer for.
         case listApproved(list: String, service: String, comment: String?)
         case listCancelled(list: String, reason: String)
@@ -212,6 +241,34 @@ public struct DisposalCertificate: Sendable, Hashable {
         }
     }
 
+    /// Where a transfer went: the record office, the directory written, each submission's bag.
+    public struct Transfer: Sendable, Hashable {
+        public struct Bag: Sendable, Hashable {
+            public var submission: String
+            /// The SHA-256 of the bag's `tagmanifest-sha256.txt`.
+            public var tagManifestSHA256: String
+            public var payloadOxum: String
+
+            public init(submission: String, tagManifestSHA256: String, payloadOxum: String) {
+                self.submission = submission
+                self.tagManifestSHA256 = tagManifestSHA256
+                self.payloadOxum = payloadOxum
+            }
+        }
+
+        public var office: String
+        public var location: String
+        public var accession: String?
+        public var bags: [Bag]
+
+        public init(office: String, location: String, accession: String? = nil, bags: [Bag]) {
+            self.office = office
+            self.location = location
+            self.accession = accession
+            self.bags = bags
+        }
+    }
+
     /// One record disposed of.
     public struct Record: Sendable, Hashable {
         public var submission: String
@@ -224,14 +281,16 @@ public struct DisposalCertificate: Sendable, Hashable {
         public var retentionClass: String
         public var period: RetentionPeriod?
         public var due: CalendarDate
+        /// The document's own date, when it has one.
+        public var date: CalendarDate?
         public var authority: String
         /// The SHA-256 of the event file recording the disposal in the submission's chain.
         public var eventSHA256: String
 
         public init(
             submission: String, sha256: String, kind: DocumentKind, title: String, path: String, size: Int,
-            retentionClass: String, period: RetentionPeriod?, due: CalendarDate, authority: String,
-            eventSHA256: String
+            retentionClass: String, period: RetentionPeriod?, due: CalendarDate, date: CalendarDate? = nil,
+            authority: String, eventSHA256: String
         ) {
             self.submission = submission
             self.sha256 = sha256
@@ -242,6 +301,7 @@ public struct DisposalCertificate: Sendable, Hashable {
             self.retentionClass = retentionClass
             self.period = period
             self.due = due
+            self.date = date
             self.authority = authority
             self.eventSHA256 = eventSHA256
         }
@@ -250,23 +310,38 @@ public struct DisposalCertificate: Sendable, Hashable {
     public var list: String
     public var action: DisposalAction
     public var proposed: Step
+    /// The SHA-256 of the retention log entry that proposed the list.
+    public var proposedEntry: String
+    /// The SHA-256 of the schedule the list was made under.
+    public var schedule: String
     public var approved: Step
+    public var approvedEntry: String
     public var approvedForService: String
     public var carriedOut: Step
-    public var transferredTo: String?
+    /// How the content was destroyed, or transferred, in words.
+    public var method: String
+    /// Copies outside the archive are to be purged by this day.
+    public var purgeCopiesBy: CalendarDate?
+    public var transfer: Transfer?
     public var records: [Record]
 
     public init(
-        list: String, action: DisposalAction, proposed: Step, approved: Step, approvedForService: String,
-        carriedOut: Step, transferredTo: String?, records: [Record]
+        list: String, action: DisposalAction, proposed: Step, proposedEntry: String, schedule: String, approved: Step,
+        approvedEntry: String, approvedForService: String, carriedOut: Step, method: String,
+        purgeCopiesBy: CalendarDate?, transfer: Transfer?, records: [Record]
     ) {
         self.list = list
         self.action = action
         self.proposed = proposed
+        self.proposedEntry = proposedEntry
+        self.schedule = schedule
         self.approved = approved
+        self.approvedEntry = approvedEntry
         self.approvedForService = approvedForService
         self.carriedOut = carriedOut
-        self.transferredTo = transferredTo
+        self.method = method
+        self.purgeCopiesBy = purgeCopiesBy
+        self.transfer = transfer
         self.records = records
     }
 }
@@ -285,16 +360,30 @@ public struct RecordsDisposal: Sendable, Hashable {
         }
     }
 
+    /// Where a transfer's bag went.
+    public struct Transferred: Sendable, Hashable {
+        public var office: String
+        public var location: String
+        /// The SHA-256 of the bag's `tagmanifest-sha256.txt`.
+        public var tagManifestSHA256: String
+
+        public init(office: String, location: String, tagManifestSHA256: String) {
+            self.office = office
+            self.location = location
+            self.tagManifestSHA256 = tagManifestSHA256
+        }
+    }
+
     public var list: String
     public var action: DisposalAction
-    /// For a transfer: the record office, and where the bag went.
-    public var transferredTo: String?
+    /// For a transfer: where the bag went (nil for a destruction).
+    public var transferred: Transferred?
     public var documents: [Disposed]
 
-    public init(list: String, action: DisposalAction, transferredTo: String? = nil, documents: [Disposed]) {
+    public init(list: String, action: DisposalAction, transferred: Transferred? = nil, documents: [Disposed]) {
         self.list = list
         self.action = action
-        self.transferredTo = transferredTo
+        self.transferred = transferred
         self.documents = documents
     }
 }

@@ -20,6 +20,8 @@ public struct PackSummary: Sendable {
     public var leftOut: [AgendaItem]
     /// Documents a public pack left out because their marking is not open (by SHA-256).
     public var withheldDocuments: [String] = []
+    /// Documents left out because they were destroyed under their retention schedule (by SHA-256).
+    public var destroyedDocuments: [String] = []
 }
 
 /// Something due, for `docket due` and the calendar.
@@ -144,6 +146,7 @@ extension DocketArchive {
         let width = max(2, String(meeting.items.map(\.number).max() ?? 0).count)
         let clearance = try clearance()
         var withheld: [String] = []
+        var destroyed: [String] = []
         for item in meeting.items where item.kind == .submission && !item.isWithdrawn {
             guard let reference = item.reference else { continue }
             if isPublic && (item.exemptParagraph != nil || !item.isPublished) {
@@ -164,7 +167,14 @@ extension DocketArchive {
                         withheld.append(document.sha256)
                         continue
                     }
-                    let stored = try self.document(reference, sha256: document.sha256)
+                    let stored: (metadata: DocumentMetadata, path: String)
+                    do {
+                        stored = try self.document(reference, sha256: document.sha256)
+                    } catch {
+                        guard case .destroyed = error else { throw error }
+                        destroyed.append(document.sha256)  // its description stays in the report's annex list
+                        continue
+                    }
                     let actual = try Self.fileSHA256(stored.path)
                     guard actual == document.sha256 else {
                         throw .archive(
@@ -180,7 +190,8 @@ extension DocketArchive {
                 }
             }
         }
-        return PackSummary(files: files, leftOut: leftOut, withheldDocuments: withheld)
+        return PackSummary(
+            files: files, leftOut: leftOut, withheldDocuments: withheld, destroyedDocuments: destroyed)
     }
 
     /// Writes the pack as a ZIP at `path` (built beside it, renamed in when complete), with a

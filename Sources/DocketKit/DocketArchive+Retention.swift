@@ -65,6 +65,7 @@ extension DocketArchive {
                     + "--upgrade' to add the default one, or 'docket retention import FILE.csv'")
         }
         try schedule.checkPeriods()
+        try schedule.checkRules()
         return schedule
     }
 
@@ -82,6 +83,12 @@ extension DocketArchive {
     }
 
     // MARK: - What is due
+
+    /// The holds and lists, for someone who reads retention.
+    public func retentionLedger(as user: String) throws(DocketError) -> RetentionLedger {
+        _ = try require(Self.retentionReaderRoles, of: user, to: "read the holds and disposal lists")
+        return try retentionLedger()
+    }
 
     /// The retention log as it stands.
     public func retentionLedger() throws(DocketError) -> RetentionLedger {
@@ -187,8 +194,8 @@ extension DocketArchive {
     /// until it is released, whatever the schedule says. For a records manager or an
     /// administrator; recorded in the retention log.
     @discardableResult
-    public func placeHold(reason: String, on references: [String], as user: String) throws(DocketError)
-        -> RetentionLedger.Hold
+    public func placeHold(reason: String, on references: [String], caseReference: String? = nil, as user: String)
+        throws(DocketError) -> RetentionLedger.Hold
     {
         let grant = try requireOwnRight(Self.holdRoles, of: user, to: "place a hold on records")
         let reason = try Self.requiredText(reason, "say why the records are held (an inquiry, litigation, a request)")
@@ -198,9 +205,16 @@ extension DocketArchive {
         for reference in references where !store.hasSubmissionRecord(reference) {
             throw .archive(.noSuchSubmission(reference: reference))
         }
+        let caseReference = caseReference.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        // Under the retention lock: a disposal checks for holds under it, just before each write.
+        let lock = try archive { () throws(ArchiveError) in try store.lockRetention() }
+        defer { lock.release() }
         let ledger = try retentionLedger()
         let id = ledger.nextHoldID
-        try appendRetention(.holdPlaced(id: id, reason: reason, submissions: references), ledger, grant, user)
+        try appendRetention(
+            .holdPlaced(
+                id: id, reason: reason, submissions: references,
+                caseReference: caseReference?.isEmpty == false ? caseReference : nil), ledger, grant, user)
         return try retentionLedger().holds.first { $0.id == id }!
     }
 
@@ -238,12 +252,11 @@ extension DocketArchive {
                 && (submissions.isEmpty || submissions.contains(record.submission))
         }
         guard !chosen.isEmpty else { throw .invalidInput("no due record (not on an open list) matches") }
-        let records = chosen.map {
-            ListedRecord(
-                submission: $0.submission, sha256: $0.sha256, retentionClass: $0.retentionClass.id, due: $0.due)
-        }
-        try appendRetention(.recordsKept(until: until, reason: reason, records: records), review.ledger, grant, user)
-        return records.count
+        try appendRetention(
+            .recordsKept(
+                until: until, reason: reason, classes: Self.appliedClasses(chosen), records: Self.listed(chosen)),
+            review.ledger, grant, user)
+        return chosen.count
     }
 
     // MARK: - Disposal lists
@@ -281,13 +294,12 @@ extension DocketArchive {
                     + "that is not on hold or on an open list (see 'docket retention due')")
         }
         let id = review.ledger.nextListID(action, year: review.asOf.year)
-        let records = chosen.map {
-            ListedRecord(
-                submission: $0.submission, sha256: $0.sha256, retentionClass: $0.retentionClass.id, due: $0.due)
-        }
         let note = comment.map { LineEndings.normalised($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+        let schedule = try archive { () throws(ArchiveError) in try store.retentionScheduleSHA256() }
         try appendRetention(
-            .listProposed(id: id, action: action, comment: note?.isEmpty == false ? note : nil, records: records),
+            .listProposed(
+                id: id, action: action, comment: note?.isEmpty == false ? note : nil, schedule: schedule,
+                classes: Self.appliedClasses(chosen), records: Self.listed(chosen)),
             review.ledger, grant, user)
         return try retentionLedger().list(id)!
     }
@@ -321,9 +333,32 @@ extension DocketArchive {
     public func cancelDisposal(_ id: String, reason: String, as user: String) throws(DocketError) {
         let grant = try requireOwnRight(Self.holdRoles, of: user, to: "cancel a disposal list")
         let reason = try Self.requiredText(reason, "say why the list is cancelled")
+        let lock = try archive { () throws(ArchiveError) in try store.lockRetention() }
+        defer { lock.release() }
         let ledger = try retentionLedger()
-        _ = try openList(id, in: ledger)
+        let list = try openList(id, in: ledger)
+        // Once any record is disposed of, the list must be finished: a cancelled list would leave
+        // content gone without its certificate.
+        for reference in list.submissions where Self.disposalEvent(for: id, in: try readSubmission(reference)) != nil {
+            throw .invalidInput(
+                "\(id) has been started (\(reference)'s records are recorded as disposed of): finish it with "
+                    + "'docket retention dispose \(id)'; it cannot be cancelled")
+        }
         try appendRetention(.listCancelled(list: id, reason: reason), ledger, grant, user)
+    }
+
+    /// The records as a list names them.
+    static func listed(_ records: [RetentionRecord]) -> [ListedRecord] {
+        records.map {
+            ListedRecord(
+                submission: $0.submission, sha256: $0.sha256, retentionClass: $0.retentionClass.id, due: $0.due)
+        }
+    }
+
+    /// The classes of `records`, as the schedule states them now, once each.
+    static func appliedClasses(_ records: [RetentionRecord]) -> [AppliedClass] {
+        var seen = Set<String>()
+        return records.map(\.retentionClass).filter { seen.insert($0.id).inserted }.map(AppliedClass.init)
     }
 
     /// A list that may still be acted on.

@@ -39,7 +39,7 @@ public struct DocumentDisposal: Sendable, Hashable {
     /// When the disposal was recorded in the submission's chain.
     public var time: Date
     /// For a transfer: the record office, and where the bag went.
-    public var transferredTo: String?
+    public var transferred: RecordsDisposal.Transferred?
 }
 
 extension SubmissionView {
@@ -52,7 +52,7 @@ extension SubmissionView {
             for disposed in disposal.documents where result[disposed.document.sha256]?.action != .destroy {
                 result[disposed.document.sha256] = DocumentDisposal(
                     list: disposal.list, action: disposal.action, time: event.time,
-                    transferredTo: disposal.transferredTo)
+                    transferred: disposal.transferred)
             }
         }
         return result
@@ -259,6 +259,18 @@ extension DocketArchive {
             throw .invalidInput("this file (\(sha)) is already in \(reference)'s pack")
         }
         try requireNeverDeparted(sha, from: current)
+        // Destroyed content never comes back: storing it again would rewrite the metadata file
+        // its events fixed and undo the disposal.
+        if let disposal = current.events.lazy.compactMap({ read -> RecordsDisposal? in
+            guard case .recordsDisposed(let disposal) = read.event.body, disposal.action == .destroy,
+                disposal.documents.contains(where: { $0.document.sha256 == sha })
+            else { return nil }
+            return disposal
+        }).first {
+            throw .invalidInput(
+                "this file (\(sha)) was destroyed in \(reference) under disposal list \(disposal.list); it cannot be "
+                    + "archived there again")
+        }
         if let target = replaced {
             guard let old = current.pack.first(where: { $0.sha256 == target }) else {
                 throw .invalidInput(
@@ -370,8 +382,9 @@ extension DocketArchive {
     ) {
         let metadata = try archive { () throws(ArchiveError) in try store.documentMetadata(reference, sha256: sha256) }
         let path = store.documentPath(reference, storedAs: metadata.storedAs)
-        // Only a missing file needs the chain read: a destroyed document's event explains it.
-        if !DurableFile.exists(path), let disposal = try destruction(of: sha256, in: reference) {
+        // The chain decides, not the file: between a disposal's event and the file's removal
+        // (or if a run was interrupted there), the document is already destroyed.
+        if let disposal = try destruction(of: sha256, in: reference) {
             throw .destroyed(
                 reference: reference, sha256: sha256, list: disposal.list,
                 on: calendar.londonDate(of: disposal.time).description)
@@ -387,7 +400,7 @@ extension DocketArchive {
             guard case .recordsDisposed(let disposal) = read.event.body, disposal.action == .destroy,
                 disposal.documents.contains(where: { $0.document.sha256 == sha256 })
             else { continue }
-            found = DocumentDisposal(list: disposal.list, action: .destroy, time: read.event.time, transferredTo: nil)
+            found = DocumentDisposal(list: disposal.list, action: .destroy, time: read.event.time, transferred: nil)
         }
         return found
     }

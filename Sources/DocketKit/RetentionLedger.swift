@@ -10,6 +10,8 @@ public struct RetentionLedger: Sendable {
         public var id: String
         public var reason: String
         public var submissions: [String]
+        /// The matter's own reference outside Docket (the FOI request, the claim).
+        public var caseReference: String?
         public var placedBy: String
         public var placedAt: Date
         public var releasedBy: String?
@@ -34,11 +36,17 @@ public struct RetentionLedger: Sendable {
         public var id: String
         public var action: DisposalAction
         public var comment: String?
+        /// The SHA-256 of the schedule it was made under, and its classes as they stood then.
+        public var schedule: String
+        public var classes: [AppliedClass]
         public var records: [ListedRecord]
         public var proposedBy: ActorStamp
         public var proposedAt: Date
+        /// The SHA-256 of the log entry that proposed it.
+        public var proposedEntry: String
         public var approvedBy: ActorStamp?
         public var approvedAt: Date?
+        public var approvedEntry: String?
         /// The service the approver answers for.
         public var approvedForService: String?
         public var approvalComment: String?
@@ -79,36 +87,39 @@ public struct RetentionLedger: Sendable {
 
     public init(log: [(entry: RetentionLogEntry, fileSHA256: String, path: String)]) {
         for (entry, sha256, _) in log {
-            apply(entry)
+            apply(entry, sha256: sha256)
             length = entry.sequence
             headSHA256 = sha256
         }
     }
 
-    private mutating func apply(_ entry: RetentionLogEntry) {
+    private mutating func apply(_ entry: RetentionLogEntry, sha256: String) {
         switch entry.body {
-        case .holdPlaced(let id, let reason, let submissions):
+        case .holdPlaced(let id, let reason, let submissions, let caseReference):
             holds.append(
-                Hold(id: id, reason: reason, submissions: submissions, placedBy: entry.actor.user, placedAt: entry.at))
+                Hold(
+                    id: id, reason: reason, submissions: submissions, caseReference: caseReference,
+                    placedBy: entry.actor.user, placedAt: entry.at))
         case .holdReleased(let id, let reason):
             guard let index = holds.firstIndex(where: { $0.id == id }) else { return }
             holds[index].releasedBy = entry.actor.user
             holds[index].releasedAt = entry.at
             holds[index].releaseReason = reason
-        case .recordsKept(let until, let reason, let records):
+        case .recordsKept(let until, let reason, _, let records):
             for record in records {
                 kept["\(record.submission)/\(record.sha256)"] = Keeping(
                     until: until, reason: reason, by: entry.actor.user)
             }
-        case .listProposed(let id, let action, let comment, let records):
+        case .listProposed(let id, let action, let comment, let schedule, let classes, let records):
             lists.append(
                 DisposalList(
-                    id: id, action: action, comment: comment, records: records, proposedBy: entry.actor,
-                    proposedAt: entry.at))
+                    id: id, action: action, comment: comment, schedule: schedule, classes: classes, records: records,
+                    proposedBy: entry.actor, proposedAt: entry.at, proposedEntry: sha256))
         case .listApproved(let id, let service, let comment):
             guard let index = lists.firstIndex(where: { $0.id == id }) else { return }
             lists[index].approvedBy = entry.actor
             lists[index].approvedAt = entry.at
+            lists[index].approvedEntry = sha256
             lists[index].approvedForService = service
             lists[index].approvalComment = comment
         case .listCancelled(let id, let reason):

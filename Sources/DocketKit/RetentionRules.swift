@@ -40,6 +40,39 @@ extension RetentionSchedule {
     }
 }
 
+extension RetentionSchedule {
+    /// Refuses two rules that could both cover one record, name as many of series, workflow and
+    /// kind as each other, and map to different classes: which one wins would be an accident of
+    /// their order. (Making one of them more specific settles it.)
+    func checkRules() throws(DocketError) {
+        func specificity(_ rule: RetentionRule) -> Int {
+            [rule.series != nil, rule.workflow != nil, rule.kind != nil].count(where: { $0 })
+        }
+        func overlap<Value: Equatable>(_ first: Value?, _ second: Value?) -> Bool {
+            first == nil || second == nil || first == second
+        }
+        for (index, first) in rules.enumerated() {
+            for second in rules.dropFirst(index + 1)
+            where first.retentionClass != second.retentionClass && specificity(first) == specificity(second)
+                && overlap(first.series, second.series) && overlap(first.workflow, second.workflow)
+                && overlap(first.kind, second.kind)
+            {
+                throw .invalidInput(
+                    "two rules can both cover the same record with neither more specific: \(Self.describe(first)) "
+                        + "and \(Self.describe(second)); name a series, workflow or kind to settle which applies")
+            }
+        }
+    }
+
+    static func describe(_ rule: RetentionRule) -> String {
+        let parts = [
+            rule.series.map { "series \($0)" }, rule.workflow.map { "workflow \($0)" },
+            rule.kind.map { "kind \($0.rawValue)" },
+        ].compactMap { $0 }
+        return "(\(parts.joined(separator: ", ")) → \(rule.retentionClass))"
+    }
+}
+
 extension RetentionPeriod {
     /// The day the period runs out, counted from `start`: years and months first (the 29th of
     /// February plus a year is the 28th), then days.
@@ -66,7 +99,8 @@ extension RetentionPeriod {
 public enum RetentionScheduleCSV {
     /// - Throws: `.invalidInput` naming the line and column of the first problem.
     public static func parse(_ text: String, title: String) throws(DocketError) -> RetentionSchedule {
-        let rows = try CSVRows.parse(text)
+        // Spreadsheets save UTF-8 CSV with a byte order mark before the header.
+        let rows = try CSVRows.parse(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         guard let header = rows.first else { throw .invalidInput("the CSV file is empty") }
         let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for required in ["id", "description", "trigger", "action", "authority"] where !names.contains(required) {
@@ -132,6 +166,7 @@ public enum RetentionScheduleCSV {
         }
         guard !schedule.classes.isEmpty else { throw .invalidInput("the CSV file has no class rows") }
         try schedule.checkPeriods()
+        try schedule.checkRules()
         return schedule
     }
 }

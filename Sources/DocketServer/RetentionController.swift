@@ -82,10 +82,9 @@ struct RetentionController: Sendable {
     @Sendable func dispose(_ request: Request, context: Context) async throws -> Response {
         let (user, form) = try await context.signedInForm(request)
         let list = try context.parameters.require("list")
-        try await blocking { [docket] in
-            try docket.carryOutDisposal(
-                list, transferTo: form.text("to"), recordOffice: form.text("recordOffice"), as: user)
-        }
+        // A transfer writes bags to a place on the server's disks: that is the command line's
+        // (docket retention dispose LIST --to DIR), never a web form's.
+        try await blocking { [docket] in try docket.carryOutDisposal(list, as: user) }
         return DocketWebApp.redirect("/retention/certificates/\(list)")
     }
 
@@ -225,7 +224,7 @@ struct RetentionPageModel: Sendable {
                 },
                 awaitsApproval: list.status == .proposed,
                 mayApprove: list.status == .proposed && permissions.mayApproveDisposal && list.proposedBy.user != user,
-                mayDispose: list.status == .approved && permissions.mayProposeDisposal,
+                mayDispose: list.status == .approved && permissions.mayProposeDisposal && list.action == .destroy,
                 isTransfer: list.action == .transfer, mayCancel: open && permissions.mayPlaceHolds,
                 carriedOut: list.status == .carriedOut)
         }
@@ -263,7 +262,7 @@ struct CertificatePageModel: Sendable {
             "\(certificate.approved.actor.user) for \(certificate.approvedForService), "
             + Wording.londonTime(certificate.approved.at)
         carriedOut = "\(certificate.carriedOut.actor.user), \(Wording.londonTime(certificate.carriedOut.at))"
-        transferredTo = certificate.transferredTo
+        transferredTo = certificate.transfer.map { "\($0.office), \($0.location)" }
         rows = certificate.records.map {
             Row(
                 reference: $0.submission, kind: $0.kind.rawValue, title: $0.title, sha256: $0.sha256, path: $0.path,

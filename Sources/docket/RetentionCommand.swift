@@ -147,8 +147,7 @@ struct RetentionCommand: ParsableCommand {
         @OptionGroup var actor: ActingUser
 
         func run() throws {
-            let review = try archive.open().retentionReview(as: actor.user)
-            let lists = review.ledger.lists
+            let lists = try archive.open().retentionLedger(as: actor.user).lists
             if output.json {
                 try printJSON(lists.map(ListJSON.init))
                 return
@@ -227,25 +226,44 @@ struct RetentionCommand: ParsableCommand {
             abstract: "Carry out an approved disposal list (records manager): destroy, or transfer as BagIt bags.",
             discussion: """
                 Safe to run again after an interruption: it finishes what was started and never \
-                destroys a record twice. A transfer writes one bag per submission into --to DIR.
+                destroys a record twice. A transfer writes one bag per submission into DIR/LIST/REF \
+                and needs --to and --record-office.
                 """)
         @OptionGroup var archive: ArchiveOptions
         @Argument(help: "The list.") var list: String
         @Option(name: .long, help: ArgumentHelp("For a transfer: where the bags go.", valueName: "DIR")) var to: String?
         @Option(name: .customLong("record-office"), help: "For a transfer: the record office's name.")
         var recordOffice: String?
+        @Option(name: .long, help: "For a transfer: the record office's accession reference, if it gave one.")
+        var accession: String?
+        @Option(
+            name: .customLong("purge-copies-by"),
+            help: ArgumentHelp("The day by which backups and other copies are to be purged.", valueName: "YYYY-MM-DD"))
+        var purgeCopiesBy: String?
         @OptionGroup var actor: ActingUser
+
+        func validate() throws {
+            if (to == nil) != (recordOffice == nil) {
+                throw ValidationError("a transfer needs both --to DIR and --record-office NAME")
+            }
+            if let purgeCopiesBy, CalendarDate(iso: purgeCopiesBy) == nil {
+                throw ValidationError("--purge-copies-by must be a date, YYYY-MM-DD")
+            }
+        }
 
         func run() throws {
             let display = ProgressDisplay()
+            let transfer = to.map {
+                DocketArchive.TransferDestination(directory: $0, office: recordOffice ?? "", accession: accession)
+            }
             let certificate = try archive.open().carryOutDisposal(
-                list, transferTo: to, recordOffice: recordOffice, as: actor.user
+                list, transfer: transfer, purgeCopiesBy: purgeCopiesBy.flatMap(CalendarDate.init(iso:)), as: actor.user
             ) { done, total in display.update("disposing", done, total) }
             display.finish()
             let verb = certificate.action == .destroy ? "destroyed" : "transferred"
             print(
-                "\(verb) \(certificate.records.count) records under \(list); certificate: retention/certificates/\(list).xml"
-            )
+                "\(verb) \(certificate.records.count) records under \(list); certificate: "
+                    + "retention/certificates/\(list).xml")
         }
     }
 
@@ -331,11 +349,14 @@ struct HoldCommand: ParsableCommand {
             abstract: "Place a hold on submissions (records manager or administrator).")
         @OptionGroup var archive: ArchiveOptions
         @Option(name: .long, help: "Why the records are held.") var reason: String
+        @Option(name: .customLong("case"), help: "The matter's own reference (the FOI request, the claim).")
+        var caseReference: String?
         @Argument(help: "The submissions held.") var references: [String]
         @OptionGroup var actor: ActingUser
 
         func run() throws {
-            let hold = try archive.open().placeHold(reason: reason, on: references, as: actor.user)
+            let hold = try archive.open().placeHold(
+                reason: reason, on: references, caseReference: caseReference, as: actor.user)
             print("placed \(hold.id) on \(hold.submissions.joined(separator: ", "))")
         }
     }
@@ -359,14 +380,16 @@ struct HoldCommand: ParsableCommand {
         @OptionGroup var actor: ActingUser
 
         func run() throws {
-            let holds = try archive.open().retentionReview(as: actor.user).ledger.holds
+            let holds = try archive.open().retentionLedger(as: actor.user).holds
             guard !holds.isEmpty else {
                 print("no holds")
                 return
             }
             for hold in holds {
                 let state = hold.isInForce ? "in force" : "released by \(hold.releasedBy ?? "")"
-                print("\(hold.id) (\(state)) \(hold.submissions.joined(separator: ", ")): \(hold.reason)")
+                print(
+                    "\(hold.id) (\(state)) \(hold.submissions.joined(separator: ", ")): \(hold.reason)"
+                        + (hold.caseReference.map { " [\($0)]" } ?? ""))
             }
         }
     }

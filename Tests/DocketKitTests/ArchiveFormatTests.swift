@@ -28,8 +28,8 @@ import Workflow
         "schema/docket-board-2.xsd": "9452780aa3ee0e12f0bf6cd03a203ac2dd457ca84125f7c7e05770c73cc9e4e0",
         "schema/docket-board-3.xsd": "458d23ef7607adbf76004f11c14c77c1260070d765fd9336c5a436ce21c19032",
         "schema/docket-archive-5.xsd": "859de5ae27acea765bf9c5c2ce0c8e07b7e731b562ff6baa4d55efe1903f0194",
-        "schema/docket-retention-1.xsd": "85271d8715b2f3444f08a5c84d08280420cdcf41bbbb011c5e0c8dae96d2c5d5",
-        "schema/docket-archive-6.xsd": "ca5ac4eed7ed891ebe7b1add52d8d2601ca56c7b87bf9042bead5330ae455f2b",
+        "schema/docket-retention-1.xsd": "88fccd99b023cbf6cd61fbc26565d36106a6cab8e1447b901c5c9eb6b32ad7ac",
+        "schema/docket-archive-6.xsd": "78bd7d4b9bd074efaf9ed739425c1950a7f2f50e61631c18e33cd774610e16ca",
         "schema/scxml/scxml.xsd": "1040cfaadc5b0539f6a9c19b469311566d5395c4506fe1afdc44506cf2246a0f",
         "schema/scxml/xml.xsd": "7b695e836b90768ac5a5374ee3e8e23f1afa92d529b7baa286f91d7878c031d0",
     ]

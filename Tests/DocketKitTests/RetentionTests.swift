@@ -122,6 +122,19 @@ final class RetentionDemo: @unchecked Sendable {
         let noPeriod = "id,description,trigger,period,action,authority\nA,One,submission-closed,,destroy,x\n"
         #expect(failure { try demo.docket.importRetentionSchedule(csv: noPeriod, title: "Bad", as: "rhona") } != nil)
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(demo.path)/retention/schedule.xml")) == before)
+        // A spreadsheet's byte order mark is no problem; two rules that tie are.
+        let withBOM =
+            "\u{FEFF}"
+            + "id,description,trigger,period,action,authority,kinds\nA,One,document-date,P1Y,destroy,x,annex\n"
+        #expect(try demo.docket.importRetentionSchedule(csv: withBOM, title: "BOM", as: "rhona").classes.count == 1)
+        let tie = """
+            id,description,trigger,period,action,authority,series,workflow
+            A,One,document-date,P1Y,destroy,x,BVP,
+            B,Two,document-date,P2Y,destroy,y,,best-value-submission
+
+            """
+        let tied = failure { try demo.docket.importRetentionSchedule(csv: tie, title: "Tie", as: "rhona") }
+        #expect("\(tied.map { "\($0)" } ?? "")".contains("neither more specific"))
         // Only a records manager or an administrator changes it.
         #expect(failure { try demo.docket.importRetentionSchedule(csv: csv, title: "T", as: "olivia") } != nil)
     }
@@ -375,6 +388,77 @@ final class RetentionDemo: @unchecked Sendable {
             toFile: real.path, atomically: false, encoding: .utf8)
         #expect(try docket.verify().contains { $0.path == real.path || $0.message.contains("hash chain broken") })
         #expect(certificate.records.contains { $0.submission == "BVP-2016-02" })
+    }
+
+    @Test func aHoldPlacedDuringADisposalStopsItBeforeTheHeldSubmissionAndTheListMustBeFinished() throws {
+        let demo = try RetentionDemo("retention-mid-run")
+        let docket = demo.docket!
+        let list = try docket.proposeDisposal(.destroy, classes: ["GOV-COVER-6"], as: "rhona")
+        try docket.approveDisposal(list.id, service: "Corporate Strategy", as: "olivia")
+        let submissions = list.submissions
+        #expect(submissions.count == 3)
+        let last = submissions.last!
+        // Held while the run is under way, after its first submission.
+        let refusal = failure {
+            try docket.carryOutDisposal(list.id, as: "rhona") { done, _ in
+                if done == 1 { _ = try? docket.placeHold(reason: "Inquiry opened today", on: [last], as: "ada") }
+            }
+        }
+        guard case .onHold(last, _, "Inquiry opened today")? = refusal else {
+            Issue.record("the run went on past a hold: \(String(describing: refusal))")
+            return
+        }
+        let held = try demo.contentPath(last, kind: .coverLetter)
+        #expect(FileManager.default.fileExists(atPath: held.path), "the held record is untouched")
+        #expect(!FileManager.default.fileExists(atPath: try demo.contentPath(submissions[0], kind: .coverLetter).path))
+        // Started: it cannot be cancelled, verify says it is unfinished, and nothing is a problem.
+        #expect(failure { try docket.cancelDisposal(list.id, reason: "changed our mind", as: "rhona") } != nil)
+        let findings = try docket.verify()
+        #expect(!findings.contains { $0.severity == .problem }, "\(findings)")
+        #expect(findings.contains { $0.message.contains("\(list.id) was started but not finished") })
+        // Released, the run finishes.
+        let hold = try #require(try docket.retentionLedger().hold(on: last))
+        try docket.releaseHold(hold.id, reason: "Inquiry closed", as: "ada")
+        let certificate = try docket.carryOutDisposal(list.id, as: "rhona")
+        #expect(certificate.records.count == 3)
+        #expect(try docket.verify().isEmpty)
+    }
+
+    @Test func aTransferWritesOneBagPerSubmissionAndRecordsWhereItWent() throws {
+        let demo = try RetentionDemo("retention-transfer")
+        let docket = demo.docket!
+        let list = try docket.proposeDisposal(.transfer, classes: ["GOV-BOARD-TRANSFER"], as: "rhona")
+        try docket.approveDisposal(list.id, service: "Democratic Services", as: "ada")
+        let directory = demo.directory.path("record-office")
+        #expect(failure { try docket.carryOutDisposal(list.id, as: "rhona") } != nil, "a transfer names its place")
+        let certificate = try docket.carryOutDisposal(
+            list.id,
+            transfer: .init(directory: directory, office: "Tower Hamlets Local History Library", accession: "2026/17"),
+            as: "rhona")
+        let transfer = try #require(certificate.transfer)
+        #expect(transfer.office == "Tower Hamlets Local History Library" && transfer.accession == "2026/17")
+        #expect(Set(transfer.bags.map(\.submission)) == Set(list.submissions))
+        for bag in transfer.bags {
+            let path = "\(directory)/\(list.id)/\(bag.submission)"
+            let validation = try BagTools.run(try BagTools.bagit(), ["--validate", path])
+            #expect(validation.status == 0, "\(validation.output)")
+            let manifest = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(path)/tagmanifest-sha256.txt")))
+            #expect(ArchiveStore.sha256(manifest) == bag.tagManifestSHA256)
+        }
+        // The records stay; each submission notes where they went; all valid with xmllint.
+        let view = try docket.submission("BVP-2016-02")
+        let report = try #require(view.documents.first { $0.kind == .boardReport })
+        #expect(view.disposals[report.sha256]?.transferred?.office == "Tower Hamlets Local History Library")
+        #expect(try docket.document("BVP-2016-02", sha256: report.sha256).path.isEmpty == false)
+        let xmllint = try ExternalTool.xmllint()
+        let checked = try xmllint.run([
+            "--noout", "--nonet", "--schema", "\(demo.path)/schema/docket-retention-1.xsd",
+            "\(demo.path)/retention/certificates/\(list.id).xml",
+        ])
+        #expect(checked.status == 0, "\(checked.standardError)")
+        #expect(try docket.verify().isEmpty)
+        // Not due for transfer again.
+        #expect(try !docket.retentionReview(as: "rhona").due.contains { $0.retentionClass.id == "GOV-BOARD-TRANSFER" })
     }
 
     static func lastEvents(_ demo: RetentionDemo, _ references: [String]) throws -> [String] {
