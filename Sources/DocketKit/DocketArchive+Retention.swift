@@ -280,7 +280,7 @@ extension DocketArchive {
                 throw .onHold(reference: reference, hold: hold.id, reason: hold.reason)
             }
         }
-        let chosen = review.due.filter { record in
+        var chosen = review.due.filter { record in
             let fits =
                 record.retentionClass.action.rawValue == action.rawValue || record.retentionClass.action == .review
             return fits && record.hold == nil && record.list == nil
@@ -288,6 +288,7 @@ extension DocketArchive {
                 && (submissions.isEmpty || submissions.contains(record.submission))
                 && !(action == .transfer && record.transferred)
         }
+        if action == .destroy { chosen = try withoutAttachmentsOfKeptMessages(chosen) }
         guard !chosen.isEmpty else {
             throw .invalidInput(
                 "no record is due to \(action.rawValue)\(classes.isEmpty ? "" : " in " + classes.joined(separator: ", ")) "
@@ -345,6 +346,31 @@ extension DocketArchive {
                     + "'docket retention dispose \(id)'; it cannot be cancelled")
         }
         try appendRetention(.listCancelled(list: id, reason: reason), ledger, grant, user)
+    }
+
+    /// An email's attachment travels inside the email's own bytes: destroying it while the
+    /// email is kept would leave its content in the archive. It goes only with its email (in the
+    /// same list, or destroyed already).
+    private func withoutAttachmentsOfKeptMessages(_ records: [RetentionRecord]) throws(DocketError) -> [RetentionRecord]
+    {
+        let chosen = Set(records.map { "\($0.submission)/\($0.sha256)" })
+        var destroyedBy: [String: Set<String>] = [:]
+        var kept: [RetentionRecord] = []
+        for record in records {
+            let metadata = try archive { () throws(ArchiveError) in
+                try store.documentMetadata(record.submission, sha256: record.sha256)
+            }
+            let messages = metadata.relations.filter { $0.kind == .partOf }.map(\.target)
+            if !messages.isEmpty, destroyedBy[record.submission] == nil {
+                let disposals = try submission(record.submission).disposals
+                destroyedBy[record.submission] = Set(disposals.filter { $0.value.action == .destroy }.keys)
+            }
+            let withItsMessage = messages.allSatisfy {
+                chosen.contains("\(record.submission)/\($0)") || destroyedBy[record.submission]?.contains($0) == true
+            }
+            if withItsMessage { kept.append(record) }
+        }
+        return kept
     }
 
     /// The records as a list names them.

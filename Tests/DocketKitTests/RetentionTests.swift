@@ -461,6 +461,23 @@ final class RetentionDemo: @unchecked Sendable {
         #expect(try !docket.retentionReview(as: "rhona").due.contains { $0.retentionClass.id == "GOV-BOARD-TRANSFER" })
     }
 
+    @Test func anAttachmentIsDestroyedOnlyWithTheEmailItCameIn() throws {
+        let demo = try RetentionDemo("retention-attachment")
+        let docket = demo.docket!
+        // The Commissioners' response came as an email's attachment: its bytes are in the email.
+        let response = try demo.contentPath("BVP-2016-02", kind: .response)
+        let first = try docket.proposeDisposal(
+            .destroy, classes: ["GOV-SUBMISSION-REVIEW"], submissions: ["BVP-2016-02"], as: "rhona")
+        #expect(!first.records.contains { $0.sha256 == response.sha256 }, "the email is kept")
+        try docket.cancelDisposal(first.id, reason: "wrong order", as: "rhona")
+        let mail = try docket.proposeDisposal(.destroy, classes: ["GOV-CORR-6"], as: "rhona")
+        try docket.approveDisposal(mail.id, service: "Corporate Strategy", as: "olivia")
+        try docket.carryOutDisposal(mail.id, as: "rhona")
+        let second = try docket.proposeDisposal(
+            .destroy, classes: ["GOV-SUBMISSION-REVIEW"], submissions: ["BVP-2016-02"], as: "rhona")
+        #expect(second.records.contains { $0.sha256 == response.sha256 }, "its email is gone: it may go")
+    }
+
     static func lastEvents(_ demo: RetentionDemo, _ references: [String]) throws -> [String] {
         try references.map { reference in
             let names = try FileManager.default.contentsOfDirectory(
