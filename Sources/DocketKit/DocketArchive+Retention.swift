@@ -24,6 +24,19 @@ public struct RetentionRecord: Sendable, Hashable {
     public var transferred: Bool
 }
 
+/// A record the schedule covers and the archive still holds, as every reader's review starts from.
+struct RetentionCandidate: Sendable {
+    var record: RetentionRecord
+    /// Its document's protective marking, for withholding its title from a reader not cleared.
+    var marking: String
+}
+
+/// Every submission's candidates, and how many records no rule covers.
+struct RetentionCandidates: Sendable {
+    var records: [RetentionCandidate]
+    var unclassified: Int
+}
+
 /// What `retentionReview` found.
 public struct RetentionReview: Sendable {
     /// The day the review was made for (today, by the archive's clock).
@@ -79,6 +92,7 @@ extension DocketArchive {
         _ = try requireOwnRight(Self.holdRoles, of: user, to: "change the retention schedule")
         let schedule = try RetentionScheduleCSV.parse(text, title: title)
         try archive { () throws(ArchiveError) in try store.writeRetentionSchedule(schedule) }
+        noteArchiveChange()  // what is due is cached until the archive changes
         return schedule
     }
 
@@ -110,65 +124,111 @@ extension DocketArchive {
         let schedule = try retentionSchedule()
         let ledger = try retentionLedger()
         let today = calendar.londonDate(of: now())
+        let candidates = try retentionCandidates(schedule)
+        let exempt = permissions.isCleared ? [:] : try exemptSubmissions()
         var due: [RetentionRecord] = []
-        var unclassified = 0
-        var meetingDates: [String: CalendarDate?] = [:]
-        for reference in store.submissionReferences() {
-            let current = try readSubmission(reference)
-            let view = try wholeView(current, allowedFor: nil)
-            let disposals = view.disposals
-            var seen = Set<String>()
-            var restricted: [Withholding] = []
-            let filed = view.correspondence.flatMap { [$0.message] + $0.attachments }
-            for metadata in view.documents + view.departedDocuments.map(\.metadata) + filed
-            where seen.insert(metadata.sha256).inserted {
-                let disposal = disposals[metadata.sha256]
-                if disposal?.action == .destroy { continue }
-                guard
-                    let retentionClass = schedule.retentionClass(
-                        series: view.record.series, workflow: view.record.workflowName, kind: metadata.kind)
-                else {
-                    unclassified += 1
-                    continue
-                }
-                guard let period = retentionClass.period, retentionClass.action != .keepPermanently,
-                    !(retentionClass.action == .transfer && disposal?.action == .transfer),
-                    let trigger = try triggerDate(
-                        retentionClass.trigger, of: metadata, in: view, meetingDates: &meetingDates)
-                else { continue }
-                let dueOn = period.after(trigger)
-                guard dueOn <= today, ledger.keeping(reference, metadata.sha256, on: today) == nil else { continue }
-                let restriction = try restriction(of: metadata, in: reference, under: permissions.clearance)
-                if let restriction { restricted.append(restriction) }
-                let withheld = permissions.isCleared ? nil : restriction
-                due.append(
-                    RetentionRecord(
-                        submission: reference, submissionTitle: view.record.title, sha256: metadata.sha256,
-                        title: withheld == nil ? metadata.title : WithheldDocument.placeholderName,
-                        kind: metadata.kind, retentionClass: retentionClass, triggerDate: trigger, due: dueOn,
-                        hold: ledger.hold(on: reference), list: ledger.openList(naming: reference, metadata.sha256)?.id,
-                        transferred: disposal?.action == .transfer))
+        var restricted: [String: [Withholding]] = [:]
+        for candidate in candidates.records where candidate.record.due <= today {
+            var record = candidate.record
+            guard ledger.keeping(record.submission, record.sha256, on: today) == nil else { continue }
+            if let restriction = Self.restriction(candidate, exempt: exempt, clearance: permissions.clearance) {
+                restricted[record.submission, default: []].append(restriction)
+                if !permissions.isCleared { record.title = WithheldDocument.placeholderName }
             }
-            // Recorded before anything is shown: if it cannot be, the review is refused.
-            if recordingViews, let first = restricted.first {
+            record.hold = ledger.hold(on: record.submission)
+            record.list = ledger.openList(naming: record.submission, record.sha256)?.id
+            due.append(record)
+        }
+        // Recorded before anything is shown: if it cannot be, the review is refused.
+        if recordingViews {
+            for (reference, withholdings) in restricted.sorted(by: { $0.key < $1.key }) {
+                let first = withholdings[0]
                 let what =
-                    restricted.count == 1
+                    withholdings.count == 1
                     ? "\(first.what) listed for retention"
-                    : "\(restricted.count) restricted documents listed for retention"
+                    : "\(withholdings.count) restricted documents listed for retention"
                 try recordRestricted(
                     .view, by: permissions, item: reference, what: what, withholding: first, from: address)
             }
         }
         due.sort { ($0.due, $0.submission, $0.sha256) < ($1.due, $1.submission, $1.sha256) }
         return RetentionReview(
-            asOf: today, due: due, unclassified: unclassified, scheduleTitle: schedule.title, ledger: ledger)
+            asOf: today, due: due, unclassified: candidates.unclassified, scheduleTitle: schedule.title, ledger: ledger)
+    }
+
+    /// Why a candidate is restricted material (as `restriction(of:in:under:)` says of its document).
+    private static func restriction(
+        _ candidate: RetentionCandidate, exempt: [String: (meeting: String, paragraph: Int)], clearance: Clearance
+    ) -> Withholding? {
+        if let item = exempt[candidate.record.submission] {
+            return .exempt(meeting: item.meeting, paragraph: item.paragraph)
+        }
+        return clearance.isOpen(marking: candidate.marking) ? nil : .marked(candidate.marking)
+    }
+
+    /// Every classified record still held, with the day its period runs out — whatever today is,
+    /// whoever asks: computed from every submission (on every core), kept until the archive changes.
+    func retentionCandidates(_ schedule: RetentionSchedule) throws(DocketError) -> RetentionCandidates {
+        // Keyed by the schedule's bytes too: a schedule edited as a file changes nothing the index sees.
+        let version = try archive { () throws(ArchiveError) in try store.retentionScheduleSHA256() }
+        return try derived("retention-candidates/\(version)") { () throws(DocketError) in
+            let references = store.submissionReferences()
+            let results = ResultSlots<Result<RetentionCandidates, DocketError>>(count: references.count)
+            DispatchQueue.concurrentPerform(iterations: references.count) { position in
+                results.set(
+                    position,
+                    Result { () throws(DocketError) in try candidates(of: references[position], under: schedule) })
+            }
+            var all = RetentionCandidates(records: [], unclassified: 0)
+            for result in results.values {
+                let one = try result.get()
+                all.records += one.records
+                all.unclassified += one.unclassified
+            }
+            return all
+        }
+    }
+
+    /// One submission's classified records still held, with their due days.
+    private func candidates(of reference: String, under schedule: RetentionSchedule) throws(DocketError)
+        -> RetentionCandidates
+    {
+        let view = try wholeView(try readSubmission(reference), allowedFor: nil)
+        let disposals = view.disposals
+        var result = RetentionCandidates(records: [], unclassified: 0)
+        var seen = Set<String>()
+        let filed = view.correspondence.flatMap { [$0.message] + $0.attachments }
+        for metadata in view.documents + view.departedDocuments.map(\.metadata) + filed
+        where seen.insert(metadata.sha256).inserted {
+            let disposal = disposals[metadata.sha256]
+            if disposal?.action == .destroy { continue }
+            guard
+                let retentionClass = schedule.retentionClass(
+                    series: view.record.series, workflow: view.record.workflowName, kind: metadata.kind)
+            else {
+                result.unclassified += 1
+                continue
+            }
+            guard let period = retentionClass.period, retentionClass.action != .keepPermanently,
+                !(retentionClass.action == .transfer && disposal?.action == .transfer),
+                let trigger = try triggerDate(retentionClass.trigger, of: metadata, in: view)
+            else { continue }
+            result.records.append(
+                RetentionCandidate(
+                    record: RetentionRecord(
+                        submission: reference, submissionTitle: view.record.title, sha256: metadata.sha256,
+                        title: metadata.title, kind: metadata.kind, retentionClass: retentionClass,
+                        triggerDate: trigger, due: period.after(trigger), hold: nil, list: nil,
+                        transferred: disposal?.action == .transfer),
+                    marking: metadata.protectiveMarking))
+        }
+        return result
     }
 
     /// The day a class's period starts for one record; nil when it has not happened (the
     /// matter is still open, the submission never went to a meeting).
     private func triggerDate(
-        _ trigger: RetentionTrigger, of metadata: DocumentMetadata, in view: SubmissionView,
-        meetingDates: inout [String: CalendarDate?]
+        _ trigger: RetentionTrigger, of metadata: DocumentMetadata, in view: SubmissionView
     ) throws(DocketError) -> CalendarDate? {
         switch trigger {
         case .documentDate:
@@ -181,10 +241,7 @@ extension DocketArchive {
             let meeting =
                 try minutedMeeting(of: view.record.reference) ?? Self.scheduling(of: view)?.meeting
             guard let meeting else { return nil }
-            if let known = meetingDates[meeting] { return known }
-            let date = try? self.meeting(meeting).definition.date
-            meetingDates[meeting] = date
-            return date
+            return try? self.meeting(meeting).definition.date  // cached until the archive changes
         }
     }
 
