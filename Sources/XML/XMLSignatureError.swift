@@ -16,8 +16,9 @@ public enum XMLSignatureError: Error, Sendable, Equatable, CustomStringConvertib
     case untrustedKey(name: String)
     /// The signature names a trusted key of another algorithm than its `SignatureMethod`.
     case algorithmMismatch(keyName: String, keyAlgorithm: String, signatureMethod: String)
-    /// The signed content or the signature value does not match: the document was changed
-    /// after signing, or was signed by another key.
+    /// xmlsec refused the signature: the signed content or the signature value does not match
+    /// (the document was changed after signing, or another key signed it), or xmlsec's own
+    /// restrictions refused what it was asked to process.
     case signatureInvalid(keyName: String, reasons: [String])
 
     public var description: String {
@@ -39,8 +40,7 @@ public enum XMLSignatureError: Error, Sendable, Equatable, CustomStringConvertib
                 + signatureMethod
         case .signatureInvalid(let keyName, let reasons):
             let details = reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))"
-            return "signature by key '\(keyName)' does not verify: the document or its signature was changed"
-                + details
+            return "signature by key '\(keyName)' does not verify" + details
         }
     }
 }

@@ -51,17 +51,21 @@ public struct XMLSignatureVerifier: Sendable {
                 keyName: trusted.name, keyAlgorithm: trusted.algorithm.displayName,
                 signatureMethod: shape.signatureMethod)
         }
-        try checkValue(of: shape, in: document, with: trusted)
+        try checkValue(of: XMLNode(pointer: shape.signature, document: document), with: trusted)
         return trusted.name
     }
 
     /// Has xmlsec recompute the digest and check the signature value with the trusted key.
-    private func checkValue(of shape: SignatureShape, in document: XMLDocument, with trusted: XMLTrustedKey) throws {
+    ///
+    /// Internal rather than private so that tests can show xmlsec's own restrictions refusing
+    /// what `SignatureShape.check` would have refused first.
+    func checkValue(of signature: XMLNode, with trusted: XMLTrustedKey) throws {
+        let document = signature.document
         let capture = ErrorCapture(source: document.source)
         try capture.run {
             let context = try SignatureContext(
                 key: LoadedKey(name: trusted.name, pem: trusted.pem), algorithm: trusted.algorithm)
-            let status = xmlSecDSigCtxVerify(context.pointer, shape.signature)
+            let status = xmlSecDSigCtxVerify(context.pointer, signature.pointer)
             guard status == 0, context.pointer.pointee.status == xmlSecDSigStatusSucceeded else {
                 var reasons = capture.diagnostics.map(\.message)
                 if status != 0 { reasons.append("xmlsec could not process the signature") }

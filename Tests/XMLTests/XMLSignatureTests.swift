@@ -167,7 +167,7 @@ struct XMLSignatureTests {
 
     @Test("a signature xmlsec1 makes from Docket's shape verifies in Docket")
     func docketVerifiesXMLSec1Signatures() throws {
-        let text = try signedByXMLSec1(SignatureTemplate(), key: archive)
+        let text = try Self.signedByXMLSec1(SignatureTemplate(), key: archive)
         #expect(try verify(text, with: verifier(archive)) == "archive")
     }
 
@@ -298,7 +298,7 @@ struct XMLSignatureTests {
     func attackerKeyValue() throws {
         let xmlsec1 = try ExternalTool.xmlsec1()
         let attacker = try SignatureTestKey.rsa("archive")
-        let text = try signedByXMLSec1(
+        let text = try Self.signedByXMLSec1(
             SignatureTemplate(
                 signatureMethod: DSig.rsaSHA256,
                 keyInfo: "<ds:KeyName>archive</ds:KeyName><ds:KeyValue/>"),
@@ -349,11 +349,7 @@ struct XMLSignatureTests {
             ),
             (
                 "an XPath transform leaving the note unsigned",
-                SignatureTemplate(transforms: [
-                    .transform(DSig.enveloped),
-                    .transform(DSig.xpath, "<ds:XPath>not(ancestor-or-self::*[local-name()='note'])</ds:XPath>"),
-                    .transform(DSig.exclusiveC14N),
-                ]),
+                SignatureTemplate.noteLeftUnsigned,
                 "ds:Transforms must"
             ),
             (
@@ -364,7 +360,7 @@ struct XMLSignatureTests {
         ])
     func otherShapes(_ shape: (String, SignatureTemplate, String)) throws {
         let (what, template, reasonFragment) = shape
-        let text = try signedByXMLSec1(template, key: archive)
+        let text = try Self.signedByXMLSec1(template, key: archive)
         // The control: the signature is cryptographically valid for the trusted public key.
         let directory = try TemporaryDirectory("xmlsig")
         defer { directory.remove() }
@@ -408,7 +404,7 @@ struct XMLSignatureTests {
     // MARK: - Signatures made by xmlsec1
 
     /// Signs the record with `xmlsec1 --sign` from a template, with the key's private half.
-    private func signedByXMLSec1(_ template: SignatureTemplate, key: SignatureTestKey) throws -> String {
+    static func signedByXMLSec1(_ template: SignatureTemplate, key: SignatureTestKey) throws -> String {
         let directory = try TemporaryDirectory("xmlsig")
         defer { directory.remove() }
         let privateKey = try directory.write(Array(key.privatePEM.utf8), to: "key.pem")
@@ -431,6 +427,13 @@ struct SignatureTemplate: Sendable, CustomStringConvertible {
     var transforms: [String] = [.transform(DSig.enveloped), .transform(DSig.exclusiveC14N)]
     var references = 1
     var keyInfo = "<ds:KeyName>archive</ds:KeyName>"
+
+    /// A valid-looking shape that signs everything but the note: an XPath transform drops it.
+    static let noteLeftUnsigned = SignatureTemplate(transforms: [
+        .transform(DSig.enveloped),
+        .transform(DSig.xpath, "<ds:XPath>not(ancestor-or-self::*[local-name()='note'])</ds:XPath>"),
+        .transform(DSig.exclusiveC14N),
+    ])
 
     var description: String { "SignatureTemplate(\(referenceURI), \(transforms.count) transforms)" }
 
