@@ -33,8 +33,18 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        // The only module that touches libxml2 pointers: hardened parsing, XSD, XPath, building, C14N.
-        .target(name: "XML", dependencies: ["CLibXML2"]),
+        // The system xmlsec (OpenSSL backend) for W3C XML Signatures, seen through a shim header that
+        // fixes its ABI defines and reads libxml2's headers as CLibXML2 does. Used only by XML.
+        // SwiftPM drops the -D flags pkg-config gives (its "prohibited flag(s)" warning), so the
+        // shim defines them itself.
+        .systemLibrary(
+            name: "CXMLSec",
+            pkgConfig: "xmlsec1-openssl",
+            providers: [.apt(["libxmlsec1-dev"])]
+        ),
+        // The only module that touches libxml2 pointers: hardened parsing, XSD, XPath, building, C14N,
+        // and enveloped XML Signatures (xmlsec).
+        .target(name: "XML", dependencies: ["CLibXML2", "CXMLSec"]),
         // Workflow definitions (SCXML) and the pure state machine: no file system, no clock.
         .target(
             name: "Workflow",
@@ -117,7 +127,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(
             name: "XMLTests",
-            dependencies: ["XML", "TestSupport"],
+            // Crypto and CryptoExtras only make the keys the signature tests sign with.
+            dependencies: [
+                "XML", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -94,5 +94,6 @@ require_pypi_packages() {
     command -v pyenv >/dev/null 2>&1 && pyenv rehash >/dev/null 2>&1 || true
 }
 
-# What building Docket needs: libxml2 headers (pkg-config libxml-2.0), SQLite, zlib.
-BUILD_PACKAGES=(pkg-config libxml2-dev libsqlite3-dev zlib1g-dev)
+# What building Docket needs: libxml2 headers (pkg-config libxml-2.0), xmlsec with its OpenSSL
+# backend for XML Signatures (pkg-config xmlsec1-openssl), SQLite, zlib.
+BUILD_PACKAGES=(pkg-config libxml2-dev libxmlsec1-dev libsqlite3-dev zlib1g-dev)

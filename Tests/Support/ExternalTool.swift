@@ -77,6 +77,11 @@ extension ExternalTool {
         try locate("xmllint", package: "libxml2-utils")
     }
 
+    /// The xmlsec command (`xmlsec1 --verify`), the reference for Docket's XML Signatures.
+    public static func xmlsec1() throws -> ExternalTool {
+        try locate("xmlsec1", package: "xmlsec1")
+    }
+
     public static func pdftotext() throws -> ExternalTool {
         try locate("pdftotext", package: "poppler-utils")
     }
