@@ -299,10 +299,6 @@ extension DocketArchive {
         return nil
     }
 
-    private func hasEvent(for list: String, in reference: String) throws(DocketError) -> Bool {
-        Self.disposalEvent(for: list, in: try readSubmission(reference)) != nil
-    }
-
     /// The event of a submission's chain that records a list's disposal, if written.
     static func disposalEvent(for list: String, in current: CurrentSubmission) -> ArchiveStore.ReadEvent? {
         current.events.first { read in

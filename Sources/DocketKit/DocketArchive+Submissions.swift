@@ -42,10 +42,10 @@ public struct DocumentDisposal: Sendable, Hashable {
     public var transferred: RecordsDisposal.Transferred?
 }
 
-extension SubmissionView {
-    /// Document SHA-256 → its disposal, from the chain's disposal events (a destruction wins
-    /// over an earlier transfer).
-    public var disposals: [String: DocumentDisposal] {
+extension DocumentDisposal {
+    /// Document SHA-256 → its disposal, from a chain's disposal events (a destruction wins over
+    /// an earlier transfer).
+    static func all(in events: some Sequence<StoredEvent>) -> [String: DocumentDisposal] {
         var result: [String: DocumentDisposal] = [:]
         for event in events {
             guard case .recordsDisposed(let disposal) = event.body else { continue }
@@ -57,6 +57,11 @@ extension SubmissionView {
         }
         return result
     }
+}
+
+extension SubmissionView {
+    /// Document SHA-256 → its disposal (see `DocumentDisposal.all(in:)`).
+    public var disposals: [String: DocumentDisposal] { DocumentDisposal.all(in: events) }
 }
 
 /// A document that left a submission's pack: its metadata and how it left.
@@ -261,12 +266,7 @@ extension DocketArchive {
         try requireNeverDeparted(sha, from: current)
         // Destroyed content never comes back: storing it again would rewrite the metadata file
         // its events fixed and undo the disposal.
-        if let disposal = current.events.lazy.compactMap({ read -> RecordsDisposal? in
-            guard case .recordsDisposed(let disposal) = read.event.body, disposal.action == .destroy,
-                disposal.documents.contains(where: { $0.document.sha256 == sha })
-            else { return nil }
-            return disposal
-        }).first {
+        if let disposal = DocumentDisposal.all(in: current.events.map(\.event))[sha], disposal.action == .destroy {
             throw .invalidInput(
                 "this file (\(sha)) was destroyed in \(reference) under disposal list \(disposal.list); it cannot be "
                     + "archived there again")
@@ -394,15 +394,8 @@ extension DocketArchive {
 
     /// The destruction of a document recorded in its submission's chain, if any.
     func destruction(of sha256: String, in reference: String) throws(DocketError) -> DocumentDisposal? {
-        let current = try readSubmission(reference)
-        var found: DocumentDisposal?
-        for read in current.events {
-            guard case .recordsDisposed(let disposal) = read.event.body, disposal.action == .destroy,
-                disposal.documents.contains(where: { $0.document.sha256 == sha256 })
-            else { continue }
-            found = DocumentDisposal(list: disposal.list, action: .destroy, time: read.event.time, transferred: nil)
-        }
-        return found
+        let disposal = DocumentDisposal.all(in: try readSubmission(reference).events.map(\.event))[sha256]
+        return disposal?.action == .destroy ? disposal : nil
     }
 
     static func defaultDirection(_ kind: DocumentKind) -> Direction {

@@ -1,7 +1,6 @@
 import Archive
 import DocketKit
 import Foundation
-import HTTPTypes
 import Hummingbird
 import Index
 import Workflow
@@ -85,16 +84,8 @@ struct APIController: Sendable {
         let user = try context.requireUser()
         let reference = try context.parameters.require("reference")
         let sha = try context.parameters.require("sha256")
-        let address = context.clientAddress
-        let (metadata, file) = try await blocking { [docket] in
-            let (metadata, path) = try docket.document(reference, sha256: sha, for: user, from: address)
-            guard let file = try? OpenFile(path) else { throw WebError.notFound("the document's file is missing") }
-            return (metadata, file)
-        }
-        var response = DocketWebApp.streamed(
-            file, type: metadata.format, fileName: DocketArchive.safeFileName(metadata.originalFileName), inline: false)
-        response.headers[HTTPField.Name("Content-Security-Policy")!] = "sandbox; default-src 'none'"
-        return response
+        return try await DocketWebApp.documentContent(
+            docket, reference: reference, sha256: sha, for: user, from: context.clientAddress)
     }
 
     @Sendable func fire(_ request: Request, context: Context) async throws -> Response {

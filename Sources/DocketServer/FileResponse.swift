@@ -1,3 +1,4 @@
+import DocketKit
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -67,5 +68,25 @@ extension DocketWebApp {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// An archived document's content for `user`, for the pages and the API alike: refused as
+    /// the library refuses it (withheld 403, destroyed 410), streamed, and sandboxed so that no
+    /// script in an HTML document runs. Only formats a browser shows safely are shown inline.
+    static func documentContent(
+        _ docket: DocketArchive, reference: String, sha256: String, for user: String, from address: String?,
+        inline: Bool = false
+    ) async throws -> Response {
+        let (metadata, file) = try await blocking { [docket] in
+            let (metadata, path) = try docket.document(reference, sha256: sha256, for: user, from: address)
+            guard let file = try? OpenFile(path) else { throw WebError.notFound("the document's file is missing") }
+            return (metadata, file)
+        }
+        let previewable = ["application/pdf", "text/plain"].contains(metadata.format)
+        var response = streamed(
+            file, type: previewable || !inline ? metadata.format : "application/octet-stream",
+            fileName: DocketArchive.safeFileName(metadata.originalFileName), inline: inline && previewable)
+        response.headers[HTTPField.Name("Content-Security-Policy")!] = "sandbox; default-src 'none'"
+        return response
     }
 }

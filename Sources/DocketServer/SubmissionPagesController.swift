@@ -257,19 +257,8 @@ struct SubmissionPagesController: Sendable {
         let reference = try context.parameters.require("reference")
         let sha = try context.parameters.require("sha256")
         let inline = request.uri.queryParameters.get("inline") == "1"
-        let (metadata, file) = try await blocking { [docket] in
-            let (metadata, path) = try docket.document(reference, sha256: sha, for: user, from: address)
-            guard let file = try? OpenFile(path) else { throw WebError.notFound("the document's file is missing") }
-            return (metadata, file)
-        }
-        // Only formats a browser shows safely are previewed inline; the CSP header keeps
-        // any script in an HTML document from running either way.
-        let previewable = ["application/pdf", "text/plain"].contains(metadata.format)
-        var response = DocketWebApp.streamed(
-            file, type: previewable || !inline ? metadata.format : "application/octet-stream",
-            fileName: DocketArchive.safeFileName(metadata.originalFileName), inline: inline && previewable)
-        response.headers[HTTPField.Name("Content-Security-Policy")!] = "sandbox; default-src 'none'"
-        return response
+        return try await DocketWebApp.documentContent(
+            docket, reference: reference, sha256: sha, for: user, from: address, inline: inline)
     }
 
     @Sendable func preview(_ request: Request, context: Context) async throws -> Response {

@@ -1,3 +1,4 @@
+import Archive
 import DocketKit
 import DocketServer
 import Foundation
@@ -89,6 +90,9 @@ import Workflow
             let kept = try #require(try docket.submission("BVP-2016-01").documents.first { $0.kind == .submission })
             let fine = try await olivia.get("/submissions/BVP-2016-01/documents/\(kept.sha256)", client: client)
             #expect(fine.status == .ok)
+            let fromAPI = try await olivia.get("/api/submissions/BVP-2016-01/documents/\(kept.sha256)", client: client)
+            #expect(fromAPI.status == .ok)
+            #expect(ArchiveStore.sha256(Array(buffer: fromAPI.body)) == kept.sha256, "the bytes as archived")
         }
         #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
     }
