@@ -53,7 +53,10 @@ let package = Package(
         // The archive on disk, the system of record: layout, durable writes, XML records, verify.
         .target(
             name: "Archive",
-            dependencies: ["XML", "Workflow", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "XML", "Workflow", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         // Plain text out of archived documents (text, HTML, XML, DOCX, ODT, PDF) for the index.
         .target(

@@ -49,27 +49,27 @@ struct ArchiveWrites: ParsableCommand {
         try docket.addUser("mayor", roles: [.mayor])
 
         // (2a) one submission, history growing.
-        let single = try prepare(docket, title: "Single")
+        let single = try Self.prepare(docket, title: "Single")
         var singleLatencies: [Double] = []
         for index in 0..<fires {
-            singleLatencies.append(try Self.time { try fireNext(docket, on: single, index: index) })
+            singleLatencies.append(try Self.time { try Self.fireNext(docket, on: single, index: index) })
         }
         let early = Array(singleLatencies.prefix(20))
         let late = Array(singleLatencies.suffix(20))
 
         // (2b) many submissions, short histories: one task, then one task per core.
         var references: [String] = []
-        for index in 0..<submissions { references.append(try prepare(docket, title: "Many \(index)")) }
+        for index in 0..<submissions { references.append(try Self.prepare(docket, title: "Many \(index)")) }
         var manyLatencies: [Double] = []
         let oneTask = try Self.time {
             for reference in references {
-                manyLatencies.append(try Self.time { try fireNext(docket, on: reference, index: 0) })
+                manyLatencies.append(try Self.time { try Self.fireNext(docket, on: reference, index: 0) })
             }
         }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let allCores = try Self.time {
             try Self.concurrently(chunks: cores, of: references) { chunk in
-                for reference in chunk { try self.fireNext(docket, on: reference, index: 1) }
+                for reference in chunk { try Self.fireNext(docket, on: reference, index: 1) }
             }
         }
 
@@ -141,7 +141,7 @@ struct ArchiveWrites: ParsableCommand {
     }
 
     /// A submission with its two required documents, ready for submit-for-sign-off.
-    private func prepare(_ docket: DocketArchive, title: String) throws -> String {
+    static func prepare(_ docket: DocketArchive, title: String) throws -> String {
         let reference = try docket.newSubmission(workflow: "best-value-submission", title: title, as: "olivia")
         for kind in [DocumentKind.submission, .coverLetter] {
             try docket.addDocument(
@@ -153,7 +153,7 @@ struct ArchiveWrites: ParsableCommand {
     }
 
     /// Even index: submit for sign-off; odd: the Mayor returns it for redraft (a repeatable loop).
-    private func fireNext(_ docket: DocketArchive, on reference: String, index: Int) throws {
+    static func fireNext(_ docket: DocketArchive, on reference: String, index: Int) throws {
         if index % 2 == 0 {
             try docket.fire("submit-for-sign-off", on: reference, as: "olivia")
         } else {

@@ -19,7 +19,7 @@ struct DocketBench: AsyncParsableCommand {
             """,
         subcommands: [
             XMLThroughput.self, ArchiveWrites.self, ScaleGenerate.self, ScaleBenchmark.self, NotifyBenchmark.self,
-            MailImportBenchmark.self, RetentionBenchmark.self,
+            MailImportBenchmark.self, RetentionBenchmark.self, SigningBenchmark.self,
         ]
     )
 }

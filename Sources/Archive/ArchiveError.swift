@@ -22,6 +22,10 @@ public enum ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidInput(String)
     /// Another process held a lock for longer than the caller would wait: try again later.
     case busy(path: String, waited: Duration)
+    /// The archive signs every record it appends, and this process cannot sign: no private key
+    /// configured, the file unreadable or open to others, or holding another key than the
+    /// archive's current one.
+    case signingKeyUnavailable(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -52,6 +56,9 @@ public enum ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
             return message
         case .busy(let path, let waited):
             return "\(path): another process held the lock for \(waited.components.seconds) s; try again later"
+        case .signingKeyUnavailable(let path, let reason):
+            return "cannot sign: \(path): \(reason). This archive signs every record it keeps (keys/log/); nothing "
+                + "was written. Give the service's private key with --signing-key or DOCKET_SIGNING_KEY."
         }
     }
 }

@@ -44,6 +44,15 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
     /// Archive format 6 (`urn:docket:archive:6`): a submission's records destroyed or
     /// transferred under a disposal list. Written only for those events.
     case archiveFormat6
+    /// The archive's signing keys and the seals over history recorded before signing
+    /// (`urn:docket:keys:1`).
+    case keys
+    /// The one shape of XML Signature the archive holds, a profile of the W3C schema in the
+    /// XMLDSig namespace; imported by `signed` only.
+    case signature
+    /// A signed record (`urn:docket:signed:1`): any record of a hash-chained log, unchanged,
+    /// in an envelope with its enveloped XML Signature. Imports every family above.
+    case signed
 
     /// The schema file, relative to the archive.
     public var file: String {
@@ -60,6 +69,9 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .archiveFormat5: "schema/docket-archive-5.xsd"
         case .retention: "schema/docket-retention-1.xsd"
         case .archiveFormat6: "schema/docket-archive-6.xsd"
+        case .keys: "schema/docket-keys-1.xsd"
+        case .signature: "schema/docket-signature-1.xsd"
+        case .signed: "schema/docket-signed-1.xsd"
         }
     }
 
@@ -71,7 +83,9 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .archiveFormat5: [.archiveFormat4, .archiveFormat3, .archiveFormat2]
         case .retention: [.archiveFormat2]
         case .archiveFormat6: [.archiveFormat5, .archiveFormat4, .archiveFormat3, .archiveFormat2]
-        case .board, .archiveFormat2, .mail, .archiveFormat3, .access, .archiveFormat4, .correspondence: []
+        case .keys: [.archiveFormat5, .archiveFormat4, .archiveFormat3, .archiveFormat2]
+        case .signed: SchemaFamily.allCases.filter { $0 != .signed }
+        case .signature, .board, .archiveFormat2, .mail, .archiveFormat3, .access, .archiveFormat4, .correspondence: []
         }
     }
 
@@ -91,6 +105,8 @@ public enum SchemaFamily: String, Sendable, CaseIterable {
         case .archiveFormat5: "no chair or records manager can record an event (such as signing minutes)"
         case .retention: "no retention schedule can be read, no hold placed and no record disposed of"
         case .archiveFormat6: "no record can be destroyed or transferred under a disposal list"
+        case .keys: "no signing key can be made and no record signed"
+        case .signature, .signed: "signed records cannot be checked against their schema"
         }
     }
 }

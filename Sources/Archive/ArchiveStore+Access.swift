@@ -77,7 +77,7 @@ extension ArchiveStore {
             do {
                 let sha = try appendChainedLogEntry(
                     entry.xml, sequence: entry.sequence, in: directory, schema: schema,
-                    logName: "\(Self.accessLogDirectory)/\(day)")
+                    logName: "\(Self.accessLogDirectory)/\(day)", time: entry.at)
                 // The directory is not fsynced for the head: one lost to a crash is one entry
                 // behind, which `verifyAccess` tells apart from damage (as a submission's head).
                 try DurableFile.replace(

@@ -66,7 +66,7 @@ extension ArchiveStore {
         return try appendChainedLogEntry(
             entry.xml, sequence: entry.sequence, in: boardLogDirectory(entry.kind, entry.logID),
             schema: try familySchemas.require(entry.record.schemaFamily, root: root),
-            logName: entry.logID)
+            logName: entry.logID, time: entry.time)
     }
 
     /// The SHA-256 of a submission's event file as it is on disk (what a Board decision cites).

@@ -121,7 +121,8 @@ extension ArchiveStore {
             time: time, actor: actor, message: message, metadataSHA256: metadataSHA256)
         try appendChainedLogEntry(
             entry.xml, sequence: entry.sequence, in: directory,
-            schema: try familySchemas.require(.correspondence, root: root), logName: Self.arrivalLogDirectory)
+            schema: try familySchemas.require(.correspondence, root: root), logName: Self.arrivalLogDirectory,
+            time: entry.time)
         try DurableFile.replace(Array("\(entry.sequence)\n".utf8), at: arrivalMarkerPath(message))
         arrivalTailHint.withLock { $0 = (entry.sequence, entry.sequence, message) }
         return entry

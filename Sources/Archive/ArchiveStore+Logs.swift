@@ -61,14 +61,23 @@ extension ArchiveStore {
     static func validatedRoot(_ bytes: [UInt8], path: String, schema: XMLSchema, name: String)
         throws(ArchiveError) -> XMLNode
     {
-        let document: XMLDocument
+        let root: XMLNode
         do {
-            document = try XMLDocument(parsing: bytes, source: path)
-            try schema.validate(document)
+            let document = try XMLDocument(parsing: bytes, source: path)
+            guard let top = document.root else { throw ArchiveError.damaged(path: path, reason: "no root element") }
+            // A signed record is checked against its own schema inside its envelope.
+            root = try SignedRecordXML.open(top, path: path).record
+            if SignedRecordXML.isEnvelope(top) {
+                try schema.validate(element: root)
+            } else {
+                try schema.validate(document)
+            }
+        } catch let error as ArchiveError {
+            throw error
         } catch {
             throw .damaged(path: path, reason: "\(error)")
         }
-        guard let root = document.root, root.name == name else {
+        guard root.name == name else {
             let article = name.first.map { "aeiou".contains($0) } == true ? "an" : "a"
             throw .damaged(path: path, reason: "expected \(article) <\(name)> document")
         }
@@ -80,10 +89,15 @@ extension ArchiveStore {
     ///
     /// - Throws: `.conflict` if another writer created that entry first.
     /// - Returns: the SHA-256 of the written file.
+    /// - Parameters:
+    ///   - time: the entry's time, which its signature records (when the archive signs).
+    ///   - signer: the key to sign with instead of the current one (a key list entry).
     func appendChainedLogEntry(
-        _ element: XMLElement, sequence: Int, in directory: String, schema: XMLSchema, logName: String
+        _ element: XMLElement, sequence: Int, in directory: String, schema: XMLSchema, logName: String, time: Date,
+        signer: XMLSigner? = nil
     ) throws(ArchiveError) -> String {
-        let bytes = try Self.encode(element, schema: schema, source: Self.eventFileName(sequence))
+        let bytes = try recordBytes(
+            element, schema: schema, source: Self.eventFileName(sequence), time: time, signer: signer)
         try DurableFile.makeDirectory(directory)
         do {
             try DurableFile.create(bytes, at: "\(directory)/\(Self.eventFileName(sequence))")

@@ -35,7 +35,7 @@ extension ArchiveStore {
     public func appendMailEntry(_ entry: MailEntry, to log: MailLog) throws(ArchiveError) -> String {
         try appendChainedLogEntry(
             entry.xml, sequence: entry.sequence, in: "\(root)/\(log.directory)",
-            schema: try familySchemas.require(.mail, root: root), logName: log.directory)
+            schema: try familySchemas.require(.mail, root: root), logName: log.directory, time: entry.time)
     }
 
     /// Stores a message's bytes beside its day's outbox log as `SHA256.eml` (idempotent).

@@ -68,7 +68,8 @@ extension ArchiveStore {
     public func appendRetentionLogEntry(_ entry: RetentionLogEntry) throws(ArchiveError) -> String {
         let schema = try familySchemas.require(.retention, root: root)
         return try appendChainedLogEntry(
-            entry.xml, sequence: entry.sequence, in: retentionLogDirectory, schema: schema, logName: "retention log")
+            entry.xml, sequence: entry.sequence, in: retentionLogDirectory, schema: schema, logName: "retention log",
+            time: entry.at)
     }
 
     /// Writes a list's certificate once. A certificate already there (written by a run that was

@@ -31,6 +31,8 @@ public final class ArchiveStore: Sendable {
     /// yet), and the last entry whose marker it knows is written: the next look probes on from
     /// it instead of listing a directory that grows by one file per email (see `arrivalLogTail`).
     let arrivalTailHint = Mutex<(tail: Int, marked: Int, message: String)>((0, 0, ""))
+    /// The private key this process signs with and the key list as last read.
+    let signing: ArchiveSigning
 
     public static let schemaFile = "schema/docket-archive-1.xsd"
     public static let scxmlSchemaFile = "schema/scxml/scxml.xsd"
@@ -48,10 +50,14 @@ public final class ArchiveStore: Sendable {
 
     /// Opens an existing archive.
     ///
+    /// - Parameter signingKeyPath: the private key file records are signed with once the
+    ///   archive has a key (`keys/log/`); it is read at the first write, so a process that only
+    ///   reads needs none.
     /// - Throws: `ArchiveError.notAnArchive` without `archive.xml`; `.damaged` if its schema
     ///   cannot be loaded or `archive.xml` is not valid.
-    public init(opening root: String) throws(ArchiveError) {
+    public init(opening root: String, signingKeyPath: String? = nil) throws(ArchiveError) {
         self.root = root
+        signing = ArchiveSigning(keyPath: signingKeyPath)
         guard DurableFile.exists("\(root)/archive.xml") else { throw .notAnArchive(path: root) }
         do {
             schema = try XMLSchema(contentsOfFile: "\(root)/\(Self.schemaFile)")
@@ -195,23 +201,34 @@ public final class ArchiveStore: Sendable {
 
     func parse(_ bytes: [UInt8], path: String, root name: String) throws(ArchiveError) -> XMLDocument {
         let document: XMLDocument
+        let record: XMLNode
         do {
             document = try XMLDocument(parsing: bytes, source: path)
-            try schema(forNamespace: document.root?.namespaceURI).validate(document)
+            guard let top = document.root else { throw ArchiveError.damaged(path: path, reason: "no root element") }
+            // A signed record is checked against its own format's schema inside its envelope
+            // (the signature itself is checked by `verify`).
+            record = try SignedRecordXML.open(top, path: path).record
+            let schema = try schema(forNamespace: record.namespaceURI)
+            if SignedRecordXML.isEnvelope(top) {
+                try schema.validate(element: record)
+            } else {
+                try schema.validate(document)
+            }
         } catch let error as ArchiveError {
             throw error
         } catch {
             throw .damaged(path: path, reason: "\(error)")
         }
-        guard let root = document.root, root.name == name else {
+        guard record.name == name else {
             throw .damaged(path: path, reason: "expected a <\(name)> document")
         }
         return document
     }
 
     func reader(_ document: XMLDocument, path: String) -> ElementReader {
-        // Children are read in the root's namespace: the file's own format.
-        ElementReader(node: document.root!, path: path, namespace: document.root!.namespaceURI ?? "")
+        // Children are read in the record's namespace: the file's own format.
+        let record = SignedRecordXML.record(in: document.root!)
+        return ElementReader(node: record, path: path, namespace: record.namespaceURI ?? "")
     }
 
     // MARK: - Workflows
@@ -357,7 +374,10 @@ public final class ArchiveStore: Sendable {
     /// - Returns: the SHA-256 of the written file.
     @discardableResult
     public func appendEvent(_ event: StoredEvent) throws(ArchiveError) -> String {
-        let bytes = try encode(event.xml, source: Self.eventFileName(event.sequence))
+        let xml = event.xml
+        let bytes = try recordBytes(
+            xml, schema: try schema(forNamespace: xml.namespace?.uri), source: Self.eventFileName(event.sequence),
+            time: event.time)
         do {
             try DurableFile.create(bytes, at: eventPath(event.submission, event.sequence))
         } catch .alreadyExists {

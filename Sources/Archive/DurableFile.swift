@@ -13,8 +13,11 @@ public enum DurableFile {
     ///
     /// Uses `link(2)`, which fails when the name exists: if two writers race for the same
     /// name, exactly one wins and the other gets `ArchiveError.alreadyExists`.
-    public static func create(_ bytes: [UInt8], at path: String) throws(ArchiveError) {
-        let temporary = try writeTemporary(bytes, besides: path)
+    ///
+    /// - Parameter mode: the file's permissions: read-only for all by default (nothing archived
+    ///   is ever written again); 0o400 for a secret only its owner may read.
+    public static func create(_ bytes: [UInt8], at path: String, mode: mode_t = 0o444) throws(ArchiveError) {
+        let temporary = try writeTemporary(bytes, besides: path, mode: mode)
         defer { unlink(temporary) }
         if link(temporary, path) != 0 {
             let code = errno
@@ -38,6 +41,14 @@ public enum DurableFile {
             throw .io(path: path, operation: "rename", reason: reason)
         }
         if syncDirectory { try Self.syncDirectory(of: path) }
+    }
+
+    /// Moves `source` over `target` in one step (both in one directory), then fsyncs the directory.
+    public static func move(_ source: String, over target: String) throws(ArchiveError) {
+        if rename(source, target) != 0 {
+            throw .io(path: target, operation: "rename", reason: String(cString: strerror(errno)))
+        }
+        try syncDirectory(of: target)
     }
 
     /// Creates a directory (and its parents); succeeds if it exists. Returns whether it was new.
@@ -120,10 +131,12 @@ public enum DurableFile {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    private static func writeTemporary(_ bytes: [UInt8], besides path: String) throws(ArchiveError) -> String {
+    private static func writeTemporary(_ bytes: [UInt8], besides path: String, mode: mode_t = 0o444)
+        throws(ArchiveError) -> String
+    {
         let directory = directory(of: path)
         let temporary = "\(directory)/\(temporaryPrefix)\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else {
             throw .io(path: temporary, operation: "create", reason: String(cString: strerror(errno)))
         }

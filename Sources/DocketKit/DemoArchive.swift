@@ -43,15 +43,21 @@ public enum DemoArchive {
 
     /// Builds the demo in `path` (which must not hold an archive yet).
     ///
-    /// - Parameter meetingHeld: whether the Board of 19 October 2016 has met (its record, its
-    ///   decision on the third update and its minutes signed). False stops the story the day
-    ///   before, with the third update on the published agenda: a clerk can practise recording
-    ///   the meeting, and tests can act on a submission still live.
-    public static func build(at path: String, from distribution: Distribution, meetingHeld: Bool = true)
-        throws(DocketError) -> DemoSummary
-    {
+    /// - Parameters:
+    ///   - meetingHeld: whether the Board of 19 October 2016 has met (its record, its decision
+    ///     on the third update and its minutes signed). False stops the story the day before,
+    ///     with the third update on the published agenda: a clerk can practise recording the
+    ///     meeting, and tests can act on a submission still live.
+    ///   - signed: whether the administrator makes the archive's signing key first, so that every
+    ///     record of the story is signed (its private key in `signingKey`, else the default
+    ///     location for the new archive).
+    public static func build(
+        at path: String, from distribution: Distribution, meetingHeld: Bool = true, signed: Bool = false,
+        signingKey: String? = nil
+    ) throws(DocketError) -> DemoSummary {
         let clock = Mutex(instant("2014-12-18T10:00:00Z"))
-        let docket = try DocketArchive.create(at: path, from: distribution, clock: { clock.withLock { $0 } })
+        let docket = try DocketArchive.create(
+            at: path, from: distribution, clock: { clock.withLock { $0 } }, signingKey: signingKey)
         func at(_ text: String) { clock.withLock { $0 = instant(text) } }
 
         at("2014-12-18T10:00:00Z")
@@ -62,6 +68,7 @@ public enum DemoArchive {
             // The password is printed wherever the demo is offered: its hash protects nothing.
             try docket.setPublishedPassword(password, for: user.name)
         }
+        if signed { try docket.createSigningKey(by: "ada") }
         // Escalations go to the administrator, as the governance lead.
         try docket.setEscalationContact(series: nil, user: "ada")
 

@@ -44,13 +44,16 @@ public final class DocketArchive: Sendable {
     ///   - systemUser: the operating-system user to record (default: the process's user).
     ///   - calendar: working days (default: the bank holidays the archive carries in
     ///     `calendar/`; weekends only if it has none).
+    ///   - signingKey: the private key file records are signed with once the archive has a key
+    ///     (default: `SigningKeyLocation.defaultPath`); read at the first write only.
     public init(
         opening path: String, clock: @escaping @Sendable () -> Date = { Date() }, systemUser: String? = nil,
         calendar: WorkingCalendar? = nil, textExtractor: TextExtractor = TextExtractor(),
-        messageLimits: MessageLimits = MessageLimits()
+        messageLimits: MessageLimits = MessageLimits(), signingKey: String? = nil
     ) throws(DocketError) {
         do {
-            store = try ArchiveStore(opening: path)
+            store = try ArchiveStore(
+                opening: path, signingKeyPath: signingKey ?? SigningKeyLocation.defaultPath(forArchiveAt: path))
             loader = WorkflowLoader(
                 scxmlSchema: try XMLSchema(contentsOfFile: "\(path)/\(ArchiveStore.scxmlSchemaFile)"))
         } catch let error as ArchiveError {
@@ -79,7 +82,8 @@ public final class DocketArchive: Sendable {
     /// - Throws: if `path` already holds an archive, or a shipped workflow does not load.
     @discardableResult
     public static func create(
-        at path: String, from distribution: Distribution, clock: @escaping @Sendable () -> Date = { Date() }
+        at path: String, from distribution: Distribution, clock: @escaping @Sendable () -> Date = { Date() },
+        signingKey: String? = nil
     ) throws(DocketError) -> DocketArchive {
         do {
             _ = try ArchiveStore.create(
@@ -88,7 +92,7 @@ public final class DocketArchive: Sendable {
         } catch {
             throw .archive(error)
         }
-        let archive = try DocketArchive(opening: path, clock: clock)
+        let archive = try DocketArchive(opening: path, clock: clock, signingKey: signingKey)
         _ = try archive.workflows()  // refuse to hand out an archive whose workflows do not load
         return archive
     }
@@ -229,6 +233,14 @@ public final class DocketArchive: Sendable {
     /// each document whose text could not be extracted for search (it is archived and found by
     /// its metadata, but not by its words).
     public func verify(progress: (Int, Int) -> Void = { _, _ in }) throws(DocketError) -> [VerificationFinding] {
+        try verifyReporting(progress: progress).findings
+    }
+
+    /// `verify`, also saying what the signature check counted (records signed, from before
+    /// signing, logs sealed, the keys).
+    public func verifyReporting(progress: (Int, Int) -> Void = { _, _ in }) throws(DocketError) -> (
+        findings: [VerificationFinding], signatures: SignatureSummary
+    ) {
         let verifier = try archive { () throws(ArchiveError) in try ArchiveVerifier(store: store) }
         var (findings, destroyed) = verifier.verifyRecordingDisposals(progress: progress)
         findings += verifyBoardLogs()
@@ -236,6 +248,8 @@ public final class DocketArchive: Sendable {
         findings += verifyMailLogs()
         findings += verifyAccessLog()
         findings += store.verifyCorrespondence(destroyed: destroyed)
+        let signatures = store.auditSignatures()
+        findings += signatures.findings
         // The index is a cache: if it cannot be opened, verify still reports on the archive.
         if let withoutText = try? documentsWithoutText() {
             // A destroyed document has no text by design: its certificate explains it.
@@ -247,6 +261,6 @@ public final class DocketArchive: Sendable {
                             + "found by its metadata only"))
             }
         }
-        return findings
+        return (findings, signatures.summary)
     }
 }

@@ -84,6 +84,17 @@ public final class XMLSchema: @unchecked Sendable {
         let problems = problems(in: document)
         if !problems.isEmpty { throw XMLError.schemaInvalid(problems) }
     }
+
+    /// Validates one element and everything under it as if it were a document's root: a record
+    /// carried inside an envelope (a signed archive record) checked against its own schema.
+    ///
+    /// - Throws: `XMLError.schemaInvalid` carrying every problem reported.
+    public func validate(element: XMLNode) throws {
+        let problems =
+            XMLValidator(schema: self)?.problems(in: element)
+            ?? [XMLDiagnostic(severity: .fatal, line: 0, column: 0, message: "cannot create a validation context")]
+        if !problems.isEmpty { throw XMLError.schemaInvalid(problems) }
+    }
 }
 
 /// One libxml2 validation context over a shared `XMLSchema`, reused document after document.
@@ -107,12 +118,21 @@ public final class XMLValidator {
 
     /// Every problem libxml2 reports for `document`; empty when it is valid.
     public func problems(in document: XMLDocument) -> [XMLDiagnostic] {
-        let capture = ErrorCapture(source: document.source)
+        problems(source: document.source) { xmlSchemaValidateDoc(context, document.pointer) }
+    }
+
+    /// Every problem libxml2 reports for `element` validated as a root; empty when it is valid.
+    public func problems(in element: XMLNode) -> [XMLDiagnostic] {
+        problems(source: element.document.source) { xmlSchemaValidateOneElement(context, element.pointer) }
+    }
+
+    private func problems(source: String, validating: () -> Int32) -> [XMLDiagnostic] {
+        let capture = ErrorCapture(source: source)
         return capture.run {
             xmlSchemaSetValidStructuredErrors(
                 context, captureStructuredError, Unmanaged.passUnretained(capture).toOpaque())
             defer { xmlSchemaSetValidStructuredErrors(context, nil, nil) }
-            let status = xmlSchemaValidateDoc(context, document.pointer)
+            let status = validating()
             if status != 0 && !capture.hasErrors {
                 capture.record(
                     XMLDiagnostic(

@@ -10,14 +10,28 @@ struct ArchiveOptions: ParsableArguments {
             "The archive directory (default: $DOCKET_ARCHIVE, else ./archive).", valueName: "DIR"))
     var archive: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            """
+            The private key the archive's records are signed with, once it has one (default: \
+            $DOCKET_SIGNING_KEY, else ~/.config/docket/signing-keys/ARCHIVE-ID.pem).
+            """, valueName: "FILE"))
+    var signingKey: String?
+
     /// The directory chosen by `--archive`, `DOCKET_ARCHIVE` or the default.
     var path: String {
         archive ?? ProcessInfo.processInfo.environment["DOCKET_ARCHIVE"] ?? "archive"
     }
 
+    /// The key file chosen by `--signing-key` or `DOCKET_SIGNING_KEY`; nil for the default location.
+    var signingKeyPath: String? {
+        signingKey ?? ProcessInfo.processInfo.environment["DOCKET_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// Opens the archive, or explains why not.
     func open() throws -> DocketArchive {
-        try DocketArchive(opening: path)
+        try DocketArchive(opening: path, signingKey: signingKeyPath)
     }
 }
 

@@ -24,17 +24,34 @@ struct DemoCommand: ParsableCommand {
             published agenda, nothing recorded of the meeting (to practise recording it).
             """)
     var beforeTheMeeting = false
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            """
+            Where to keep the demo's private signing key (default: $DOCKET_SIGNING_KEY, else \
+            ~/.config/docket/signing-keys/ARCHIVE-ID.pem). Every record of the demo is signed.
+            """, valueName: "FILE"))
+    var signingKey: String?
 
     func run() throws {
         guard let distribution = Distribution.locate() else {
             throw ValidationError("cannot find Docket's distribution (archive/schema, workflows); set DOCKET_HOME")
         }
-        let summary = try DemoArchive.build(at: archive, from: distribution, meetingHeld: !beforeTheMeeting)
+        let keyFile =
+            signingKey ?? ProcessInfo.processInfo.environment["DOCKET_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        let summary = try DemoArchive.build(
+            at: archive, from: distribution, meetingHeld: !beforeTheMeeting, signed: true, signingKey: keyFile)
         print("built the demo archive in \(summary.path)")
         print("users: " + summary.users.map { "\($0.name) (\($0.role.rawValue))" }.joined(separator: ", "))
         print("web app password of every demo user: \(DemoArchive.password)  (docket serve --archive \(archive))")
         print("series \(summary.series): " + summary.submissions.joined(separator: ", "))
         print("meeting: \(summary.meeting)" + (summary.minutes.map { ", its minutes \($0)" } ?? ", not yet held"))
+        let opened = try DocketArchive(opening: archive, signingKey: keyFile)
+        if let key = try opened.signingKeys().last?.key {
+            print(
+                "every record is signed with key \(key.name) (SPKI SHA-256 \(key.spkiSHA256)); "
+                    + "private key: \(opened.store.signingKeyPath ?? "?")")
+        }
         let third = summary.submissions.last ?? ""
         print("try: docket report \(third) --archive \(archive) --format docx -o report.docx")
     }

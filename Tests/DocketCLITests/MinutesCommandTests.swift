@@ -60,8 +60,11 @@ import Testing
         let eventText = try String(contentsOfFile: eventFile, encoding: .utf8)
         for document in signed.documents { #expect(eventText.contains(document.sha256)) }
         #expect(eventText.contains("role=\"chair\""))
+        // The demo signs every record: the event in its envelope, valid with its signature.
+        #expect(
+            eventText.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<signed xmlns=\"urn:docket:signed:1\""))
         _ = try ExternalTool.xmllint().runSucceeding([
-            "--noout", "--schema", "\(archive.path)/schema/docket-archive-5.xsd", eventFile,
+            "--noout", "--schema", "\(archive.path)/schema/docket-signed-1.xsd", eventFile,
         ])
 
         // python-docx reads the item under its agenda number with its resolution.

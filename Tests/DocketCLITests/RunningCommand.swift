@@ -59,9 +59,16 @@ extension CommandRunner {
     static func start(
         _ arguments: [String], environment: [String: String] = [:], in directory: URL
     ) throws -> RunningCommand {
-        RunningCommand(
+        // Signing keys made by a command (the demo's) go to a configuration directory of this
+        // test run, never the home directory's.
+        let environment = ["XDG_CONFIG_HOME": configurationHome].merging(environment) { _, given in given }
+        return RunningCommand(
             child: try ChildProcess(executable.path, arguments, in: directory, environment: environment))
     }
+
+    /// The configuration directory the commands of this test run use (`XDG_CONFIG_HOME`).
+    static let configurationHome = FileManager.default.temporaryDirectory
+        .appendingPathComponent("docket-cli-tests-\(getpid())/config").path
 
     /// Runs `docket` with extra environment variables and waits for it (at most `timeLimit`).
     static func docket(_ arguments: [String], environment: [String: String], in directory: URL) throws -> Outcome {

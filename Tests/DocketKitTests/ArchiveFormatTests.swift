@@ -30,6 +30,9 @@ import Workflow
         "schema/docket-archive-5.xsd": "859de5ae27acea765bf9c5c2ce0c8e07b7e731b562ff6baa4d55efe1903f0194",
         "schema/docket-retention-1.xsd": "88fccd99b023cbf6cd61fbc26565d36106a6cab8e1447b901c5c9eb6b32ad7ac",
         "schema/docket-archive-6.xsd": "78bd7d4b9bd074efaf9ed739425c1950a7f2f50e61631c18e33cd774610e16ca",
+        "schema/docket-keys-1.xsd": "a19c41e92a1f37f01321bed8dde41778e2e59ec1fab72553e0c84c518167709c",
+        "schema/docket-signature-1.xsd": "57d9dfe47f29a1a56e701b15f76ba3022d072b1ae20c72f8cc5ae031b29ebcc9",
+        "schema/docket-signed-1.xsd": "348aca339c9ad9324f589cbbb382e2ad883222d56ce9619605455e7e236055b1",
         "schema/scxml/scxml.xsd": "1040cfaadc5b0539f6a9c19b469311566d5395c4506fe1afdc44506cf2246a0f",
         "schema/scxml/xml.xsd": "7b695e836b90768ac5a5374ee3e8e23f1afa92d529b7baa286f91d7878c031d0",
     ]
