@@ -28,7 +28,16 @@ struct Machine {
     /// One line for logs and BENCHMARKS.md.
     var line: String {
         "machine: \(cpuModel), \(cores) cores, Linux \(kernel), libxml2 \(libxml2) (xmllint: \(xmllintLibxml2)), "
-            + "Swift \(swift), release build, load average \(loadAverage), \(date)"
+            + "Swift \(swift), \(Self.build) build, load average \(loadAverage), \(date)"
+    }
+
+    /// How this program was compiled: figures count only from a release build.
+    static var build: String {
+        #if DEBUG
+            "debug (figures not comparable)"
+        #else
+            "release"
+        #endif
     }
 
     static func cpuModel() -> String {

@@ -1,6 +1,6 @@
 import Crypto
+import CryptoExtras
 import Foundation
-import _CryptoExtras
 
 /// Makes archive signing keys and reads them: the private key as PEM for the signer, the public
 /// half as the key list records it. swift-crypto makes the key; xmlsec (OpenSSL) signs with it.

@@ -113,6 +113,11 @@ extension ArchiveStore {
         return signer
     }
 
+    /// Checks that this process can sign the next record (nothing to check without a key).
+    public func checkSigningKey() throws(ArchiveError) {
+        _ = try currentSigner()
+    }
+
     /// A signer from the configured key file, which must hold `current`; after a rotation
     /// interrupted between the key list's entry and the key file's move, the new key is still
     /// beside it (`PATH.next`), and is moved into place here.

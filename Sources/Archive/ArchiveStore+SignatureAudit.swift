@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XML
 
 /// What the signature audit counted, besides its findings.
@@ -92,11 +93,31 @@ extension ArchiveStore {
         }
         let chains = chainDirectories()
         summary.logs = chains.count
-        for (index, chain) in chains.enumerated() {
-            auditChain(
-                chain, seal: seals[chain], verifier: verifier, periods: periods, keyOrder: summary.keys.map(\.key.name),
-                findings: &findings, summary: &summary)
-            progress(index + 1, chains.count)
+        // Logs are independent: checked on every core, a batch at a time so that progress is
+        // reported from this thread, and findings kept in the logs' order.
+        let keyOrder = summary.keys.map(\.key.name)
+        let sealed = seals
+        let batchSize = 64
+        var done = 0
+        while done < chains.count {
+            let batch = Array(chains[done..<min(done + batchSize, chains.count)])
+            let results = Mutex([ChainAudit?](repeating: nil, count: batch.count))
+            DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+                let audit = auditChain(
+                    batch[index], seal: sealed[batch[index]], verifier: verifier, periods: periods, keyOrder: keyOrder)
+                results.withLock { $0[index] = audit }
+            }
+            for audit in results.withLock({ $0 }).compactMap({ $0 }) {
+                findings += audit.findings
+                summary.signed += audit.signed
+                if audit.sealed { summary.sealedLogs += 1 }
+                if audit.beforeSigning > 0 {
+                    summary.beforeSigning += audit.beforeSigning
+                    summary.logsBeforeSigning += 1
+                }
+            }
+            done += batch.count
+            progress(done, chains.count)
         }
         for (chain, seal) in seals where !chains.contains(chain) {
             problem(chain, "sealed at \(Self.eventFileName(seal.last)), but the log is gone")
@@ -104,18 +125,27 @@ extension ArchiveStore {
         return (findings, summary)
     }
 
+    /// What the signature check found in one log.
+    private struct ChainAudit: Sendable {
+        var findings: [VerificationFinding] = []
+        var signed = 0
+        /// Unsigned records of a log with no signed record and no seal.
+        var beforeSigning = 0
+        var sealed = false
+    }
+
     private func auditChain(
         _ chain: String, seal: HistorySeal?, verifier: XMLSignatureVerifier, periods: [String: ArchiveKeyPeriod],
-        keyOrder: [String], findings: inout [VerificationFinding], summary: inout SignatureSummary
-    ) {
+        keyOrder: [String]
+    ) -> ChainAudit {
+        var audit = ChainAudit(sealed: seal != nil)
         func problem(_ path: String, _ message: String) {
-            findings.append(VerificationFinding(severity: .problem, path: path, message: message))
+            audit.findings.append(VerificationFinding(severity: .problem, path: path, message: message))
         }
         let isKeyList = chain == Self.keyLogDirectory
         var firstSigned: Int?
         var unsignedBefore = 0
         let sealedUpTo = seal?.last ?? 0
-        if seal != nil { summary.sealedLogs += 1 }
         for name in DurableFile.list("\(root)/\(chain)") {
             guard let number = HashChainWalker.number(name) else { continue }
             let relative = "\(chain)/\(name)"
@@ -151,8 +181,8 @@ extension ArchiveStore {
             let keyName: String
             let signedAt: Date
             do {
-                keyName = try verifier.verify(bytes, source: relative)
                 let document = try XMLDocument(parsing: bytes, source: relative)
+                keyName = try verifier.verify(document)
                 guard let root = document.root, SignedRecordXML.isEnvelope(root) else {
                     throw ArchiveError.damaged(path: relative, reason: "the signature does not envelop a signed record")
                 }
@@ -177,12 +207,10 @@ extension ArchiveStore {
                     continue
                 }
             }
-            summary.signed += 1
+            audit.signed += 1
         }
-        if firstSigned == nil, sealedUpTo == 0, unsignedBefore > 0 {
-            summary.beforeSigning += unsignedBefore
-            summary.logsBeforeSigning += 1
-        }
+        if firstSigned == nil, sealedUpTo == 0 { audit.beforeSigning = unsignedBefore }
+        return audit
     }
 
     /// Whether the bytes name the signed records' namespace: a record that does not cannot be

@@ -155,6 +155,14 @@ extension DocketArchive {
         }
     }
 
+    /// Checks that this process can sign what it records: nothing to check while the archive
+    /// has no key; else its key file must hold the current key and be readable by its owner only.
+    ///
+    /// - Throws: `.archive(.signingKeyUnavailable)` naming the file and what is wrong with it.
+    public func checkSigningKey() throws(DocketError) {
+        try archive { () throws(ArchiveError) in try store.checkSigningKey() }
+    }
+
     /// Describes a signed record — any file, in this archive or a copy — and checks its
     /// signature against this archive's key list.
     public func describeSignature(ofFileAt path: String) throws(DocketError) -> SignatureDescription {

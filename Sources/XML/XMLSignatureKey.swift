@@ -35,7 +35,8 @@ public struct XMLSigningKey: Sendable {
     public let name: String
     /// What kind of key it is, found from the key itself.
     public let algorithm: XMLSignatureAlgorithm
-    let pem: [UInt8]
+    /// The key as read once; each signature works on its own copy (see `SharedKey`).
+    let shared: SharedKey
 
     /// Reads a private key from PEM (PKCS#8 `PRIVATE KEY`, `EC PRIVATE KEY` or `RSA PRIVATE KEY`),
     /// unencrypted.
@@ -44,8 +45,8 @@ public struct XMLSigningKey: Sendable {
     ///   be read, or the key is neither ECDSA P-256 nor RSA of at least 2048 bits.
     public init(name: String, privateKeyPEM: String) throws {
         self.name = name
-        self.pem = Array(privateKeyPEM.utf8)
-        self.algorithm = try LoadedKey(name: name, pem: pem).algorithm
+        shared = try SharedKey(LoadedKey(name: name, pem: Array(privateKeyPEM.utf8)))
+        self.algorithm = shared.algorithm
     }
 }
 
@@ -55,28 +56,67 @@ public struct XMLTrustedKey: Sendable {
     public let name: String
     /// What kind of key it is, found from the key itself.
     public let algorithm: XMLSignatureAlgorithm
-    let pem: [UInt8]
+    /// The key as read once; each verification works on its own copy (see `SharedKey`).
+    let shared: SharedKey
 
     /// Reads a public key from PEM (`PUBLIC KEY`, as `openssl pkey -pubout` writes it).
     ///
     /// - Throws: `XMLSignatureError.unusableKey` as `XMLSigningKey.init(name:privateKeyPEM:)`.
     public init(name: String, publicKeyPEM: String) throws {
         self.name = name
-        self.pem = Array(publicKeyPEM.utf8)
-        self.algorithm = try LoadedKey(name: name, pem: pem).algorithm
+        shared = try SharedKey(LoadedKey(name: name, pem: Array(publicKeyPEM.utf8)))
+        self.algorithm = shared.algorithm
+    }
+}
+
+/// An xmlsec key read from PEM once and never changed, which tasks share: each signature or
+/// verification takes its own duplicate (`copy()`), which the signature context then owns.
+///
+/// Reading the PEM was most of a signature's cost: OpenSSL 3's decoder took about a millisecond
+/// a key, against well under one for the whole signature (BENCHMARKS.md, "Signatures"). The
+/// duplicate shares the OpenSSL key by reference count, which is thread-safe, and the original
+/// is only ever read.
+final class SharedKey: @unchecked Sendable {
+    private let original: LoadedKey
+    let name: String
+    let algorithm: XMLSignatureAlgorithm
+
+    init(_ key: LoadedKey) {
+        original = key
+        name = key.name
+        algorithm = key.algorithm
+    }
+
+    /// A key of one's own, for one signature context.
+    ///
+    /// - Throws: `XMLSignatureError.unusableKey` if xmlsec cannot duplicate it.
+    func copy() throws -> LoadedKey {
+        guard let pointer = original.pointer, let duplicate = xmlSecKeyDuplicate(pointer) else {
+            throw XMLSignatureError.unusableKey(name: name, reason: "xmlsec could not copy the key")
+        }
+        return LoadedKey(owning: duplicate, name: name, algorithm: algorithm)
     }
 }
 
 /// An xmlsec key read from PEM, owned until it is handed to a signature context (which frees it).
 ///
-/// Keys are kept as PEM in the public types and read again for each operation: an xmlsec key
-/// is a mutable C object, and a PEM string can be shared between tasks.
+/// The public types keep one read key each (`SharedKey`) and hand every operation a duplicate:
+/// an xmlsec key is a mutable C object that a signature context takes over and frees.
 final class LoadedKey {
     private(set) var pointer: xmlSecKeyPtr?
     let algorithm: XMLSignatureAlgorithm
+    let name: String
+
+    /// Takes ownership of a key already checked (a duplicate of one read by `init(name:pem:)`).
+    init(owning pointer: xmlSecKeyPtr, name: String, algorithm: XMLSignatureAlgorithm) {
+        self.pointer = pointer
+        self.name = name
+        self.algorithm = algorithm
+    }
 
     /// - Throws: `XMLSignatureError.unusableKey`.
     init(name: String, pem: [UInt8]) throws {
+        self.name = name
         try XMLSignatureLibrary.ensureInitialized()
         try LoadedKey.checkName(name)
         let capture = ErrorCapture(source: "key '\(name)'")

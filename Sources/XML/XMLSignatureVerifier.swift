@@ -40,8 +40,16 @@ public struct XMLSignatureVerifier: Sendable {
     public func verify(_ bytes: [UInt8], source: String = "(memory)", options: XMLParseOptions = .default) throws
         -> String
     {
+        try verify(XMLDocument(parsing: bytes, source: source, options: options))
+    }
+
+    /// Verifies the signature of a document already parsed (with Docket's hardened parser, as
+    /// `verify(_:source:options:)` does): for a caller that reads the document's content too.
+    ///
+    /// - Returns: the name of the trusted key the signature verified with.
+    /// - Throws: as `verify(_:source:options:)`, but for parsing.
+    public func verify(_ document: XMLDocument) throws -> String {
         try XMLSignatureLibrary.ensureInitialized()
-        let document = try XMLDocument(parsing: bytes, source: source, options: options)
         let shape = try SignatureShape.check(document.pointer)
         guard let trusted = trustedKeys[shape.keyName] else {
             throw XMLSignatureError.untrustedKey(name: shape.keyName)
@@ -64,7 +72,7 @@ public struct XMLSignatureVerifier: Sendable {
         let capture = ErrorCapture(source: document.source)
         try capture.run {
             let context = try SignatureContext(
-                key: LoadedKey(name: trusted.name, pem: trusted.pem), algorithm: trusted.algorithm)
+                key: trusted.shared.copy(), algorithm: trusted.algorithm)
             let status = xmlSecDSigCtxVerify(context.pointer, signature.pointer)
             guard status == 0, context.pointer.pointee.status == xmlSecDSigStatusSucceeded else {
                 var reasons = capture.diagnostics.map(\.message)

@@ -52,7 +52,7 @@ public struct XMLSigner: Sendable {
             guard SignatureShape.signatures(under: root).isEmpty else {
                 throw XMLSignatureError.signingFailed("\(document.source) already carries a ds:Signature")
             }
-            let context = try SignatureContext(key: LoadedKey(name: key.name, pem: key.pem), algorithm: key.algorithm)
+            let context = try SignatureContext(key: key.shared.copy(), algorithm: key.algorithm)
             let signature = try makeTemplate(in: document.pointer)
             xmlAddChild(root, signature)
             guard xmlSecDSigCtxSign(context.pointer, signature) == 0 else {

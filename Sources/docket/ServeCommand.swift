@@ -71,7 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
             guard let distribution = Distribution.locate() else {
                 throw ValidationError("cannot find Docket's distribution to build the demo; set DOCKET_HOME")
             }
-            _ = try DemoArchive.build(at: archive.path, from: distribution)
+            _ = try DemoArchive.build(
+                at: archive.path, from: distribution, signed: true, signingKey: archive.signingKeyPath)
             print(
                 "built the demo archive in \(archive.path): users "
                     + DemoArchive.users.map(\.name).joined(separator: ", ") + ", password \(DemoArchive.password)")
@@ -82,6 +83,9 @@ struct ServeCommand: AsyncParsableCommand {
         // reads every changed submission, chain checked) do the rest. The full `verify`, which
         // re-hashes every document, is minutes on a large archive: it runs from Archive health.
         _ = try docket.workflows()
+        // A signed archive takes nothing from a server that cannot sign: say so now, not at the
+        // first user's first change.
+        try docket.checkSigningKey()
         let unreadable = try docket.syncIndex().unreadable
         guard unreadable.isEmpty else {
             for (reference, reason) in unreadable.sorted(by: { $0.key < $1.key }).prefix(10) {

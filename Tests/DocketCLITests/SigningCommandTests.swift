@@ -40,6 +40,10 @@ import Testing
         #expect(try archive.verify().status == 0)
         #expect(try archive.ok("signature", "show", signOff).contains("signature: valid"))
 
+        // A server that could not sign refuses to start, rather than fail at the first change.
+        let keyless = try archive.run(["serve", "--port", "0", "--signing-key", "\(archive.directory.path)/none.pem"])
+        #expect(keyless.status != 0 && keyless.standardError.contains("cannot sign"), "\(keyless.standardError)")
+
         // A changed record: show exits 1 and says why.
         chmod(signOff, 0o644)
         let text = try String(contentsOfFile: signOff, encoding: .utf8)
