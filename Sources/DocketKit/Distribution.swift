@@ -15,8 +15,14 @@ public struct Distribution: Sendable {
         self.root = root
     }
 
-    /// Finds the distribution: `$DOCKET_HOME`, else the nearest directory above the running
-    /// executable (e.g. `.build/release/docket` in a checkout), else above the current directory.
+    /// The web app's `Templates/` and `Static/`, when installed (`scripts/install`); in a build
+    /// tree they are the server module's own resources instead.
+    public var webDirectory: String { "\(root)/web" }
+
+    /// Finds the distribution: `$DOCKET_HOME`; else, going up from the running executable, the
+    /// first directory that is one (a checkout, above `.build/release/docket`) or holds one in
+    /// `share/docket` (an installation, `PREFIX/bin/docket` beside `PREFIX/share/docket`); else
+    /// the same above the current directory.
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> Distribution? {
         if let home = environment["DOCKET_HOME"], isDistribution(home) { return Distribution(root: home) }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -26,11 +32,21 @@ public struct Distribution: Sendable {
             var directory = start
             while directory.path != "/" {
                 if isDistribution(directory.path) { return Distribution(root: directory.path) }
+                let installed = directory.appendingPathComponent("share/docket").path
+                if isDistribution(installed) { return Distribution(root: installed) }
                 directory = directory.deletingLastPathComponent()
             }
         }
         return nil
     }
+
+    /// Why `locate` found nothing, and how to fix it.
+    public static let notFoundMessage = """
+        cannot find Docket's distribution: the directory holding archive/schema/ (the XML schemas), \
+        workflows/ (the SCXML definitions) and, once installed, web/ (the web app's templates). \
+        scripts/install puts it in PREFIX/share/docket beside PREFIX/bin/docket, where docket finds \
+        it by itself; otherwise set DOCKET_HOME to that directory (a checkout's root also works)
+        """
 
     private static func isDistribution(_ path: String) -> Bool {
         FileManager.default.fileExists(atPath: "\(path)/archive/schema/docket-archive-1.xsd")

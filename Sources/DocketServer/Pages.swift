@@ -8,13 +8,33 @@ import Mustache
 struct Pages: Sendable {
     let library: MustacheLibrary
 
-    /// Loads every `*.mustache` template shipped in the module's `Templates` directory.
+    /// Loads every `*.mustache` template shipped in the `Templates` directory (see `resources`).
     static func load() async throws -> Pages {
-        guard let directory = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
+        guard let directory = resources("Templates") else {
             throw WebError(status: .internalServerError, code: "templates-missing", message: "templates not found")
         }
         return Pages(library: try await MustacheLibrary(directory: directory.path))
     }
+
+    /// Where the web app's `Templates` and `Static` directories are: in an installation, the
+    /// distribution's `web/` (`scripts/install` copies them there, beside the schemas); in a
+    /// build tree, the module's resource bundle. The bundle is only asked when no installed copy
+    /// exists: SwiftPM's accessor stops the process if neither the bundle beside the binary nor
+    /// the build tree it was compiled in is there, as for a binary copied out of the checkout.
+    static func resources(_ name: String) -> URL? {
+        if let installed = installedWebDirectory {
+            return URL(fileURLWithPath: "\(installed)/\(name)")
+        }
+        return Bundle.module.url(forResource: name, withExtension: nil)
+    }
+
+    /// The distribution's `web/`, when this is an installed Docket.
+    private static let installedWebDirectory: String? = {
+        guard let web = Distribution.locate()?.webDirectory,
+            FileManager.default.fileExists(atPath: "\(web)/Templates")
+        else { return nil }
+        return web
+    }()
 
     /// A page response: HTML, never cached (pages show live state and carry CSRF tokens).
     func render(_ name: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
@@ -59,7 +79,7 @@ struct Pages: Sendable {
 
     /// The contents of a file in the module's `Static` directory.
     static func staticFile(_ name: String) -> [UInt8]? {
-        guard let url = Bundle.module.url(forResource: "Static", withExtension: nil),
+        guard let url = resources("Static"),
             let data = FileManager.default.contents(atPath: url.appendingPathComponent(name).path)
         else { return nil }
         return [UInt8](data)

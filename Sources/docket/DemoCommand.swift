@@ -35,7 +35,7 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         guard let distribution = Distribution.locate() else {
-            throw ValidationError("cannot find Docket's distribution (archive/schema, workflows); set DOCKET_HOME")
+            throw ValidationError(Distribution.notFoundMessage)
         }
         let keyFile =
             signingKey ?? ProcessInfo.processInfo.environment["DOCKET_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 }

@@ -18,7 +18,8 @@ struct Docket: AsyncParsableCommand {
             dispatch, the Commissioners' response and Board consideration, and archives every
             document with XML metadata that can be checked without Docket.
             """,
-        version: "docket \(version) (libxml2 \(XMLLibrary.runtimeVersion))",
+        version: "docket \(version) (libxml2 \(XMLLibrary.runtimeVersion))\ndistribution: "
+            + (Distribution.locate()?.root ?? "not found (set DOCKET_HOME; see 'docket demo')"),
         subcommands: [
             InitCommand.self, UserCommand.self, WorkflowCommand.self, SubmissionCommand.self, DocumentCommand.self,
             VerifyCommand.self, SearchCommand.self, ReindexCommand.self, ImportCommand.self, ExportCommand.self,

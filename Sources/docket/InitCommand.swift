@@ -21,7 +21,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         guard let distribution = Distribution.locate() else {
-            throw ValidationError("cannot find Docket's schemas and workflows; set DOCKET_HOME to the checkout")
+            throw ValidationError(Distribution.notFoundMessage)
         }
         if upgrade {
             let added = try DocketArchive.addMissingDistributionFiles(to: archive.path, from: distribution)

@@ -69,7 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         if demo, !FileManager.default.fileExists(atPath: "\(archive.path)/archive.xml") {
             guard let distribution = Distribution.locate() else {
-                throw ValidationError("cannot find Docket's distribution to build the demo; set DOCKET_HOME")
+                throw ValidationError(Distribution.notFoundMessage)
             }
             _ = try DemoArchive.build(
                 at: archive.path, from: distribution, signed: true, signingKey: archive.signingKeyPath)
