@@ -27,7 +27,7 @@ struct Docket: AsyncParsableCommand {
             CalendarCommand.self, DueCommand.self, NotifyCommand.self, OutboxCommand.self, DemoCommand.self,
             ServeCommand.self, XMLCommand.self, AuditCommand.self, ClearanceCommand.self, MailCommand.self,
             MinutesCommand.self, DecisionsCommand.self, ActionCommand.self, RetentionCommand.self, HoldCommand.self,
-            KeyCommand.self, SignatureCommand.self,
+            KeyCommand.self, SignatureCommand.self, BackupCommand.self, RestoreCommand.self,
         ]
     )
 
