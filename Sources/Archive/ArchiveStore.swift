@@ -395,6 +395,17 @@ public final class ArchiveStore: Sendable {
         return (try reader.integer("sequence"), try reader.text("sha256"))
     }
 
+    /// Moves the chain head on after an event was appended, without ever failing the change:
+    /// the event, already durable, is the record, and the head only a checkpoint of it. A head
+    /// that cannot be written (a full disk) is left one event behind, as a crash between the
+    /// two writes leaves it: `verify` notes it, and the next event's head repairs it.
+    ///
+    /// - Returns: whether the head was written.
+    @discardableResult
+    public func advanceHead(_ reference: String, sequence: Int, sha256: String) -> Bool {
+        (try? writeHead(reference, sequence: sequence, sha256: sha256)) != nil
+    }
+
     /// Records the chain head after an event was appended.
     ///
     /// The directory is not fsynced: if a crash loses the rename, the head is one event

@@ -138,18 +138,18 @@ public enum DurableFile {
         let temporary = "\(directory)/\(temporaryPrefix)\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else {
-            throw .io(path: temporary, operation: "create", reason: String(cString: strerror(errno)))
+            throw .io(path: path, operation: "create", reason: String(cString: strerror(errno)))
         }
         if let code = bytes.withUnsafeBytes({ writeAll($0, to: descriptor) }) {
             close(descriptor)
             unlink(temporary)
-            throw .io(path: temporary, operation: "write", reason: String(cString: strerror(code)))
+            throw .io(path: path, operation: "write", reason: String(cString: strerror(code)))
         }
         if fsync(descriptor) != 0 {
             let reason = String(cString: strerror(errno))
             close(descriptor)
             unlink(temporary)
-            throw .io(path: temporary, operation: "fsync", reason: reason)
+            throw .io(path: path, operation: "fsync", reason: reason)
         }
         close(descriptor)
         return temporary

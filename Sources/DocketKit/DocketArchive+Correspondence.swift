@@ -123,7 +123,7 @@ extension DocketArchive {
                 previous: current.headSHA256,
                 body: .correspondenceFiled(CorrespondenceFiling(message: record.sha256, rule: rule, documents: filed)))
             let written = try store.appendEvent(event)
-            try store.writeHead(reference, sequence: event.sequence, sha256: written)
+            store.advanceHead(reference, sequence: event.sequence, sha256: written)
             return event
         }
         refreshIndex(for: reference)

@@ -228,7 +228,7 @@ extension DocketArchive {
                 RecordsDisposal(list: list.id, action: list.action, transferred: transferred, documents: disposed)))
         return try archive { () throws(ArchiveError) in
             let written = try store.appendEvent(event)
-            try store.writeHead(reference, sequence: event.sequence, sha256: written)
+            store.advanceHead(reference, sequence: event.sequence, sha256: written)
             return written
         }
     }

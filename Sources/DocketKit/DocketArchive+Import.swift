@@ -357,7 +357,7 @@ extension DocketArchive {
                     comment: record.comment, fields: record.fields, documents: record.documents)))
         try archive { () throws(ArchiveError) in
             let written = try store.appendEvent(stored)
-            try store.writeHead(reference, sequence: stored.sequence, sha256: written)
+            store.advanceHead(reference, sequence: stored.sequence, sha256: written)
         }
         return true
     }

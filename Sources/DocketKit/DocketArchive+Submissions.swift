@@ -303,7 +303,7 @@ extension DocketArchive {
                 body: .documentAdded(
                     metadata.packEntry, metadataSHA256: metadataSHA256, replaces: replaced))
             let written = try store.appendEvent(event)
-            try store.writeHead(reference, sequence: event.sequence, sha256: written)
+            store.advanceHead(reference, sequence: event.sequence, sha256: written)
         }
         refreshIndex(for: reference)
         return metadata
@@ -339,7 +339,7 @@ extension DocketArchive {
             try archive { () throws(ArchiveError) in
                 try store.requireSchema(.archiveFormat2)
                 let written = try store.appendEvent(event)
-                try store.writeHead(reference, sequence: event.sequence, sha256: written)
+                store.advanceHead(reference, sequence: event.sequence, sha256: written)
             }
             return event
         }
@@ -463,7 +463,7 @@ extension DocketArchive {
                     comment: record.comment, fields: record.fields, documents: record.documents)))
         let written = try archive { () throws(ArchiveError) -> String in
             let written = try store.appendEvent(stored)
-            try store.writeHead(reference, sequence: stored.sequence, sha256: written)
+            store.advanceHead(reference, sequence: stored.sequence, sha256: written)
             return written
         }
         refreshIndex(for: reference)
