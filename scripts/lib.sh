@@ -58,7 +58,8 @@ require_swift() {
 # joserfc (the sign-in flow against the misbehaving OpenID provider of Tests/OIDC) and
 # oidc-provider-mock with the Authlib it needs (a real OpenID provider for the browser test;
 # Authlib 1.9 needs joserfc 1.6.8 or later, hence joserfc 1.8.0), and extract-msg (an Outlook
-# .msg reader of its own, the reference the Outlook conversion tests compare with). These are
+# .msg reader of its own, the reference the Outlook conversion tests compare with), and
+# prometheus-client (its text-format parser reads /metrics in Tests/Metrics). These are
 # the versions pip chose for the python3 here (3.11: axe-selenium-python 3 needs 3.12); move a
 # pin on purpose, and run the tests that use it.
 PYPI_TEST_PACKAGES=(
@@ -72,6 +73,7 @@ PYPI_TEST_PACKAGES=(
     authlib==1.9.10
     oidc-provider-mock==0.3.4
     extract-msg==0.57.0
+    prometheus-client==0.26.0
 )
 
 # require_pypi_packages NAME==VERSION...: installs, beside the python3 on PATH, each package

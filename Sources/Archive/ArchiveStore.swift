@@ -193,6 +193,16 @@ public final class ArchiveStore: Sendable {
         }
     }
 
+    /// Reads `archive.xml` again, parsed and validated: whether the archive is still there and
+    /// readable (the web app's health check), at the cost of one small file.
+    ///
+    /// - Throws: `ArchiveError.notAnArchive` when it is gone; `.damaged` or an I/O error when it
+    ///   cannot be read or is not valid.
+    public func readMarker() throws(ArchiveError) {
+        guard DurableFile.exists("\(root)/archive.xml") else { throw .notAnArchive(path: root) }
+        _ = try readDocument("\(root)/archive.xml", root: "archive")
+    }
+
     /// Reads, parses (hardened) and validates one archive file, checking its root element.
     func readDocument(_ path: String, root name: String) throws(ArchiveError) -> (XMLDocument, [UInt8]) {
         let bytes = try DurableFile.read(path, limit: XMLParseOptions.defaultMaximumInputSize)

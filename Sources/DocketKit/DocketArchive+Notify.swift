@@ -125,6 +125,7 @@ extension DocketArchive {
                     tails: &tails)
             }
             report.handedOver.append(message.decided.messageID)
+            observer?.notification(.handedOver)
         case .failed(let reason):
             let retry: Date? =
                 attempt < Self.mailAttempts ? now.addingTimeInterval(300 * pow(4, Double(attempt - 1))) : nil
@@ -134,6 +135,7 @@ extension DocketArchive {
                     day: message.day, at: now, tails: &tails)
             }
             report.failed.append((message.decided.messageID, reason, retry != nil))
+            observer?.notification(retry != nil ? .failed : .gaveUp)
         }
     }
 

@@ -306,6 +306,7 @@ extension DocketArchive {
             store.advanceHead(reference, sequence: event.sequence, sha256: written)
         }
         refreshIndex(for: reference)
+        observer?.documentAdded()
         return metadata
     }
 
@@ -467,6 +468,7 @@ extension DocketArchive {
             return written
         }
         refreshIndex(for: reference)
+        observer?.eventFired(record.event)
         return FiredEvent(event: stored, state: record.toState, fileSHA256: written)
     }
 

@@ -36,6 +36,8 @@ public final class DocketArchive: Sendable {
     /// Views derived from many records (meetings, series, deadlines), with the index
     /// generation they were computed at (see `DocketArchive+Cache`).
     let derivedViews = Mutex<DerivedViewCache>(DerivedViewCache())
+    /// Who is told of changes as they are made (see `ArchiveObserver`).
+    let observerSlot = Mutex<(any ArchiveObserver)?>(nil)
 
     /// Opens the archive at `path`.
     ///

@@ -34,11 +34,21 @@ public struct DocketWebApp: Sendable {
         throttle = SignInThrottle(limit: configuration.maximumFailedSignIns, window: configuration.throttleWindow)
         openID = configuration.openID.map { OpenIDClient(configuration: $0, now: configuration.sessionClock) }
         _ = try? await blocking { [docket] in try docket.index() }
+        // The use cases tell the metrics what they did, whichever page or API call reached them.
+        if let metrics = configuration.metrics { docket.observer = metrics }
     }
 
     /// The middleware, then the routes of each area's controller.
     public func router() -> Router<DocketRequestContext> {
         let router = Router(context: DocketRequestContext.self)
+        // Outermost, so that every request (the probes too) is counted with the status it got.
+        if let metrics = configuration.metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }
+        // Before the rest of the middleware, which applies only to the routes added after it.
+        router.addRoutes(
+            OperationsController(
+                docket: docket, metrics: configuration.metrics, metricsToken: configuration.metricsToken,
+                searches: searches
+            ).routes)
         router.addMiddleware {
             RequestLogMiddleware()
             ErrorMiddleware(pages: pages)

@@ -31,6 +31,12 @@ public struct WebConfiguration: Sendable {
     public var passwordSignIn: Bool
     /// The call-in period the decisions register and notices count (`--call-in-days`).
     public var callIn: CallInPeriod = .standard
+    /// Where the app records its metrics (requests, events, documents, mail, the search
+    /// queue); nil records none.
+    public var metrics: ServerMetrics?
+    /// The bearer token `/metrics` asks for (`--metrics-token-file`); without one (or without
+    /// `metrics`) the app does not answer `/metrics` (see `OperationsController`).
+    public var metricsToken: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, idleTimeout: TimeInterval = 30 * 60,

@@ -47,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Refuse user names and passwords at /sign-in: everyone signs in through --oidc (API tokens still work).")
     var noPasswordSignIn = false
     @OptionGroup var callIn: CallInOptions
+    @OptionGroup var operations: OperationsOptions
 
     func validate() throws {
         if notifyEvery != nil { _ = try mail.setup() }
@@ -67,15 +68,17 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let logger = operations.logger()
         if demo, !FileManager.default.fileExists(atPath: "\(archive.path)/archive.xml") {
             guard let distribution = Distribution.locate() else {
                 throw ValidationError(Distribution.notFoundMessage)
             }
             _ = try DemoArchive.build(
                 at: archive.path, from: distribution, signed: true, signingKey: archive.signingKeyPath)
-            print(
+            operations.say(
                 "built the demo archive in \(archive.path): users "
-                    + DemoArchive.users.map(\.name).joined(separator: ", ") + ", password \(DemoArchive.password)")
+                    + DemoArchive.users.map(\.name).joined(separator: ", ") + ", password \(DemoArchive.password)",
+                to: logger)
         }
         let docket = try archive.open()
         // Refuse an archive whose definitions do not load or whose records cannot be read:
@@ -89,25 +92,24 @@ struct ServeCommand: AsyncParsableCommand {
         let unreadable = try docket.syncIndex().unreadable
         guard unreadable.isEmpty else {
             for (reference, reason) in unreadable.sorted(by: { $0.key < $1.key }).prefix(10) {
-                print("unreadable: \(reference): \(reason)")
+                operations.say("unreadable: \(reference): \(reason)", to: logger)
             }
             throw ValidationError("\(unreadable.count) submission(s) cannot be read (docket verify); not serving")
         }
-        var logger = Logger(label: "docket")
-        logger.logLevel = .info
         var configuration = WebConfiguration(
             host: host, port: port, secureCookies: secureCookies, uploadLimit: uploadLimit * 1024 * 1024,
             mailSchedule: try notifyEvery.map { MailSchedule(every: $0, setup: try mail.setup()) },
             openID: try oidc.map(Self.openID), passwordSignIn: !noPasswordSignIn)
         configuration.callIn = try callIn.period()
+        try operations.configureMetrics(&configuration)
         let app = try await DocketWebApp(docket: docket, configuration: configuration)
         if let problem = Self.bindProblem(host: host, port: port) {
             throw ValidationError("cannot listen on \(host):\(port): \(problem); choose another with --port")
         }
-        print("serving \(archive.path) at http://\(host):\(port)/")
-        if let notifyEvery { print("sending the mail that is due every \(notifyEvery)") }
-        if let oidc { print("signing in through the OpenID provider configured in \(oidc)") }
-        if noPasswordSignIn { print("password sign-in is off") }
+        operations.say("serving \(archive.path) at http://\(host):\(port)/", to: logger)
+        if let notifyEvery { operations.say("sending the mail that is due every \(notifyEvery)", to: logger) }
+        if let oidc { operations.say("signing in through the OpenID provider configured in \(oidc)", to: logger) }
+        if noPasswordSignIn { operations.say("password sign-in is off", to: logger) }
         try await app.application(logger: logger).runService()
     }
 

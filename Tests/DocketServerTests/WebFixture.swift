@@ -22,13 +22,16 @@ final class WebFixture: @unchecked Sendable {
     ///   - clock: the archive's time (the demo itself is built at the real time).
     ///   - meetingHeld: the demo with the Board of 19 October 2016 met and minuted; by default
     ///     the day before, so that the third update is still live for the pages to act on.
+    ///   - beforeOpening: done to the archive's directory after the demo is built and before
+    ///     the app opens it (to break it, say).
     init(
         configuration: WebConfiguration = WebConfiguration(), clock: @escaping @Sendable () -> Date = { Date() },
-        meetingHeld: Bool = false
+        meetingHeld: Bool = false, beforeOpening: (String) throws -> Void = { _ in }
     ) async throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("docket-web-\(UUID().uuidString)").path
         _ = try DemoArchive.build(
             at: path, from: Distribution(root: Self.repositoryRoot.path), meetingHeld: meetingHeld)
+        try beforeOpening(path)
         docket = try DocketArchive(opening: path, clock: clock)
         app = try await DocketWebApp(docket: docket, configuration: configuration)
     }
