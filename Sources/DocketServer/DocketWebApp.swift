@@ -40,6 +40,7 @@ public struct DocketWebApp: Sendable {
     public func router() -> Router<DocketRequestContext> {
         let router = Router(context: DocketRequestContext.self)
         router.addMiddleware {
+            ClientAddressMiddleware(trustedProxies: configuration.trustedProxies)
             RequestLogMiddleware()
             ErrorMiddleware(pages: pages)
             SecurityHeadersMiddleware()

@@ -31,6 +31,9 @@ public struct WebConfiguration: Sendable {
     public var passwordSignIn: Bool
     /// The call-in period the decisions register and notices count (`--call-in-days`).
     public var callIn: CallInPeriod = .standard
+    /// The proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); none by
+    /// default, when the connection's peer is the client.
+    public var trustedProxies: TrustedProxies = .none
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, idleTimeout: TimeInterval = 30 * 60,

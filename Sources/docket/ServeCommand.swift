@@ -47,6 +47,23 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Refuse user names and passwords at /sign-in: everyone signs in through --oidc (API tokens still work).")
     var noPasswordSignIn = false
     @OptionGroup var callIn: CallInOptions
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            """
+            A proxy (IP address or CIDR range; repeatable) whose X-Forwarded-For names the client \
+            in the access log (default: $\(TrustedProxies.environmentVariable), comma-separated, else none).
+            """, valueName: "ADDRESS"))
+    var trustedProxy: [String] = []
+
+    /// The proxies chosen by `--trusted-proxy` or the environment.
+    func trustedProxies() throws -> TrustedProxies {
+        do {
+            return try TrustedProxies.chosen(flags: trustedProxy, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
 
     func validate() throws {
         if notifyEvery != nil { _ = try mail.setup() }
@@ -55,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "--no-password-sign-in needs --oidc CONFIG: without a provider nobody could sign in")
         }
         if let oidc { _ = try Self.openID(oidc) }
+        _ = try trustedProxies()
     }
 
     /// The provider's configuration, its role mapping checked against Docket's roles.
@@ -100,6 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
             mailSchedule: try notifyEvery.map { MailSchedule(every: $0, setup: try mail.setup()) },
             openID: try oidc.map(Self.openID), passwordSignIn: !noPasswordSignIn)
         configuration.callIn = try callIn.period()
+        configuration.trustedProxies = try trustedProxies()
         let app = try await DocketWebApp(docket: docket, configuration: configuration)
         if let problem = Self.bindProblem(host: host, port: port) {
             throw ValidationError("cannot listen on \(host):\(port): \(problem); choose another with --port")
@@ -108,6 +127,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let notifyEvery { print("sending the mail that is due every \(notifyEvery)") }
         if let oidc { print("signing in through the OpenID provider configured in \(oidc)") }
         if noPasswordSignIn { print("password sign-in is off") }
+        if configuration.trustedProxies != .none {
+            print("the client address is read from X-Forwarded-For on connections from the trusted proxies")
+        }
         try await app.application(logger: logger).runService()
     }
 
