@@ -1,12 +1,11 @@
 import DocketServer
 import Foundation
-import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
 import Testing
 
 /// Whose address the access log records: `X-Forwarded-For` believed only from a trusted proxy,
-/// read from the right; then the same rule through a real server on loopback.
+/// read from the right. The rule in a real server behind a real proxy, access and request logs
+/// read back, is Tests/Proxy/test_nginx_proxy.py (a live server here timed out under the whole
+/// suite's load: its handlers wait for the busy cooperative pool).
 struct TrustedProxiesTests {
     static let proxy = try! TrustedProxies(["127.0.0.1", "10.1.0.0/16"])
 
@@ -72,29 +71,5 @@ struct TrustedProxiesTests {
         #expect(throws: TrustedProxies.EntryError.self) {
             try TrustedProxies.chosen(flags: [], environment: [TrustedProxies.environmentVariable: "10.0.0.1,nginx"])
         }
-    }
-
-    /// A refused API token is recorded with the client's address: a real server on loopback,
-    /// so the peer is 127.0.0.1, trusted or not.
-    @Test(arguments: [
-        (["127.0.0.1"], "198.51.100.1, 203.0.113.9", "203.0.113.9"),
-        (["10.9.9.9"], "203.0.113.9", "127.0.0.1"),
-        ([], "203.0.113.9", "127.0.0.1"),
-    ])
-    func theAccessLogRecordsTheAddressTheRuleGives(trusted: [String], forwardedFor: String, recorded: String)
-        async throws
-    {
-        var configuration = WebConfiguration()
-        configuration.trustedProxies = try TrustedProxies(trusted)
-        let fixture = try await WebFixture(configuration: configuration)
-        let status = try await fixture.test(live: true) { client in
-            var headers = HTTPFields()
-            headers[.authorization] = "Bearer not-a-token"
-            headers[HTTPField.Name("X-Forwarded-For")!] = forwardedFor
-            return try await client.execute(uri: "/api/submissions", method: .get, headers: headers).status
-        }
-        #expect(status == .unauthorized)
-        let refused = try fixture.docket.accessLog().filter { $0.event.method == .token }
-        #expect(refused.map(\.event.address) == [recorded])
     }
 }
