@@ -8,13 +8,18 @@ public struct DocketRequestContext: RequestContext {
     var session: Session?
     /// The user an API token identified.
     var tokenUser: String?
-    /// The client's address as the server's socket saw it: the peer, never a header a client
-    /// can write (behind a proxy, the proxy's address). Nil when unknown (in-process tests).
-    let clientAddress: String?
+    /// The connection's peer as the server's socket saw it (behind a proxy, the proxy). Nil
+    /// when unknown (in-process tests).
+    let peerAddress: String?
+    /// The client's address, which the access log records: the peer, or, when the peer is a
+    /// trusted proxy, what that proxy says in `X-Forwarded-For` (`ClientAddressMiddleware`,
+    /// by the rule of `TrustedProxies`). Never a header from anyone else.
+    var clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        clientAddress = source.channel.remoteAddress.flatMap { $0.ipAddress ?? $0.pathname }
+        peerAddress = source.channel.remoteAddress.flatMap { $0.ipAddress ?? $0.pathname }
+        clientAddress = peerAddress
     }
 
     /// The acting Docket user, whichever way they signed in.

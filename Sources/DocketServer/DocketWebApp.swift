@@ -50,6 +50,7 @@ public struct DocketWebApp: Sendable {
                 searches: searches
             ).routes)
         router.addMiddleware {
+            ClientAddressMiddleware(trustedProxies: configuration.trustedProxies)
             RequestLogMiddleware()
             ErrorMiddleware(pages: pages)
             SecurityHeadersMiddleware()

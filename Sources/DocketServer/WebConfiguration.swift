@@ -37,6 +37,9 @@ public struct WebConfiguration: Sendable {
     /// The bearer token `/metrics` asks for (`--metrics-token-file`); without one (or without
     /// `metrics`) the app does not answer `/metrics` (see `OperationsController`).
     public var metricsToken: String?
+    /// The proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); none by
+    /// default, when the connection's peer is the client.
+    public var trustedProxies: TrustedProxies = .none
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, idleTimeout: TimeInterval = 30 * 60,

@@ -48,6 +48,23 @@ struct ServeCommand: AsyncParsableCommand {
     var noPasswordSignIn = false
     @OptionGroup var callIn: CallInOptions
     @OptionGroup var operations: OperationsOptions
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            """
+            A proxy (IP address or CIDR range; repeatable) whose X-Forwarded-For names the client \
+            in the access log (default: $\(TrustedProxies.environmentVariable), comma-separated, else none).
+            """, valueName: "ADDRESS"))
+    var trustedProxy: [String] = []
+
+    /// The proxies chosen by `--trusted-proxy` or the environment.
+    func trustedProxies() throws -> TrustedProxies {
+        do {
+            return try TrustedProxies.chosen(flags: trustedProxy, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
 
     func validate() throws {
         if notifyEvery != nil { _ = try mail.setup() }
@@ -56,6 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "--no-password-sign-in needs --oidc CONFIG: without a provider nobody could sign in")
         }
         if let oidc { _ = try Self.openID(oidc) }
+        _ = try trustedProxies()
     }
 
     /// The provider's configuration, its role mapping checked against Docket's roles.
@@ -102,6 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
             openID: try oidc.map(Self.openID), passwordSignIn: !noPasswordSignIn)
         configuration.callIn = try callIn.period()
         try operations.configureMetrics(&configuration)
+        configuration.trustedProxies = try trustedProxies()
         let app = try await DocketWebApp(docket: docket, configuration: configuration)
         if let problem = Self.bindProblem(host: host, port: port) {
             throw ValidationError("cannot listen on \(host):\(port): \(problem); choose another with --port")
@@ -110,6 +129,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let notifyEvery { operations.say("sending the mail that is due every \(notifyEvery)", to: logger) }
         if let oidc { operations.say("signing in through the OpenID provider configured in \(oidc)", to: logger) }
         if noPasswordSignIn { operations.say("password sign-in is off", to: logger) }
+        if configuration.trustedProxies != .none {
+            operations.say(
+                "the client address is read from X-Forwarded-For on connections from the trusted proxies", to: logger)
+        }
         try await app.application(logger: logger).runService()
     }
 
