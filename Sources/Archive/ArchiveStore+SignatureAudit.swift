@@ -97,6 +97,7 @@ extension ArchiveStore {
         // reported from this thread, and findings kept in the logs' order.
         let keyOrder = summary.keys.map(\.key.name)
         let sealed = seals
+        let since = SigningStart(time: summary.keys.first?.from, historySealed: !seals.isEmpty)
         let batchSize = 64
         var done = 0
         while done < chains.count {
@@ -104,7 +105,8 @@ extension ArchiveStore {
             let results = Mutex([ChainAudit?](repeating: nil, count: batch.count))
             DispatchQueue.concurrentPerform(iterations: batch.count) { index in
                 let audit = auditChain(
-                    batch[index], seal: sealed[batch[index]], verifier: verifier, periods: periods, keyOrder: keyOrder)
+                    batch[index], seal: sealed[batch[index]], verifier: verifier, periods: periods, keyOrder: keyOrder,
+                    since: since)
                 results.withLock { $0[index] = audit }
             }
             for audit in results.withLock({ $0 }).compactMap({ $0 }) {
@@ -134,9 +136,18 @@ extension ArchiveStore {
         var sealed = false
     }
 
+    /// When the archive began signing, and whether its history was sealed: what tells an
+    /// unsigned record written before signing from one written by hand after it.
+    private struct SigningStart: Sendable {
+        /// The first key's introduction; nil while the archive has no key.
+        var time: Date?
+        /// Whether `docket key seal-history` has run: every log then existing was sealed.
+        var historySealed: Bool
+    }
+
     private func auditChain(
         _ chain: String, seal: HistorySeal?, verifier: XMLSignatureVerifier, periods: [String: ArchiveKeyPeriod],
-        keyOrder: [String]
+        keyOrder: [String], since: SigningStart
     ) -> ChainAudit {
         var audit = ChainAudit(sealed: seal != nil)
         func problem(_ path: String, _ message: String) {
@@ -172,6 +183,18 @@ extension ArchiveStore {
                         relative,
                         "not signed, but the log was sealed at \(Self.eventFileName(sealedUpTo)): every record after "
                             + "a seal is signed (written or replaced by hand?)")
+                } else if seal == nil, since.historySealed {
+                    problem(
+                        relative,
+                        "not signed, and its log is not among those sealed by `docket key seal-history`: a log begun "
+                            + "after the archive began signing is signed from its first record (written by hand?)")
+                } else if seal == nil, let began = since.time, let recorded = Self.recordedTime(bytes),
+                    recorded >= began
+                {
+                    problem(
+                        relative,
+                        "not signed, but recorded at \(ArchiveXML.instant(recorded)), after the archive began signing "
+                            + "at \(ArchiveXML.instant(began)) (written by hand?)")
                 } else {
                     unsignedBefore += 1
                 }
@@ -211,6 +234,20 @@ extension ArchiveStore {
         }
         if firstSigned == nil, sealedUpTo == 0 { audit.beforeSigning = unsignedBefore }
         return audit
+    }
+
+    /// The time an unsigned record says it was recorded (its `<time>`, or an access entry's
+    /// `<at>`), read from its bytes without parsing: `verify` has validated it already.
+    static func recordedTime(_ bytes: [UInt8]) -> Date? {
+        let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        for (open, close) in [("<time>", "</time>"), ("<at>", "</at>")] {
+            if let start = text.range(of: open),
+                let end = text.range(of: close, range: start.upperBound..<text.endIndex)
+            {
+                return ArchiveXML.parseInstant(String(text[start.upperBound..<end.lowerBound]))
+            }
+        }
+        return nil
     }
 
     /// Whether the bytes name the signed records' namespace: a record that does not cannot be

@@ -354,6 +354,24 @@ struct SignedArchiveTests {
         let chains = docket.store.chainDirectories()
         let unsealed = try docket.verifyReporting()
         #expect(unsealed.signatures.beforeSigning > 0)
+        #expect(unsealed.findings.filter { $0.severity == .problem }.isEmpty, "\(unsealed.findings)")
+
+        // A log forged by hand now, unsigned: before the seal, its own time gives it away.
+        let series = try #require(chains.first { $0.hasPrefix("series/") })
+        let record = String(decoding: try DurableFile.read("\(path)/\(series)/000001.xml"), as: UTF8.self)
+        func forge(_ name: String, _ text: String) throws -> String {
+            let relative = "series/\(name)/000001.xml"
+            try FileManager.default.createDirectory(atPath: "\(path)/series/\(name)", withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: "\(path)/\(relative)"))
+            return relative
+        }
+        let recent = try forge(
+            "FORGED-A",
+            record.replacingOccurrences(
+                of: #"<time>[^<]*</time>"#, with: "<time>2099-01-01T00:00:00.000Z</time>", options: .regularExpression))
+        let dated = try docket.verify().filter { $0.severity == .problem && $0.path == recent }
+        #expect(dated.contains { $0.message.contains("after the archive began signing") }, "\(dated)")
+        try FileManager.default.removeItem(atPath: "\(path)/series/FORGED-A")
         let seals = try docket.sealHistory(by: "ada")
         #expect(seals.count == chains.count - 1)  // all but the key list
         #expect(try docket.sealHistory(by: "ada").isEmpty)  // again: nothing new
@@ -365,6 +383,12 @@ struct SignedArchiveTests {
         #expect(sealed.signatures.beforeSigning == 0)
         #expect(sealed.signatures.sealedLogs == seals.count)
         #expect(throws: DocketError.self) { try docket.sealHistory(by: "olivia") }
+
+        // After the seal, an unsigned log that was not sealed is named whatever its time says.
+        let backdated = try forge("FORGED-B", record)
+        let unsealedLog = try docket.verify().filter { $0.severity == .problem && $0.path == backdated }
+        #expect(unsealedLog.contains { $0.message.contains("not among those sealed") }, "\(unsealedLog)")
+        try FileManager.default.removeItem(atPath: "\(path)/series/FORGED-B")
 
         // An event appended by hand after the seal, unsigned, is named.
         let reference = try #require(docket.store.submissionReferences().first)
