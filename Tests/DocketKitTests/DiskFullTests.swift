@@ -101,6 +101,47 @@ struct DiskFullTests {
             as: "olivia")
         #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
 
+        // Mail arriving on a full disk: refused deliveries leave nothing verify calls a problem, and
+        // each is archived exactly once when the MTA tries again with space back.
+        let mail = (0..<12).map { index in
+            Array(
+                """
+                From: Commissioners <commissioners@example.gov.uk>\r
+                To: governance@towerhamlets.example\r
+                Subject: Letter \(index)\r
+                Message-ID: <full-\(index)@example.gov.uk>\r
+                Date: Tue, 20 Sep 2016 10:00:00 +0100\r
+                \r
+                \(String(repeating: "A long reply. ", count: 4_000))\r
+
+                """.utf8)
+        }
+        let spare = "\(mountPoint)/spare"
+        var room = statvfs()
+        #expect(statvfs(mountPoint, &room) == 0)
+        try Data(count: max(0, Int(room.f_bavail) * Int(room.f_frsize) - 250_000)).write(
+            to: URL(fileURLWithPath: spare))
+        var delivered = Set<String>()
+        var deferred: [[UInt8]] = []
+        for message in mail {
+            do {
+                delivered.insert(try docket.receiveMessage(message, route: .deliver).sha256)
+            } catch {
+                #expect("\(error)".contains("No space left on device"), "\(error)")
+                deferred.append(message)
+            }
+        }
+        #expect(!deferred.isEmpty, "the disk never filled for mail")
+        try FileManager.default.removeItem(atPath: spare)
+        #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
+        for message in deferred {
+            let arrival = try docket.receiveMessage(message, route: .deliver)
+            delivered.insert(arrival.sha256)
+        }
+        #expect(delivered.count == mail.count)
+        #expect(try docket.arrivedMessages(limit: 100).count == mail.count)
+        #expect(try docket.verify().filter { $0.severity == .problem }.isEmpty)
+
         // A backup onto a disk too small: refused, and no backup recorded; with room, it is.
         let backups = directory.path("backups")
         try FileManager.default.createDirectory(atPath: backups, withIntermediateDirectories: true)
