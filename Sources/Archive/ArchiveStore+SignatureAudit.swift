@@ -253,9 +253,12 @@ extension ArchiveStore {
     /// Whether the bytes name the signed records' namespace: a record that does not cannot be
     /// signed, and is not parsed twice (`verify` reads every record already).
     public static func mentionsSignedNamespace(_ bytes: [UInt8]) -> Bool {
-        let needle = Array(SignedRecordXML.namespace.uri.utf8)
-        guard bytes.count >= needle.count else { return false }
-        let first = needle[0]
+        contains(bytes, Array(SignedRecordXML.namespace.uri.utf8))
+    }
+
+    /// Whether `needle` occurs in `bytes`: a cheap test of a record's kind before parsing it.
+    public static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, bytes.count >= needle.count else { return needle.isEmpty }
         var index = 0
         let end = bytes.count - needle.count
         while index <= end {

@@ -51,10 +51,7 @@ extension DocketArchive {
             let directory = "\(store.submissionDirectory(reference))/events"
             let hasDestruction = DurableFile.list(directory).contains { name in
                 guard let bytes = try? DurableFile.read("\(directory)/\(name)", limit: 1 << 24) else { return false }
-                return bytes.count >= marker.count
-                    && bytes.indices.dropLast(marker.count - 1).contains { start in
-                        bytes[start] == marker[0] && bytes[start..<(start + marker.count)].elementsEqual(marker)
-                    }
+                return ArchiveStore.contains(bytes, marker)
             }
             guard hasDestruction else { continue }
             let anchor = try store.submission(reference).sha256
