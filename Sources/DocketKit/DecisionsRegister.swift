@@ -13,8 +13,6 @@ public struct CallInPeriod: Sendable, Hashable, CustomStringConvertible {
     public static let standard = CallInPeriod(checked: 5)
     /// No period is longer: more is taken for a typing mistake.
     public static let maximumWorkingDays = 60
-    /// The environment variable that sets the period for the CLI and the web app.
-    public static let environmentVariable = "DOCKET_CALL_IN_DAYS"
 
     private init(checked workingDays: Int) {
         self.workingDays = workingDays
@@ -29,25 +27,6 @@ public struct CallInPeriod: Sendable, Hashable, CustomStringConvertible {
                 "the call-in period is 0 to \(Self.maximumWorkingDays) working days, not \(workingDays)")
         }
         self.init(checked: workingDays)
-    }
-
-    /// The period a command or server uses: `flag` when given, else the environment's
-    /// `DOCKET_CALL_IN_DAYS`, else `standard`.
-    ///
-    /// - Throws: `invalidInput` naming the flag or the variable whose value is not a whole
-    ///   number from 0 to 60.
-    public static func chosen(flag: Int?, environment: [String: String]) throws(DocketError) -> CallInPeriod {
-        if let flag { return try CallInPeriod(workingDays: flag) }
-        guard let text = environment[environmentVariable] else { return .standard }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let days = Int(trimmed) else {
-            throw .invalidInput("\(environmentVariable) must be a whole number of working days, not '\(text)'")
-        }
-        do {
-            return try CallInPeriod(workingDays: days)
-        } catch {
-            throw .invalidInput("\(environmentVariable): \(error)")
-        }
     }
 
     /// The last day of the period for a notice published on `published`: the decision may be

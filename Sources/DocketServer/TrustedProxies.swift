@@ -5,13 +5,9 @@ import Foundation
 ///
 /// Behind a proxy every connection's peer is the proxy, so the peer says nothing about who is
 /// signing in. The header says who, but anyone can send it: it is read only when the connection
-/// itself comes from a proxy listed here (`--trusted-proxy`, `DOCKET_TRUSTED_PROXIES`), and only
+/// itself comes from a proxy listed here (`docket serve --trusted-proxy` or its setting), and only
 /// as far as the trusted proxies wrote it. With no proxy listed, the header is never read.
 public struct TrustedProxies: Sendable, Equatable {
-    /// The environment variable `docket serve` reads when no `--trusted-proxy` is given:
-    /// addresses or CIDR ranges separated by commas.
-    public static let environmentVariable = "DOCKET_TRUSTED_PROXIES"
-
     /// No proxy trusted: the client address is always the connection's peer.
     public static let none = TrustedProxies(ranges: [])
 
@@ -32,19 +28,6 @@ public struct TrustedProxies: Sendable, Equatable {
             ranges.append(range)
         }
         self.ranges = ranges
-    }
-
-    /// The proxies a server uses: the `--trusted-proxy` flags when any are given, else the
-    /// environment's comma-separated list, else none (the pattern of `--archive` and
-    /// `DOCKET_ARCHIVE`: a flag wins over the environment, which wins over the default).
-    ///
-    /// - Throws: `TrustedProxies.EntryError` for an entry that is not an address or range.
-    public static func chosen(flags: [String], environment: [String: String]) throws(EntryError) -> TrustedProxies {
-        if !flags.isEmpty { return try TrustedProxies(flags) }
-        let listed = (environment[environmentVariable] ?? "").split(separator: ",").map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }
-        return try TrustedProxies(listed.filter { !$0.isEmpty })
     }
 
     /// Whether `address` (an IP address as text) is one of the trusted proxies.

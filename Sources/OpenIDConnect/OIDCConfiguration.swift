@@ -3,7 +3,8 @@ import Foundation
 /// How Docket signs people in through an OpenID provider: who the provider is, who Docket is
 /// to it, and which of the provider's groups or roles become which Docket roles.
 ///
-/// Read from a JSON file (`docket serve --oidc CONFIG`):
+/// Read from a JSON file (`docket serve --oidc CONFIG`), or the same object as the `oidc`
+/// section of Docket's configuration file:
 ///
 /// ```json
 /// {
@@ -66,8 +67,24 @@ public struct OIDCConfiguration: Sendable, Equatable {
     ///     at start-up, rather than silently granting nothing at sign-in.
     /// - Throws: `OIDCError.configuration` naming the file and the field that is wrong.
     public static func load(from path: String, knownRoles: Set<String>) throws(OIDCError) -> OIDCConfiguration {
-        func bad(_ problem: String) -> OIDCError { .configuration("\(path): \(problem)") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw bad("cannot be read") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .configuration("\(path): cannot be read")
+        }
+        return try decode(data, origin: path, knownRoles: knownRoles)
+    }
+
+    /// Checks a configuration given as the JSON a configuration file holds (the file's whole
+    /// content, or a section of Docket's own configuration file).
+    ///
+    /// - Parameters:
+    ///   - data: The JSON object.
+    ///   - origin: Where it came from, to begin every message ("/etc/docket/docket.json: oidc").
+    ///   - knownRoles: As for `load(from:knownRoles:)`.
+    /// - Throws: `OIDCError.configuration` naming the origin and the field that is wrong.
+    public static func decode(_ data: Data, origin: String, knownRoles: Set<String>) throws(OIDCError)
+        -> OIDCConfiguration
+    {
+        func bad(_ problem: String) -> OIDCError { .configuration("\(origin): \(problem)") }
         let file: File
         do {
             file = try JSONDecoder().decode(File.self, from: data)

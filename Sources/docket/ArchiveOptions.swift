@@ -2,31 +2,39 @@ import ArgumentParser
 import DocketKit
 import Foundation
 
-/// `--archive DIR`, shared by every command that works on an archive.
+/// `--archive DIR`, shared by every command that works on an archive, with the signing key and
+/// the configuration file they may come from.
 struct ArchiveOptions: ParsableArguments {
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "The archive directory (default: $DOCKET_ARCHIVE, else ./archive).", valueName: "DIR"))
+    @Option(name: .long, help: ArgumentHelp("The archive directory \(Setting.archive.helpSuffix).", valueName: "DIR"))
     var archive: String?
 
     @Option(
         name: .long,
         help: ArgumentHelp(
-            """
-            The private key the archive's records are signed with, once it has one (default: \
-            $DOCKET_SIGNING_KEY, else ~/.config/docket/signing-keys/ARCHIVE-ID.pem).
-            """, valueName: "FILE"))
+            "The private key the archive's records are signed with, once it has one \(Setting.signingKey.helpSuffix).",
+            valueName: "FILE"))
     var signingKey: String?
 
-    /// The directory chosen by `--archive`, `DOCKET_ARCHIVE` or the default.
+    /// Read before the arguments are parsed (`Settings.load`); declared here so that every
+    /// command working on an archive accepts it and its help shows it.
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            """
+            The configuration file (default: $\(Settings.environmentVariable), else \(Settings.defaultFile) \
+            when it exists; docket config show prints what it sets).
+            """, valueName: "FILE"))
+    var config: String?
+
+    /// The directory chosen by `--archive`, the environment, the configuration file or the default.
     var path: String {
-        archive ?? ProcessInfo.processInfo.environment["DOCKET_ARCHIVE"] ?? "archive"
+        Settings.current.text(.archive, flag: archive) ?? "archive"
     }
 
-    /// The key file chosen by `--signing-key` or `DOCKET_SIGNING_KEY`; nil for the default location.
+    /// The key file chosen by `--signing-key`, the environment or the configuration file; nil
+    /// for the default location.
     var signingKeyPath: String? {
-        signingKey ?? ProcessInfo.processInfo.environment["DOCKET_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        Settings.current.text(.signingKey, flag: signingKey)
     }
 
     /// Opens the archive, or explains why not.

@@ -3,22 +3,24 @@ import DocketKit
 import Foundation
 import Workflow
 
-/// `--call-in-days N`, else `$DOCKET_CALL_IN_DAYS`, else 5: shared by `decisions` and `serve`.
+/// `--call-in-days N`, else the environment, else the configuration file, else 5: shared by
+/// `decisions` and `serve`.
 struct CallInOptions: ParsableArguments {
     @Option(
         name: .customLong("call-in-days"),
         help: ArgumentHelp(
-            "The call-in period in working days, 0-\(CallInPeriod.maximumWorkingDays) (default: "
-                + "$\(CallInPeriod.environmentVariable), else \(CallInPeriod.standard.workingDays)).",
+            "The call-in period in working days, 0-\(CallInPeriod.maximumWorkingDays) \(Setting.callInDays.helpSuffix).",
             valueName: "N"))
     var callInDays: Int?
 
-    /// The period chosen by the flag, the environment or the default.
+    /// The period chosen by the flag, the environment, the configuration file or the default.
     func period() throws -> CallInPeriod {
+        let settings = Settings.current
+        let days = settings.number(.callInDays, flag: callInDays) ?? CallInPeriod.standard.workingDays
         do {
-            return try CallInPeriod.chosen(flag: callInDays, environment: ProcessInfo.processInfo.environment)
+            return try CallInPeriod(workingDays: days)
         } catch {
-            throw ValidationError(callInDays == nil ? "\(error)" : "--call-in-days: \(error)")
+            throw ValidationError("\(settings.origin(of: .callInDays, flagGiven: callInDays != nil)): \(error)")
         }
     }
 

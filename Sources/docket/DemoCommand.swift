@@ -28,8 +28,8 @@ struct DemoCommand: ParsableCommand {
         name: .long,
         help: ArgumentHelp(
             """
-            Where to keep the demo's private signing key (default: $DOCKET_SIGNING_KEY, else \
-            ~/.config/docket/signing-keys/ARCHIVE-ID.pem). Every record of the demo is signed.
+            Where to keep the demo's private signing key \(Setting.signingKey.helpSuffix). Every \
+            record of the demo is signed.
             """, valueName: "FILE"))
     var signingKey: String?
 
@@ -37,8 +37,7 @@ struct DemoCommand: ParsableCommand {
         guard let distribution = Distribution.locate() else {
             throw ValidationError(Distribution.notFoundMessage)
         }
-        let keyFile =
-            signingKey ?? ProcessInfo.processInfo.environment["DOCKET_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        let keyFile = Settings.current.text(.signingKey, flag: signingKey)
         let summary = try DemoArchive.build(
             at: archive, from: distribution, meetingHeld: !beforeTheMeeting, signed: true, signingKey: keyFile)
         print("built the demo archive in \(summary.path)")

@@ -27,12 +27,25 @@ struct Docket: AsyncParsableCommand {
             CalendarCommand.self, DueCommand.self, NotifyCommand.self, OutboxCommand.self, DemoCommand.self,
             ServeCommand.self, XMLCommand.self, AuditCommand.self, ClearanceCommand.self, MailCommand.self,
             MinutesCommand.self, DecisionsCommand.self, ActionCommand.self, RetentionCommand.self, HoldCommand.self,
-            KeyCommand.self, SignatureCommand.self, BackupCommand.self, RestoreCommand.self,
+            KeyCommand.self, SignatureCommand.self, BackupCommand.self, RestoreCommand.self, ConfigCommand.self,
         ]
     )
 
     /// Runs the command; usage errors exit with status 2, as the subcommands document.
     static func main() async {
+        do {
+            try await Settings.load(arguments: CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            // Help and the version need no settings: they are what one reads to mend them.
+            let asksForHelp = CommandLine.arguments.dropFirst().contains {
+                ["--help", "-h", "help", "--version"].contains($0)
+            }
+            if !asksForHelp {
+                var standardError = StandardError()
+                print("docket: \(error)", to: &standardError)
+                Foundation.exit(ExitCode.usage.rawValue)
+            }
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

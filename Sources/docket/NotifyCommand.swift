@@ -4,46 +4,50 @@ import DocketKit
 import Foundation
 import Mail
 
-/// Where mail goes out and what its links point at: options, else the environment.
+/// Where mail goes out and what its links point at: flags, else the environment, else the
+/// configuration file's `mail` section, else the defaults.
 struct MailOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The sender, e.g. docket@council.gov.uk (default: $DOCKET_MAIL_FROM, else docket@localhost).",
-            valueName: "ADDRESS"))
+            "The sender, e.g. docket@council.gov.uk \(Setting.mailFrom.helpSuffix).", valueName: "ADDRESS"))
     var from: String?
     @Option(
         name: .customLong("base-url"),
-        help: ArgumentHelp(
-            "The web app's address, for links (default: $DOCKET_BASE_URL, else http://127.0.0.1:8080).",
-            valueName: "URL"))
+        help: ArgumentHelp("The web app's address, for links \(Setting.baseURL.helpSuffix).", valueName: "URL"))
     var baseURL: String?
     @Option(
         name: .long,
-        help: ArgumentHelp(
-            "The MTA's sendmail program (default: $DOCKET_SENDMAIL, else /usr/sbin/sendmail).", valueName: "PATH"))
+        help: ArgumentHelp("The MTA's sendmail program \(Setting.sendmail.helpSuffix).", valueName: "PATH"))
     var sendmail: String?
     @Option(
         name: .customLong("sendmail-arg"),
-        help: ArgumentHelp("An argument for it, repeatable (default: -i -t).", valueName: "ARG"))
+        help: ArgumentHelp("An argument for it, repeatable \(Setting.sendmailArguments.helpSuffix).", valueName: "ARG"))
     var sendmailArguments: [String] = []
-    @Option(name: .customLong("digest-hour"), help: "The London hour from which daily digests go (0–23).")
-    var digestHour = 8
+    @Option(
+        name: .customLong("digest-hour"),
+        help: ArgumentHelp("The London hour from which daily digests go, 0–23 \(Setting.digestHour.helpSuffix)."))
+    var digestHour: Int?
 
-    /// The setup these options (and the environment) describe.
+    /// The setup these options, the environment and the configuration file describe.
     func setup() throws -> MailSetup {
-        let environment = ProcessInfo.processInfo.environment
-        guard (0...23).contains(digestHour) else { throw ValidationError("--digest-hour must be 0 to 23") }
-        let address = from ?? environment["DOCKET_MAIL_FROM"] ?? "docket@localhost"
+        let settings = Settings.current
+        let hour = settings.number(.digestHour, flag: digestHour) ?? 8
+        guard (0...23).contains(hour) else {
+            throw ValidationError("\(settings.origin(of: .digestHour, flagGiven: digestHour != nil)) must be 0 to 23")
+        }
+        let address = settings.text(.mailFrom, flag: from) ?? "docket@localhost"
         guard EmailAddress.isValid(address) || address.hasSuffix("@localhost") else {
-            throw ValidationError("--from '\(address)' is not an e-mail address")
+            throw ValidationError(
+                "\(settings.origin(of: .mailFrom, flagGiven: from != nil)) '\(address)' is not an e-mail address")
         }
         return MailSetup(
             from: Mailbox(name: "Docket", address: address),
-            baseURL: baseURL ?? environment["DOCKET_BASE_URL"] ?? "http://127.0.0.1:8080",
+            baseURL: settings.text(.baseURL, flag: baseURL) ?? "http://127.0.0.1:8080",
             transport: SendmailTransport(
-                path: sendmail ?? environment["DOCKET_SENDMAIL"] ?? "/usr/sbin/sendmail",
-                arguments: sendmailArguments.isEmpty ? ["-i", "-t"] : sendmailArguments), digestHour: digestHour)
+                path: settings.text(.sendmail, flag: sendmail) ?? "/usr/sbin/sendmail",
+                arguments: settings.list(.sendmailArguments, flags: sendmailArguments)),
+            digestHour: hour)
     }
 }
 

@@ -13,17 +13,40 @@ struct OperationsOptions: ParsableArguments {
         case json
     }
 
-    @Option(name: .customLong("log-format"), help: "How to write the log: text, or json (one object a line).")
-    var logFormat: LogFormat = .text
+    @Option(
+        name: .customLong("log-format"),
+        help: ArgumentHelp("How to write the log: text, or json (one object a line) \(Setting.logFormat.helpSuffix)."))
+    var logFormatFlag: LogFormat?
 
     @Option(
         name: .customLong("metrics-token-file"),
         help: ArgumentHelp(
-            "Serve /metrics to requests bearing the token in this file (default: no /metrics; see the README).",
+            "Serve /metrics to requests bearing the token in this file (see the README) \(Setting.metricsTokenFile.helpSuffix).",
             valueName: "FILE"))
-    var metricsTokenFile: String?
+    var metricsTokenFileFlag: String?
+
+    /// The log's format from the flag, the environment or the configuration file.
+    var logFormat: LogFormat {
+        (try? chosenLogFormat()) ?? .text
+    }
+
+    /// The metrics token file from the flag, the environment or the configuration file.
+    var metricsTokenFile: String? {
+        Settings.current.text(.metricsTokenFile, flag: metricsTokenFileFlag)
+    }
+
+    private func chosenLogFormat() throws -> LogFormat {
+        let settings = Settings.current
+        let text = settings.text(.logFormat, flag: logFormatFlag?.rawValue) ?? "text"
+        guard let format = LogFormat(rawValue: text) else {
+            throw ValidationError(
+                "\(settings.origin(of: .logFormat, flagGiven: false)) must be text or json, not '\(text)'")
+        }
+        return format
+    }
 
     func validate() throws {
+        _ = try chosenLogFormat()
         if let metricsTokenFile { _ = try Self.token(metricsTokenFile) }
     }
 

@@ -20,32 +20,41 @@ struct ServeCommand: AsyncParsableCommand {
             also sends the mail that is due, as docket notify does, with the same mail options.
             """)
     @OptionGroup var archive: ArchiveOptions
-    @Option(name: .long, help: "The address to listen on.") var host = "127.0.0.1"
-    @Option(name: .long, help: "The port to listen on.") var port = 8080
+    @Option(name: .long, help: ArgumentHelp("The address to listen on \(Setting.host.helpSuffix).")) var host: String?
+    @Option(name: .long, help: ArgumentHelp("The port to listen on \(Setting.port.helpSuffix).")) var port: Int?
     @Flag(name: .long, help: "Build the demo archive first when the archive directory holds none.") var demo = false
-    @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (when served over TLS).")
-    var secureCookies = false
-    @Option(name: .customLong("upload-limit"), help: "The largest upload accepted, in MiB.") var uploadLimit = 64
+    @Flag(
+        name: .customLong("secure-cookies"), inversion: .prefixedNo,
+        help: ArgumentHelp("Mark cookies Secure, when served over TLS \(Setting.secureCookies.helpSuffix)."))
+    var secureCookies: Bool?
+    @Option(
+        name: .customLong("upload-limit"),
+        help: ArgumentHelp("The largest upload accepted, in MiB \(Setting.uploadLimit.helpSuffix)."))
+    var uploadLimit: Int?
     @Option(
         name: .customLong("notify-every"),
         help: ArgumentHelp(
-            "Send the mail that is due this often, e.g. 5m, 30s or 1h (default: never; cron runs docket notify).",
-            valueName: "INTERVAL"),
-        transform: { text in
-            do { return try MailSchedule.interval(text) } catch { throw ValidationError("\(error)") }
-        })
-    var notifyEvery: Duration?
+            "Send the mail that is due this often, e.g. 5m, 30s or 1h \(Setting.notifyEvery.helpSuffix).",
+            valueName: "INTERVAL"))
+    var notifyEvery: String?
     @OptionGroup var mail: MailOptions
     @Option(
         name: .customLong("oidc"),
         help: ArgumentHelp(
-            "Offer sign-in through the council's OpenID provider, configured in this JSON file (see the README).",
+            """
+            Offer sign-in through the council's OpenID provider, configured in this JSON file, or inline \
+            in the configuration file (see the README) \(Setting.oidc.helpSuffix).
+            """,
             valueName: "CONFIG"))
     var oidc: String?
     @Flag(
-        name: .customLong("no-password-sign-in"),
-        help: "Refuse user names and passwords at /sign-in: everyone signs in through --oidc (API tokens still work).")
-    var noPasswordSignIn = false
+        name: .customLong("password-sign-in"), inversion: .prefixedNo,
+        help: ArgumentHelp(
+            """
+            Accept user names and passwords at /sign-in; with --no-password-sign-in everyone signs in \
+            through the OpenID provider (API tokens still work) \(Setting.passwordSignIn.helpSuffix).
+            """))
+    var passwordSignIn: Bool?
     @OptionGroup var callIn: CallInOptions
     @OptionGroup var operations: OperationsOptions
     @Option(
@@ -53,36 +62,74 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             """
             A proxy (IP address or CIDR range; repeatable) whose X-Forwarded-For names the client \
-            in the access log (default: $\(TrustedProxies.environmentVariable), comma-separated, else none).
+            in the access log \(Setting.trustedProxies.helpSuffix).
             """, valueName: "ADDRESS"))
     var trustedProxy: [String] = []
 
-    /// The proxies chosen by `--trusted-proxy` or the environment.
+    /// The address, port and the rest as the flags, the environment and the configuration file
+    /// choose them.
+    private var settings: Settings { Settings.current }
+    private var listenHost: String { settings.text(.host, flag: host) ?? "127.0.0.1" }
+    private var listenPort: Int { settings.number(.port, flag: port) ?? 8080 }
+    private var acceptsPasswords: Bool { settings.isOn(.passwordSignIn, flag: passwordSignIn) }
+
+    /// The proxies chosen by `--trusted-proxy`, the environment or the configuration file.
     func trustedProxies() throws -> TrustedProxies {
         do {
-            return try TrustedProxies.chosen(flags: trustedProxy, environment: ProcessInfo.processInfo.environment)
+            return try TrustedProxies(settings.list(.trustedProxies, flags: trustedProxy))
+        } catch {
+            throw ValidationError("\(settings.origin(of: .trustedProxies, flagGiven: !trustedProxy.isEmpty)): \(error)")
+        }
+    }
+
+    /// How often the server sends the mail that is due, or nil for never.
+    func notifyInterval() throws -> Duration? {
+        guard let text = settings.text(.notifyEvery, flag: notifyEvery) else { return nil }
+        do {
+            return try MailSchedule.interval(text)
+        } catch {
+            throw ValidationError("\(settings.origin(of: .notifyEvery, flagGiven: notifyEvery != nil)): \(error)")
+        }
+    }
+
+    /// The largest upload, in bytes.
+    func uploadLimitBytes() throws -> Int {
+        let mebibytes = settings.number(.uploadLimit, flag: uploadLimit) ?? 64
+        guard (1...4096).contains(mebibytes) else {
+            throw ValidationError(
+                "\(settings.origin(of: .uploadLimit, flagGiven: uploadLimit != nil)) must be 1 to 4096 MiB, not \(mebibytes)"
+            )
+        }
+        return mebibytes * 1024 * 1024
+    }
+
+    /// The OpenID provider: from the file `--oidc`, `DOCKET_OIDC` or the configuration file's
+    /// `oidc` names, or the configuration file's inline `oidc` object; nil when none is set.
+    func openID() throws -> OIDCConfiguration? {
+        let knownRoles = Set(Role.allCases.map(\.rawValue))
+        do {
+            if oidc == nil, let inline = settings.inlineOpenID, let file = settings.file {
+                return try OIDCConfiguration.decode(inline, origin: "\(file): oidc", knownRoles: knownRoles)
+            }
+            guard let path = settings.text(.oidc, flag: oidc) else { return nil }
+            return try OIDCConfiguration.load(from: path, knownRoles: knownRoles)
         } catch {
             throw ValidationError("\(error)")
         }
     }
 
     func validate() throws {
-        if notifyEvery != nil { _ = try mail.setup() }
-        if noPasswordSignIn, oidc == nil {
+        if try notifyInterval() != nil { _ = try mail.setup() }
+        _ = try uploadLimitBytes()
+        let provider = try openID()
+        if !acceptsPasswords, provider == nil {
+            let turnedOff =
+                passwordSignIn == false
+                ? "--no-password-sign-in" : "\(settings.origin(of: .passwordSignIn, flagGiven: false)) false"
             throw ValidationError(
-                "--no-password-sign-in needs --oidc CONFIG: without a provider nobody could sign in")
+                "\(turnedOff) needs --oidc CONFIG (or the oidc setting): without a provider nobody could sign in")
         }
-        if let oidc { _ = try Self.openID(oidc) }
         _ = try trustedProxies()
-    }
-
-    /// The provider's configuration, its role mapping checked against Docket's roles.
-    static func openID(_ path: String) throws -> OIDCConfiguration {
-        do {
-            return try OIDCConfiguration.load(from: path, knownRoles: Set(Role.allCases.map(\.rawValue)))
-        } catch {
-            throw ValidationError("\(error)")
-        }
     }
 
     func run() async throws {
@@ -114,10 +161,15 @@ struct ServeCommand: AsyncParsableCommand {
             }
             throw ValidationError("\(unreadable.count) submission(s) cannot be read (docket verify); not serving")
         }
+        let openID = try openID()
+        let host = listenHost
+        let port = listenPort
+        let notifyEvery = try notifyInterval()
         var configuration = WebConfiguration(
-            host: host, port: port, secureCookies: secureCookies, uploadLimit: uploadLimit * 1024 * 1024,
+            host: host, port: port, secureCookies: settings.isOn(.secureCookies, flag: secureCookies),
+            uploadLimit: try uploadLimitBytes(),
             mailSchedule: try notifyEvery.map { MailSchedule(every: $0, setup: try mail.setup()) },
-            openID: try oidc.map(Self.openID), passwordSignIn: !noPasswordSignIn)
+            openID: openID, passwordSignIn: acceptsPasswords)
         configuration.callIn = try callIn.period()
         try operations.configureMetrics(&configuration)
         configuration.trustedProxies = try trustedProxies()
@@ -127,8 +179,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         operations.say("serving \(archive.path) at http://\(host):\(port)/", to: logger)
         if let notifyEvery { operations.say("sending the mail that is due every \(notifyEvery)", to: logger) }
-        if let oidc { operations.say("signing in through the OpenID provider configured in \(oidc)", to: logger) }
-        if noPasswordSignIn { operations.say("password sign-in is off", to: logger) }
+        if let openID { operations.say("signing in through the OpenID provider \(openID.issuer)", to: logger) }
+        if !acceptsPasswords { operations.say("password sign-in is off", to: logger) }
+        if let file = settings.file { operations.say("settings read from \(file)", to: logger) }
         if configuration.trustedProxies != .none {
             operations.say(
                 "the client address is read from X-Forwarded-For on connections from the trusted proxies", to: logger)

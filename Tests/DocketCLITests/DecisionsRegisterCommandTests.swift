@@ -78,7 +78,7 @@ import Testing
     @Test func theCallInPeriodComesFromTheFlagElseTheEnvironment() throws {
         let archive = try Self.decidedArchive()
         defer { archive.remove() }
-        let variable = CallInPeriod.environmentVariable
+        let variable = "DOCKET_CALL_IN_DAYS"
         #expect(try listed(archive, []).map(\.callInWorkingDays) == [5])
         #expect(try listed(archive, [], environment: [variable: "10"]).map(\.callInWorkingDays) == [10])
         #expect(

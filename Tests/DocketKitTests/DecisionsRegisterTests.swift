@@ -203,18 +203,13 @@ import ZIPFoundation
         #expect("\(missing.map { "\($0)" } ?? "")".contains("99 is not an item of the published agenda"))
     }
 
-    @Test func theCallInPeriodIsTheFlagElseTheEnvironmentElseFive() throws {
-        let variable = CallInPeriod.environmentVariable
-        #expect(try CallInPeriod.chosen(flag: nil, environment: [:]) == .standard)
-        #expect(try CallInPeriod.chosen(flag: nil, environment: [variable: "10"]).workingDays == 10)
-        #expect(try CallInPeriod.chosen(flag: 2, environment: [variable: "10"]).workingDays == 2)
-        #expect(try CallInPeriod.chosen(flag: 0, environment: [:]).workingDays == 0)
-        for flag in [-1, 61] {
-            #expect(failure { try CallInPeriod.chosen(flag: flag, environment: [:]) } != nil)
-        }
-        for text in ["-3", "61", "five", ""] {
-            let refused = failure { try CallInPeriod.chosen(flag: nil, environment: [variable: text]) }
-            #expect("\(refused.map { "\($0)" } ?? "")".contains(variable), "\(text)")
+    @Test func theCallInPeriodIsZeroToSixtyWorkingDays() throws {
+        #expect(CallInPeriod.standard.workingDays == 5)
+        #expect(try CallInPeriod(workingDays: 0).workingDays == 0)
+        #expect(try CallInPeriod(workingDays: 60).workingDays == 60)
+        for days in [-1, 61] {
+            let refused = failure { try CallInPeriod(workingDays: days) }
+            #expect("\(refused.map { "\($0)" } ?? "")".contains("0 to 60 working days, not \(days)"))
         }
     }
 }

@@ -60,16 +60,4 @@ struct TrustedProxiesTests {
             #expect(throws: TrustedProxies.EntryError(entry: bad)) { try TrustedProxies([bad]) }
         }
     }
-
-    @Test func flagsWinOverTheEnvironmentWhichIsCommaSeparated() throws {
-        let environment = [TrustedProxies.environmentVariable: " 10.0.0.1 , ::1,"]
-        let fromEnvironment = try TrustedProxies.chosen(flags: [], environment: environment)
-        #expect(fromEnvironment.contains("10.0.0.1") && fromEnvironment.contains("::1"))
-        let fromFlags = try TrustedProxies.chosen(flags: ["192.0.2.1"], environment: environment)
-        #expect(fromFlags.contains("192.0.2.1") && !fromFlags.contains("10.0.0.1"))
-        #expect(try TrustedProxies.chosen(flags: [], environment: [:]) == .none)
-        #expect(throws: TrustedProxies.EntryError.self) {
-            try TrustedProxies.chosen(flags: [], environment: [TrustedProxies.environmentVariable: "10.0.0.1,nginx"])
-        }
-    }
 }

@@ -7,6 +7,7 @@ to exist: a temporary copy names the built binary instead.
 Run by scripts/test:  python3 Tests/Systemd/test_units.py DOCKET_BINARY
 """
 
+import json
 import os
 import re
 import shutil
@@ -81,16 +82,26 @@ class SystemdUnits(unittest.TestCase):
             self.assertEqual(settings["ProtectSystem"], ["strict"])
             self.assertEqual(settings["ProtectHome"], ["yes"])
             self.assertEqual(settings["ReadWritePaths"], ["/srv/docket/archive"])
-            self.assertIn("DOCKET_ARCHIVE=/srv/docket/archive", settings["Environment"])
-            # The default key path is in the home directory that ProtectHome hides.
-            self.assertIn("DOCKET_SIGNING_KEY=/etc/docket/signing-key.pem", settings["Environment"])
+            self.assertIn("--config /etc/docket/docket.json", settings["ExecStart"][0])
             self.assertEqual(settings["RestrictAddressFamilies"], ["AF_INET AF_INET6 AF_UNIX"])
-        serve = self.settings("docket.service")
-        self.assertIn("--secure-cookies", serve["ExecStart"][0])
-        self.assertIn("--host 127.0.0.1", serve["ExecStart"][0])
-        self.assertIn("DOCKET_TRUSTED_PROXIES=127.0.0.1", serve["Environment"])
-        self.assertEqual(self.settings("docket-notify.service")["ExecStart"], [INSTALLED + " notify"])
+        self.assertEqual(self.settings("docket-notify.service")["ExecStart"],
+                         [INSTALLED + " notify --config /etc/docket/docket.json"])
         self.assertEqual(self.settings("docket-notify.timer")["OnCalendar"], ["*:0/5"])
+
+    def test_the_example_settings_fit_the_units(self):
+        # dist/docket.json, as docket itself reads it: the archive is the one writable path, the
+        # key is outside the home directory ProtectHome hides, loopback behind the trusted proxy.
+        run = subprocess.run([DOCKET, "config", "show", "--json", "--config", os.path.join(ROOT, "dist/docket.json")],
+                             capture_output=True, text=True, timeout=60, env={**os.environ, "DOCKET_CONFIG": ""})
+        self.assertEqual(run.returncode, 0, run.stderr)
+        shown = {row["key"]: row for row in json.loads(run.stdout)["settings"]}
+        for key in ["archive", "signing_key", "serve.host", "serve.secure_cookies", "serve.trusted_proxies"]:
+            self.assertTrue(shown[key]["origin"].endswith("dist/docket.json: " + key), shown[key])
+        self.assertEqual(shown["archive"]["value"], self.settings("docket.service")["ReadWritePaths"][0])
+        self.assertTrue(shown["signing_key"]["value"].startswith("/etc/docket/"))
+        self.assertEqual(shown["serve.host"]["value"], "127.0.0.1")
+        self.assertEqual(shown["serve.secure_cookies"]["value"], "true")
+        self.assertEqual(shown["serve.trusted_proxies"]["value"], "127.0.0.1")
 
     def test_each_unit_starts_the_command_it_names(self):
         # The ExecStart lines run as written: every option they pass is one docket knows.
