@@ -92,12 +92,11 @@ class NginxProxy(unittest.TestCase):
             "submission", "new", "--workflow", "best-value-submission", "--series", "BVP", "--title",
             "Papers through the proxy", "--service", "Corporate Strategy", "--as", "olivia").strip()
 
-        # The upload limit the configuration must equal: docket's default, as its help says it.
-        help_text = run(DOCKET, "serve", "--help")
-        limit = re.search(r"--upload-limit <upload-limit>\s+The largest upload accepted, in MiB\. \(default: (\d+)\)",
-                          help_text)
-        assert limit, help_text
-        cls.limit = int(limit.group(1)) * MIB
+        # The upload limit the nginx configuration must equal: docket's default, as docket says it.
+        shown = json.loads(run(DOCKET, "config", "show", "--json"))
+        limit = [row for row in shown["settings"] if row["key"] == "serve.upload_limit_mib"]
+        assert limit and limit[0]["origin"] == "default", shown
+        cls.limit = int(limit[0]["value"]) * MIB
 
         nginx = os.path.join(cls.work, "nginx")
         os.mkdir(nginx)
