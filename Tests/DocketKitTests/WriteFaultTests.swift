@@ -174,6 +174,39 @@ struct WriteFaultTests {
         try expectClean()
     }
 
+    /// A publication whose second item's report fails: the numbers are fixed, the first item's
+    /// reports archived whole, and publishing again archives the rest, once.
+    @Test("a publication refused by EIO part-way is finished by publishing again")
+    func publishFacingEIO() throws {
+        try docket.addUser("clive", roles: [.clerk])
+        let meeting = try docket.newMeeting(
+            board: "Best Value Programme Board", date: CalendarDate(iso: "2016-10-19")!, time: "18:30",
+            venue: "Town Hall", as: "clive")
+        var references: [String] = []
+        for title in ["Alpha", "Bravo"] {
+            let reference = try BoardSteps.answered(docket, title: title)
+            try docket.fire("schedule-for-board", on: reference, as: "clive", fields: ["meeting": meeting])
+            references.append(reference)
+        }
+        func reports() throws -> [Int] {
+            try references.map { try docket.submission($0).documents.filter { $0.kind == .boardReport }.count }
+        }
+
+        // Each report is two files (content, metadata), and each item has two reports.
+        inject(.write, into: "/documents/", skipping: 4)
+        let error = failure { try docket.publishAgenda(meeting, as: "clive") }
+        clearFault()
+        expectClear(error, naming: "/documents/")
+        #expect(try docket.meeting(meeting).publications == 1)
+        #expect(try reports() == [2, 0])
+        try expectClean()
+
+        try docket.publishAgenda(meeting, as: "clive")
+        #expect(try docket.meeting(meeting).publications == 1)
+        #expect(try reports() == [2, 2])
+        try expectClean()
+    }
+
     /// The one step after a file is in place: its directory's fsync. The change is made (undoing it
     /// could race a writer that built on it), so the error says the file is written; nothing is
     /// doubled by carrying on.
