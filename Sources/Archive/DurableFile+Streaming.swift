@@ -92,12 +92,12 @@ extension DurableFile {
         var total = 0
         try forEachChunk(of: source) { chunk throws(ArchiveError) in
             hasher.update(bufferPointer: chunk)
-            if let code = writeAll(chunk, to: output) {
+            if let code = writeAll(chunk, to: output) ?? (faulted(.write, destination) ? errno : nil) {
                 throw .io(path: destination, operation: "write", reason: String(cString: strerror(code)))
             }
             total += chunk.count
         }
-        guard fsync(output) == 0 else {
+        guard !faulted(.fsync, destination), fsync(output) == 0 else {
             throw .io(path: destination, operation: "fsync", reason: String(cString: strerror(errno)))
         }
         closed = true
@@ -114,10 +114,10 @@ extension DurableFile {
     public static func writeInPlace(_ bytes: [UInt8], at path: String) throws(ArchiveError) {
         let output = try createInPlace(path)
         defer { close(output) }
-        if let code = bytes.withUnsafeBytes({ writeAll($0, to: output) }) {
+        if let code = bytes.withUnsafeBytes({ writeAll($0, to: output) }) ?? (faulted(.write, path) ? errno : nil) {
             throw .io(path: path, operation: "write", reason: String(cString: strerror(code)))
         }
-        guard fsync(output) == 0 else {
+        guard !faulted(.fsync, path), fsync(output) == 0 else {
             throw .io(path: path, operation: "fsync", reason: String(cString: strerror(errno)))
         }
     }

@@ -5,6 +5,10 @@ import Glibc
 ///
 /// A crash at any point leaves either no file or the whole file under its final name, and
 /// at worst a stray `.tmp-*` file (harmless; `verify` reports it).
+///
+/// A failure leaves no temporary file and names the final file, never the temporary one. Only a
+/// failed fsync of the directory comes after the file is in place: that error says it is
+/// written. `faults` injects failures into each step, for tests.
 public enum DurableFile {
     /// The prefix of temporary files; never a name the archive uses otherwise.
     public static let temporaryPrefix = ".tmp-"
@@ -19,12 +23,12 @@ public enum DurableFile {
     public static func create(_ bytes: [UInt8], at path: String, mode: mode_t = 0o444) throws(ArchiveError) {
         let temporary = try writeTemporary(bytes, besides: path, mode: mode)
         defer { unlink(temporary) }
-        if link(temporary, path) != 0 {
+        if faulted(.rename, path) || link(temporary, path) != 0 {
             let code = errno
             if code == EEXIST { throw .alreadyExists(path: path) }
             throw .io(path: path, operation: "link", reason: String(cString: strerror(code)))
         }
-        try syncDirectory(of: path)
+        try syncDirectory(ofPlaced: path)
     }
 
     /// Writes `bytes` to `path`, atomically replacing any file there (for mutable records
@@ -35,20 +39,20 @@ public enum DurableFile {
     ///   head): the file is still fsynced, so it is either the old one or the whole new one.
     public static func replace(_ bytes: [UInt8], at path: String, syncDirectory: Bool = true) throws(ArchiveError) {
         let temporary = try writeTemporary(bytes, besides: path)
-        if rename(temporary, path) != 0 {
+        if faulted(.rename, path) || rename(temporary, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw .io(path: path, operation: "rename", reason: reason)
         }
-        if syncDirectory { try Self.syncDirectory(of: path) }
+        if syncDirectory { try Self.syncDirectory(ofPlaced: path) }
     }
 
     /// Moves `source` over `target` in one step (both in one directory), then fsyncs the directory.
     public static func move(_ source: String, over target: String) throws(ArchiveError) {
-        if rename(source, target) != 0 {
+        if faulted(.rename, target) || rename(source, target) != 0 {
             throw .io(path: target, operation: "rename", reason: String(cString: strerror(errno)))
         }
-        try syncDirectory(of: target)
+        try syncDirectory(ofPlaced: target)
     }
 
     /// Creates a directory (and its parents); succeeds if it exists. Returns whether it was new.
@@ -140,12 +144,15 @@ public enum DurableFile {
         guard descriptor >= 0 else {
             throw .io(path: path, operation: "create", reason: String(cString: strerror(errno)))
         }
-        if let code = bytes.withUnsafeBytes({ writeAll($0, to: descriptor) }) {
+        // An injected write fault comes after the bytes went in: a temporary file as full as it gets.
+        if let code = bytes.withUnsafeBytes({ writeAll($0, to: descriptor) })
+            ?? (faulted(.write, path) ? errno : nil)
+        {
             close(descriptor)
             unlink(temporary)
             throw .io(path: path, operation: "write", reason: String(cString: strerror(code)))
         }
-        if fsync(descriptor) != 0 {
+        if faulted(.fsync, path) || fsync(descriptor) != 0 {
             let reason = String(cString: strerror(errno))
             close(descriptor)
             unlink(temporary)
@@ -159,6 +166,20 @@ public enum DurableFile {
         try sync(directory: directory(of: path))
     }
 
+    /// Fsyncs the directory of `path` once the file is in place under its name.
+    ///
+    /// A failure names the file and says it is written: the change is made (every reader sees
+    /// it, and undoing it could pull a record from under a writer that already built on it);
+    /// only whether it survives a crash is in doubt.
+    private static func syncDirectory(ofPlaced path: String) throws(ArchiveError) {
+        do {
+            try syncDirectory(of: path)
+        } catch {
+            guard case .io(_, let operation, let reason) = error else { throw error }
+            throw .io(path: path, operation: "written, but the \(operation) of its directory", reason: reason)
+        }
+    }
+
     /// Fsyncs a directory, so that the names created in it survive a crash.
     public static func sync(directory: String) throws(ArchiveError) {
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -166,7 +187,7 @@ public enum DurableFile {
             throw .io(path: directory, operation: "open", reason: String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
-        if fsync(descriptor) != 0 {
+        if faulted(.syncDirectory, directory) || fsync(descriptor) != 0 {
             throw .io(path: directory, operation: "fsync", reason: String(cString: strerror(errno)))
         }
     }

@@ -29,14 +29,7 @@ struct DiskFullTests {
         let docket = try DocketArchive.create(at: path, from: Distribution(root: TemporaryArchive.repositoryRoot.path))
         try docket.addUser("olivia", roles: [.officer])
         try docket.addUser("mayor", roles: [.mayor])
-        let reference = try docket.newSubmission(workflow: "best-value-submission", title: "Full disk", as: "olivia")
-        // The pack submit-for-sign-off requires, so that only the disk refuses the fires.
-        for kind in [DocumentKind.submission, .coverLetter] {
-            _ = try docket.addDocument(
-                to: reference, content: Array("Full disk \(kind.rawValue)".utf8),
-                description: DocumentDescription(kind: kind, title: kind.rawValue, originalFileName: "x.txt"),
-                as: "olivia")
-        }
+        let reference = try BoardSteps.readyForSignOff(docket, title: "Full disk")
         let eventsBefore = try docket.submission(reference).events.count
 
         // Leave about 400 KB free.
