@@ -355,10 +355,19 @@ public final class ArchiveStore: Sendable {
     /// - Throws: `.damaged` naming the first file that is invalid, out of sequence, or whose
     ///   `previous` does not match the file before it.
     public func events(_ reference: String, anchor: String) throws(ArchiveError) -> [ReadEvent] {
+        let names = DurableFile.list("\(submissionDirectory(reference))/events").filter { !$0.hasPrefix(".") }
+        var chain = HashChainWalker(anchor: anchor, anchorName: "submission.xml")
+        return try readLinks(of: reference, named: names, chain: &chain)
+    }
+
+    /// Reads the event files `names` (in order) as links of `chain`: each validated, numbered
+    /// as its name says, of this submission, and linked to the file before.
+    func readLinks(of reference: String, named names: some Sequence<String>, chain: inout HashChainWalker)
+        throws(ArchiveError) -> [ReadEvent]
+    {
         let directory = "\(submissionDirectory(reference))/events"
         var result: [ReadEvent] = []
-        var chain = HashChainWalker(anchor: anchor, anchorName: "submission.xml")
-        for name in DurableFile.list(directory) where !name.hasPrefix(".") {
+        for name in names {
             let path = "\(directory)/\(name)"
             let expectedName = chain.expectedName
             let (document, bytes) = try readDocument(path, root: "event")

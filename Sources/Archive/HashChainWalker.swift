@@ -36,6 +36,16 @@ public struct HashChainWalker: Sendable {
         self.previousName = anchorName
     }
 
+    /// Resumes a chain after its file number `number`, named `name`, whose SHA-256 is known:
+    /// the walk a reader makes over files added since it last read the chain.
+    public init(after number: Int, name: String, sha256: String) {
+        self.previousSHA256 = sha256
+        self.previousName = name
+        self.number = number
+        self.name = name
+        expectedNumber = number + 1
+    }
+
     /// The name the next file should have.
     public var expectedName: String { ArchiveStore.eventFileName(expectedNumber) }
 

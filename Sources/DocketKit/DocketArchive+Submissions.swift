@@ -437,7 +437,7 @@ extension DocketArchive {
             event: event, actor: actor, fields: fields, comment: comment, time: time, pack: current.pack,
             today: calendar.londonDate(of: time))
         let record: EventRecord
-        switch engine.fire(request, after: current.transitions, sequence: current.events.count + 1) {
+        switch engine.fire(request, from: try current.replayed(), sequence: current.events.count + 1) {
         case .success(let decided):
             record = decided
         case .failure(.wrongRole(let name, let roles, let held)):
@@ -474,12 +474,7 @@ extension DocketArchive {
 
     /// The submission's state if it is final (its pack closed), else nil.
     func finalState(of current: CurrentSubmission) throws(DocketError) -> String? {
-        let status: WorkflowEngine.Status
-        do {
-            status = try WorkflowEngine(definition: current.definition).replay(current.transitions)
-        } catch {
-            throw .rejected(error)
-        }
+        let status = try current.replayed()
         return current.definition.state(status.state)?.isFinal == true ? status.state : nil
     }
 
@@ -500,12 +495,7 @@ extension DocketArchive {
     func wholeView(_ current: CurrentSubmission, allowedFor user: String?) throws(DocketError) -> SubmissionView {
         let reference = current.record.reference
         let engine = WorkflowEngine(definition: current.definition)
-        let status: WorkflowEngine.Status
-        do {
-            status = try engine.replay(current.transitions)
-        } catch {
-            throw .rejected(error)
-        }
+        let status = try current.replayed()
         var documents: [DocumentMetadata] = []
         for entry in current.pack {
             documents.append(
@@ -552,26 +542,18 @@ extension DocketArchive {
     }
 
     /// What a write needs to know about a submission: identity, events (chain checked), the
-    /// pinned definition, the transitions and the pack.
-    struct CurrentSubmission {
+    /// pinned definition, the transitions, the pack and where the transitions leave it (built
+    /// event by event, so that `ReplayCache` can apply newer events to a kept one).
+    struct CurrentSubmission: Sendable {
         var record: SubmissionRecord
         var events: [ArchiveStore.ReadEvent]
         var headSHA256: String
         var definition: WorkflowDefinition
         var transitions: [EventRecord]
         var contents: PackContents
+        /// Where the transitions leave the submission, or why they do not replay (see `replayed()`).
+        var status: Result<WorkflowEngine.Status, Rejection>
         /// The documents in the pack now.
         var pack: [PackDocument] { contents.documents }
-    }
-
-    func readSubmission(_ reference: String) throws(DocketError) -> CurrentSubmission {
-        let (record, anchor, events) = try archive { () throws(ArchiveError) in
-            let identity = try store.submission(reference)
-            return (identity.record, identity.sha256, try store.events(reference, anchor: identity.sha256))
-        }
-        return CurrentSubmission(
-            record: record, events: events, headSHA256: events.last?.fileSHA256 ?? anchor,
-            definition: try pinnedWorkflow(record), transitions: events.compactMap(\.event.workflowRecord),
-            contents: PackContents(after: events.map(\.event)))
     }
 }

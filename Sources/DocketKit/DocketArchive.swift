@@ -36,6 +36,9 @@ public final class DocketArchive: Sendable {
     /// Views derived from many records (meetings, series, deadlines), with the index
     /// generation they were computed at (see `DocketArchive+Cache`).
     let derivedViews = Mutex<DerivedViewCache>(DerivedViewCache())
+    /// Submissions as last replayed, with the chain snapshot each was read at, so that a fire
+    /// reads only the events newer than it (see `ReplayCache`).
+    let replayCache = Mutex<ReplayCache>(ReplayCache())
     /// Who is told of changes as they are made (see `ArchiveObserver`).
     let observerSlot = Mutex<(any ArchiveObserver)?>(nil)
 

@@ -32,7 +32,18 @@ public struct WorkflowEngine: Sendable {
     /// - Throws: `Rejection.historyDoesNotReplay` if an event does not follow from the one
     ///   before it under this workflow (out of sequence, wrong source state, unknown event).
     public func replay(_ history: [EventRecord]) throws(Rejection) -> Status {
-        var status = Status(state: definition.initialState, sequence: 0, signedPack: nil, enteredStateAt: nil)
+        try replay(history, from: initialStatus)
+    }
+
+    /// Where a submission stands before any event.
+    public var initialStatus: Status {
+        Status(state: definition.initialState, sequence: 0, signedPack: nil, enteredStateAt: nil)
+    }
+
+    /// Replays `history`, the transitions recorded after those that led to `start`: a caller
+    /// that kept where a submission stood replays only what is newer.
+    public func replay(_ history: [EventRecord], from start: Status) throws(Rejection) -> Status {
+        var status = start
         for record in history {
             // Other records (documents added) may sit between transitions in the archive, so
             // sequence numbers rise but need not be consecutive here.
@@ -102,12 +113,18 @@ public struct WorkflowEngine: Sendable {
     public func fire(_ request: FireRequest, after history: [EventRecord], sequence: Int? = nil)
         -> Result<EventRecord, Rejection>
     {
-        let status: Status
         do {
-            status = try replay(history)
+            return fire(request, from: try replay(history), sequence: sequence)
         } catch {
             return .failure(error)
         }
+    }
+
+    /// Decides one event from where the submission stands (`replay` of its transitions), with
+    /// the same checks as `fire(_:after:sequence:)`.
+    public func fire(_ request: FireRequest, from status: Status, sequence: Int? = nil) -> Result<
+        EventRecord, Rejection
+    > {
         let allowedNow = allowedEvents(for: request.actor, in: status)
         guard definition.eventNames.contains(request.event) else {
             return .failure(.unknownEvent(event: request.event, allowedNow: allowedNow))
