@@ -18,7 +18,8 @@ struct DocketBench: AsyncParsableCommand {
             Build it release-built (swift build -c release); debug numbers mean nothing.
             """,
         subcommands: [
-            XMLThroughput.self, ArchiveWrites.self, ScaleGenerate.self, ScaleBenchmark.self, NotifyBenchmark.self,
+            XMLThroughput.self, ArchiveWrites.self, ScaleGenerate.self, ScaleBenchmark.self, ScaleXMLLint.self,
+            NotifyBenchmark.self,
             MailImportBenchmark.self, RetentionBenchmark.self, SigningBenchmark.self,
         ]
     )

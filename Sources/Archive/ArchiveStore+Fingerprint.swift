@@ -21,6 +21,26 @@ extension ArchiveStore {
     public func fingerprint(_ reference: String, now: Date = Date(), settle: TimeInterval = 2) -> String? {
         var info = stat()
         guard stat("\(submissionDirectory(reference))/events", &info) == 0 else { return nil }
+        return Self.fingerprint(info, now: now, settle: settle)
+    }
+
+    /// The fingerprints of many submissions, each what `fingerprint(_:now:settle:)` gives, looked
+    /// up from one open `submissions/` directory: each `stat` then walks two path components
+    /// instead of the whole path (opening an archive of 125,000 submissions is mostly these).
+    public func fingerprints(
+        of references: some Sequence<String>, now: Date = Date(), settle: TimeInterval = 2
+    ) -> [String?] {
+        let directory = open("\(root)/submissions", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { return references.map { fingerprint($0, now: now, settle: settle) } }
+        defer { close(directory) }
+        var info = stat()
+        return references.map { reference in
+            guard fstatat(directory, "\(reference)/events", &info, 0) == 0 else { return nil }
+            return Self.fingerprint(info, now: now, settle: settle)
+        }
+    }
+
+    private static func fingerprint(_ info: stat, now: Date, settle: TimeInterval) -> String {
         let seconds = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
         let fingerprint = "\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
         return seconds >= now.timeIntervalSince1970 - settle ? "unsettled:" + fingerprint : fingerprint

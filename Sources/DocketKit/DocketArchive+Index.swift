@@ -148,20 +148,32 @@ extension DocketArchive {
         let known = try indexCall { () throws(IndexError) in try index.fingerprints() }
         let names = store.submissionDirectoryNames()
         var changed: [(reference: String, fingerprint: String, isNew: Bool)] = []
-        var present = Set<String>()
+        var present: [String] = []
+        present.reserveCapacity(names.count)
+        var presentAndKnown = 0
         let now = Date()
-        for (offset, name) in names.enumerated() {
-            if offset % 4096 == 0 { progress(.checking(offset, names.count)) }
-            guard let fingerprint = store.fingerprint(name, now: now) else { continue }  // an interrupted creation
-            present.insert(name)
-            if let old = known[name], old == fingerprint, !old.hasPrefix("unsettled:") {
-                report.unchanged += 1
-            } else {
-                changed.append((name, fingerprint, known[name] == nil))
+        for start in stride(from: 0, to: names.count, by: 4096) {
+            progress(.checking(start, names.count))
+            let chunk = names[start..<min(start + 4096, names.count)]
+            for (name, fingerprint) in zip(chunk, store.fingerprints(of: chunk, now: now)) {
+                guard let fingerprint else { continue }  // an interrupted creation
+                present.append(name)
+                let old = known[name]
+                if old != nil { presentAndKnown += 1 }
+                if let old, old == fingerprint, !old.hasPrefix("unsettled:") {
+                    report.unchanged += 1
+                } else {
+                    changed.append((name, fingerprint, old == nil))
+                }
             }
         }
         progress(.checking(names.count, names.count))
-        let gone = known.keys.filter { !present.contains($0) }
+        // Names are unique, so every known submission is present unless fewer matched.
+        var gone: [String] = []
+        if presentAndKnown < known.count {
+            let presentSet = Set(present)
+            gone = known.keys.filter { !presentSet.contains($0) }
+        }
         if !gone.isEmpty {
             try indexCall { () throws(IndexError) in try index.remove(gone.sorted()) }
             report.removed = gone.count
