@@ -308,15 +308,40 @@ extension SearchIndex {
             ranked
             ? "trim(replace(snippet(document_text, 1, char(2), char(3), '…', 14), char(10), ' '))"
             : "trim(replace(substr(document_text.body, 1, 160), char(10), ' '))"
-        let sql = """
-            SELECT \(Self.hitColumns), \(passage)
+        let from = """
             FROM document_text JOIN document d ON d.id = document_text.rowid
             JOIN submission s ON s.id = d.submission_id
             WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY \(ranking?.orderBy ?? "document_text.rowid") LIMIT ? OFFSET ?
             """
-        let rankArguments = ranking?.arguments ?? []
-        let rows = try run.rows(db, sql, arguments + rankArguments + [request.limit + 1, request.offset])
+        let rows: [Row]
+        if case .documentCounts = ranking, let ranking {
+            // Ranked by our function, the page is chosen first and only its rows are read in
+            // full: SQLite computes every selected column before it sorts, and a snippet for each
+            // of 500 candidates costs more than the ranking. (FTS5's own `rank` ordering is done
+            // inside FTS5, which is why the single statement below is enough for it.)
+            let page = try run.rows(
+                db, "SELECT document_text.rowid \(from) ORDER BY \(ranking.orderBy) LIMIT ? OFFSET ?",
+                arguments + ranking.arguments + [request.limit + 1, request.offset]
+            ).map { $0[0] as Int64 }
+            let full =
+                page.isEmpty
+                ? []
+                : try run.rows(
+                    db,
+                    """
+                    SELECT \(Self.hitColumns), \(passage), document_text.rowid
+                    FROM document_text JOIN document d ON d.id = document_text.rowid
+                    JOIN submission s ON s.id = d.submission_id
+                    WHERE document_text MATCH ? AND document_text.rowid IN (\(page.map(String.init).joined(separator: ", ")))
+                    """, [match])
+            let byID = Dictionary(full.map { ($0[16] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
+            rows = page.compactMap { byID[$0] }
+        } else {
+            rows = try run.rows(
+                db,
+                "SELECT \(Self.hitColumns), \(passage) \(from) ORDER BY \(ranking?.orderBy ?? "document_text.rowid") LIMIT ? OFFSET ?",
+                arguments + (ranking?.arguments ?? []) + [request.limit + 1, request.offset])
+        }
         let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }
         // Counted without the ranking window, in rowid order, stopping at the limit.
         let count = """
