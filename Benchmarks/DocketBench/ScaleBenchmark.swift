@@ -169,10 +169,18 @@ struct ScaleBenchmark: ParsableCommand {
         let queries = try queries()
         var ours: [String: [Double]] = [:]
         var statements: [String: [String]] = [:]
+        var overlaps: [String: (shared: Int, of: Int)] = [:]
         for query in queries {
+            // The baseline is raw FTS5 with its own bm25() and prefix merging, as Docket searched
+            // before it kept term statistics: the same request's statements in that mode, run by
+            // sqlite3. Its first page is also what Docket's ranking is compared with.
             var recorded: [String] = []
-            _ = try index.search(query.request) { recorded.append($0) }  // warm the cache, note the SQL
+            var raw = query.request
+            raw.usesFTS5Ranking = true
+            let theirs = try index.search(raw) { recorded.append($0) }.hits.map(\.sha256)
             statements[query.name] = recorded
+            let mine = try index.search(query.request).hits.map(\.sha256)  // warms the cache
+            overlaps[query.name] = (Set(mine.prefix(10)).intersection(theirs.prefix(10)).count, min(10, theirs.count))
         }
         for _ in 0..<rounds {
             for query in queries {
@@ -181,7 +189,9 @@ struct ScaleBenchmark: ParsableCommand {
         }
         let baseline = try sqliteBaseline(
             statements: queries.map { ($0.name, statements[$0.name]!) }, index: docket.store.indexPath)
-        print("search, \(rounds) runs each (ms): docket p50 / p99 | sqlite3 p50 / p99 | ratio of p50s")
+        print(
+            "search, \(rounds) runs each (ms): docket p50 / p99 | raw FTS5 + bm25 in sqlite3 p50 / p99 | ratio of p50s"
+                + " | top 10 shared with bm25's")
         var allOurs: [Double] = []
         var allTheirs: [Double] = []
         for query in queries {
@@ -191,16 +201,17 @@ struct ScaleBenchmark: ParsableCommand {
             allTheirs += theirs
             print(
                 String(
-                    format: "  %@ %7.3f / %7.3f | %7.3f / %7.3f | %.2fx",
+                    format: "  %@ %7.3f / %7.3f | %7.3f / %7.3f | %.2fx | %ld of %ld",
                     query.name.padding(toLength: 44, withPad: " ", startingAt: 0), ArchiveWrites.median(mine) * 1000,
                     ArchiveWrites.percentile(mine, 0.99) * 1000, ArchiveWrites.median(theirs) * 1000,
                     ArchiveWrites.percentile(theirs, 0.99) * 1000,
-                    ArchiveWrites.median(mine) / max(ArchiveWrites.median(theirs), 1e-9)))
+                    ArchiveWrites.median(mine) / max(ArchiveWrites.median(theirs), 1e-9),
+                    overlaps[query.name]?.shared ?? 0, overlaps[query.name]?.of ?? 0))
         }
         print(
             String(
                 format: "  ALL QUERIES: docket p50 %.3f ms, p99 %.3f ms (targets 5 / 50) | sqlite3 p50 %.3f ms, "
-                    + "p99 %.3f ms | ratio p50 %.2fx, p99 %.2fx (target <= 1.5x)", ArchiveWrites.median(allOurs) * 1000,
+                    + "p99 %.3f ms | ratio p50 %.2fx, p99 %.2fx", ArchiveWrites.median(allOurs) * 1000,
                 ArchiveWrites.percentile(allOurs, 0.99) * 1000, ArchiveWrites.median(allTheirs) * 1000,
                 ArchiveWrites.percentile(allTheirs, 0.99) * 1000,
                 ArchiveWrites.median(allOurs) / max(ArchiveWrites.median(allTheirs), 1e-9),

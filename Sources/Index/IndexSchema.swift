@@ -164,6 +164,31 @@ enum IndexSchema {
                     CREATE INDEX message_parent_by_parent ON message_parent(parent_id);
                     """)
         }
+        migrator.registerMigration("v6-term-statistics") { db in
+            // How many documents hold each word and each stem (TermStatistics), for ranking
+            // without reading doclists and for expanding prefixes into words as written. The
+            // counts must cover every document, so the text is read again: every submission's
+            // rows are dropped (their fingerprints with them) and the next sync adds them anew,
+            // counting as it goes. On a large archive that is a reindex's work, once.
+            try db.execute(
+                sql: """
+                    CREATE TABLE term_word (
+                        word TEXT PRIMARY KEY NOT NULL,
+                        stem TEXT NOT NULL,
+                        documents INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE term_stem (
+                        stem TEXT PRIMARY KEY NOT NULL,
+                        documents INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    DELETE FROM document_text;
+                    DELETE FROM relation;
+                    DELETE FROM event;
+                    DELETE FROM document;
+                    DELETE FROM submission;
+                    DELETE FROM unreadable;
+                    """)
+        }
         return migrator
     }
 }

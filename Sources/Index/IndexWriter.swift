@@ -13,6 +13,18 @@ import GRDB
 /// first.
 struct IndexWriter {
     let db: Database
+    /// The word counts, changed with every text written or removed and written by `finish()`.
+    let statistics: TermStatistics
+
+    init(db: Database) throws {
+        self.db = db
+        statistics = try TermStatistics(db)
+    }
+
+    /// Writes what the changes did to the word counts: call once, after the last change.
+    func finish() throws {
+        try statistics.flush(db)
+    }
 
     /// The id the first document ever indexed gets (ids count down from here).
     static let firstID: Int64 = 1 << 53
@@ -86,7 +98,7 @@ struct IndexWriter {
         for documentID in try Int64.fetchAll(
             db, sql: "SELECT id FROM document WHERE submission_id = ?", arguments: [id])
         {
-            try db.execute(sql: "DELETE FROM document_text WHERE rowid = ?", arguments: [documentID])
+            try deleteText(documentID)
         }
         try db.execute(sql: "DELETE FROM submission WHERE id = ?", arguments: [id])
     }
@@ -173,12 +185,23 @@ struct IndexWriter {
         } else {
             body = try String.fetchOne(db, sql: "SELECT body FROM document_text WHERE rowid = ?", arguments: [id]) ?? ""
         }
-        try db.execute(sql: "DELETE FROM document_text WHERE rowid = ?", arguments: [id])
+        try deleteText(id)
         try insertText(document, id: id, body: body, context: context, facets: facets)
     }
 
-    private func deleteDocument(_ id: Int64) throws {
+    /// Removes a document's text, counting its words out as the table held them.
+    private func deleteText(_ id: Int64) throws {
+        if let row = try Row.fetchOne(
+            db, sql: "SELECT title, body, parties, context FROM document_text WHERE rowid = ?", arguments: [id])
+        {
+            try statistics.count(
+                (0..<4).map { (row[$0] as String?) ?? "" }, sign: -1, in: db)
+        }
         try db.execute(sql: "DELETE FROM document_text WHERE rowid = ?", arguments: [id])
+    }
+
+    private func deleteDocument(_ id: Int64) throws {
+        try deleteText(id)
         try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [id])
     }
 
@@ -195,9 +218,10 @@ struct IndexWriter {
     ) throws {
         let contextWithFile = [context, document.annex.map { "Annex \($0)" }, document.originalFileName]
             .compactMap { $0 }.joined(separator: " \u{2014} ")
+        let parties = document.parties.joined(separator: "; ")
         try db.cachedStatement(
             sql: "INSERT INTO document_text(rowid, title, body, parties, context, facets) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(
-            arguments: [id, document.title, body, document.parties.joined(separator: "; "), contextWithFile, facets])
+        ).execute(arguments: [id, document.title, body, parties, contextWithFile, facets])
+        try statistics.count([document.title, body, parties, contextWithFile], sign: 1, in: db)
     }
 }

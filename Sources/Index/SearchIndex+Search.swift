@@ -22,6 +22,10 @@ public struct SearchRequest: Sendable, Hashable {
     /// What the asker may not see, left out of the hits, the counts and the snippets alike;
     /// nil: everything (someone cleared for all of it).
     public var restriction: SearchRestriction?
+    /// Rank by FTS5's own `bm25()` and let FTS5 match prefixes against its stems, as Docket did
+    /// before it kept term statistics: slower on broad words, phrases and prefixes. For
+    /// measuring against (the benchmark's baseline), never for people.
+    public var usesFTS5Ranking = false
 
     public init(
         query: SearchQuery? = nil, kinds: [String] = [], party: String? = nil, series: String? = nil,
@@ -142,11 +146,9 @@ extension SearchIndex {
                 throw .badFilter("“\(name)” must be a date YYYY-MM-DD, not '\(date)'")
             }
         }
+        // The user's words come first (their phrases are the ones ranked; see RankFunction), in
+        // the read below, where the plan looks up its counts and expansions.
         var terms: [String] = []
-        if let query = request.query {
-            // The user's words search the text columns only, never the facet tokens.
-            terms.append("{title body parties context} : (\(query.expression))")
-        }
         if let party = request.party {
             guard let phrase = SearchQuery.columnPhrase("parties", party) else {
                 throw .badFilter("the party to search for needs at least one word")
@@ -161,6 +163,19 @@ extension SearchIndex {
         if let state = request.state { terms.append("facets : \"\(SearchFacets.state(state))\"") }
         let run = StatementRunner(record: statements)
         return try read { db in
+            var terms = terms
+            var ranking: Ranking?
+            if let query = request.query {
+                // The user's words search the text columns only, never the facet tokens.
+                if request.usesFTS5Ranking {
+                    terms.insert("{title body parties context} : (\(query.expression))", at: 0)
+                    ranking = .fts5
+                } else {
+                    let plan = try QueryPlan(query, in: db)
+                    terms.insert("{title body parties context} : (\(plan.expression))", at: 0)
+                    ranking = .documentCounts(plan.documentCounts)
+                }
+            }
             var exact: [String] = []
             var exactArguments: [any DatabaseValueConvertible] = []
             if request.from != nil || request.to != nil {
@@ -191,7 +206,7 @@ extension SearchIndex {
             let match = terms.joined(separator: " AND ")
             return try runSearch(
                 db, match: match, exact: exact, exactArguments: exactArguments, request: request,
-                ranked: request.query != nil, run: run)
+                ranking: ranking, run: run)
         }
     }
 
@@ -267,11 +282,13 @@ extension SearchIndex {
     ///
     /// A ranked search first steps back `rankingWindow` matches from the newest (cheap: FTS5
     /// walks its doclists in rowid order without scoring); if there are that many, only
-    /// matches from there on are ranked. Unranked (filters alone) lists the newest first.
+    /// matches from there on are ranked (`ranking`). Unranked (filters alone: `ranking` nil)
+    /// lists the newest first.
     private func runSearch(
         _ db: Database, match: String, exact: [String], exactArguments: [any DatabaseValueConvertible],
-        request: SearchRequest, ranked: Bool, run: StatementRunner
+        request: SearchRequest, ranking: Ranking?, run: StatementRunner
     ) throws -> SearchResults {
+        let ranked = ranking != nil
         var conditions = ["document_text MATCH ?"] + exact
         var arguments: [any DatabaseValueConvertible] = [match] + exactArguments
         var window: Int?
@@ -291,14 +308,40 @@ extension SearchIndex {
             ranked
             ? "trim(replace(snippet(document_text, 1, char(2), char(3), '…', 14), char(10), ' '))"
             : "trim(replace(substr(document_text.body, 1, 160), char(10), ' '))"
-        let sql = """
-            SELECT \(Self.hitColumns), \(passage)
+        let from = """
             FROM document_text JOIN document d ON d.id = document_text.rowid
             JOIN submission s ON s.id = d.submission_id
             WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY \(ranked ? "rank" : "document_text.rowid") LIMIT ? OFFSET ?
             """
-        let rows = try run.rows(db, sql, arguments + [request.limit + 1, request.offset])
+        let rows: [Row]
+        if case .documentCounts = ranking, let ranking {
+            // Ranked by our function, the page is chosen first and only its rows are read in
+            // full: SQLite computes every selected column before it sorts, and a snippet for each
+            // of 500 candidates costs more than the ranking. (FTS5's own `rank` ordering is done
+            // inside FTS5, which is why the single statement below is enough for it.)
+            let page = try run.rows(
+                db, "SELECT document_text.rowid \(from) ORDER BY \(ranking.orderBy) LIMIT ? OFFSET ?",
+                arguments + ranking.arguments + [request.limit + 1, request.offset]
+            ).map { $0[0] as Int64 }
+            let full =
+                page.isEmpty
+                ? []
+                : try run.rows(
+                    db,
+                    """
+                    SELECT \(Self.hitColumns), \(passage), document_text.rowid
+                    FROM document_text JOIN document d ON d.id = document_text.rowid
+                    JOIN submission s ON s.id = d.submission_id
+                    WHERE document_text MATCH ? AND document_text.rowid IN (\(page.map(String.init).joined(separator: ", ")))
+                    """, [match])
+            let byID = Dictionary(full.map { ($0[16] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
+            rows = page.compactMap { byID[$0] }
+        } else {
+            rows = try run.rows(
+                db,
+                "SELECT \(Self.hitColumns), \(passage) \(from) ORDER BY \(ranking?.orderBy ?? "document_text.rowid") LIMIT ? OFFSET ?",
+                arguments + (ranking?.arguments ?? []) + [request.limit + 1, request.offset])
+        }
         let hits = try rows.prefix(request.limit).map { try Self.hit($0, db) }
         // Counted without the ranking window, in rowid order, stopping at the limit.
         let count = """
@@ -311,6 +354,27 @@ extension SearchIndex {
             ? try run.rows(db, count, [match] + exactArguments + [Self.countLimit + 1]).first?[0] ?? 0 : nil
         return SearchResults(
             hits: hits, hasMore: rows.count > request.limit, rankedAmongNewest: window, matchCount: matches)
+    }
+
+    /// How a search with words orders its candidates.
+    enum Ranking {
+        /// `RankFunction` with each phrase's document count.
+        case documentCounts([Int])
+        /// FTS5's own `bm25()` (the table's `rank`).
+        case fts5
+
+        var orderBy: String {
+            switch self {
+            case .documentCounts(let counts):
+                "\(RankFunction.name)(document_text\(String(repeating: ", ?", count: counts.count)))"
+            case .fts5: "rank"
+            }
+        }
+
+        var arguments: [any DatabaseValueConvertible] {
+            guard case .documentCounts(let counts) = self else { return [] }
+            return counts
+        }
     }
 
     /// No query and no filter: every document the asker may see (`exact`: the restriction's

@@ -34,6 +34,7 @@ public final class SearchIndex: Sendable {
             configuration.busyMode = .timeout(10)
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try RankFunction.register(on: db)
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = IndexSchema.migrator
@@ -64,6 +65,7 @@ public final class SearchIndex: Sendable {
             configuration.foreignKeysEnabled = true
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+                try RankFunction.register(on: db)
             }
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             try IndexSchema.migrator.migrate(queue)
@@ -355,14 +357,18 @@ public final class SearchIndex: Sendable {
     /// transaction. Documents keep their ids (and their text when `text` is nil).
     public func replace(_ submissions: [IndexedSubmission]) throws(IndexError) {
         try write { db in
-            try IndexWriter(db: db).replace(submissions)
+            let writer = try IndexWriter(db: db)
+            try writer.replace(submissions)
+            try writer.finish()
         }
     }
 
     /// Records that a submission could not be read (and drops what the index held for it).
     public func markUnreadable(_ reference: String, reason: String, fingerprint: String) throws(IndexError) {
         try write { db in
-            try IndexWriter(db: db).remove(reference)
+            let writer = try IndexWriter(db: db)
+            try writer.remove(reference)
+            try writer.finish()
             try db.execute(
                 sql: """
                     INSERT INTO unreadable(reference, reason, fingerprint) VALUES (?, ?, ?)
@@ -374,10 +380,12 @@ public final class SearchIndex: Sendable {
     /// Forgets submissions that are no longer in the archive.
     public func remove(_ references: [String]) throws(IndexError) {
         try write { db in
+            let writer = try IndexWriter(db: db)
             for reference in references {
-                try IndexWriter(db: db).remove(reference)
+                try writer.remove(reference)
                 try db.execute(sql: "DELETE FROM unreadable WHERE reference = ?", arguments: [reference])
             }
+            try writer.finish()
         }
     }
 

@@ -11,13 +11,15 @@ public struct SearchQuery: Sendable, Hashable {
     public let expression: String
     /// The words and phrases searched for, for display.
     public let terms: [String]
+    /// The parsed query, which `QueryPlan` turns into the statement's expression.
+    let node: Node
 
     /// Parses `text`.
     ///
     /// - Throws: `IndexError.badQuery` naming the problem and its column (1-based).
     public init(_ text: String) throws(IndexError) {
         var parser = Parser(tokens: try Lexer.tokens(of: text))
-        let node = try parser.parseQuery()
+        node = try parser.parseQuery()
         expression = node.fts5
         terms = node.terms
     }
@@ -35,7 +37,7 @@ public struct SearchQuery: Sendable, Hashable {
 
     // MARK: - Syntax tree
 
-    indirect enum Node {
+    indirect enum Node: Hashable, Sendable {
         case term(String, prefix: Bool)
         case phrase(String)
         case and(Node, Node)
