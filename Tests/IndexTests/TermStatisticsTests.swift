@@ -128,4 +128,36 @@ import Testing
         #expect(try found("regen*").contains("g3"))
         #expect(try found("zzz*").isEmpty)
     }
+
+    @Test func anIndexFromBeforeTheCountsIsEmptiedSoTheNextSyncCountsEverything() throws {
+        defer { cleanUp() }
+        let path = "\(directory)/older.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try IndexSchema.migrator.migrate(queue, upTo: "v5-arrived-messages")
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO submission(reference, title, workflow, state, is_final, sequence, created,
+                                           last_activity, imported, fingerprint)
+                    VALUES ('OLD-2016-01', 'Old', 'best-value-submission', 'drafting', 0, 1, 0, 0, 0, 'f');
+                    INSERT INTO document_text(rowid, title, body, parties, context, facets)
+                    VALUES (1, 'Old letter', 'council grants', '', '', '');
+                    """)
+        }
+        try queue.close()
+        let upgraded = try SearchIndex(path: path)
+        #expect(try upgraded.fingerprints().isEmpty, "every submission is read again")
+        let rowsLeft = try upgraded.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM document_text") }
+        #expect(rowsLeft == 0)
+        try upgraded.replace([
+            Self.submission(
+                "OLD-2016-01", documents: [SearchIndexTests.document("o1", "Old letter", body: "council grants")],
+                fingerprint: "f2")
+        ])
+        #expect(try upgraded.search(SearchRequest(query: try SearchQuery("grants"))).hits.map(\.sha256) == ["o1"])
+        let counted = try upgraded.read { db in
+            try Int.fetchOne(db, sql: "SELECT documents FROM term_stem WHERE stem = 'grant'")
+        }
+        #expect(counted == 1)
+    }
 }
