@@ -23,18 +23,22 @@ struct QueryPlan {
     static let largestExpansion = 64
 
     init(_ query: SearchQuery, in db: Database) throws {
-        var builder = Builder(
-            db: db, words: try db.makeTokenizer(TermStatistics.wordTokenizer),
-            stemmer: try db.makeTokenizer(TermStatistics.stemTokenizer))
+        var builder = Builder(db: db)
         expression = try builder.expression(query.node)
         documentCounts = builder.counts
     }
 
     private struct Builder {
         let db: Database
-        let words: any FTS5Tokenizer
-        let stemmer: any FTS5Tokenizer
         var counts: [Int] = []
+        /// Made only when a word is not in the vocabulary as it stands, or is not plain ASCII:
+        /// most queries need neither, and making the tokenizers costs more than the lookups.
+        private var wordTokenizer: (any FTS5Tokenizer)?
+        private var stemTokenizer: (any FTS5Tokenizer)?
+
+        init(db: Database) {
+            self.db = db
+        }
 
         mutating func expression(_ node: SearchQuery.Node) throws -> String {
             switch node {
@@ -46,7 +50,9 @@ struct QueryPlan {
             case .phrase(let text):
                 let phraseWords = text.split(separator: " ").map(String.init)
                 // A phrase is no commoner than its rarest word.
-                counts.append(try phraseWords.map { try documents(holding: $0) }.min() ?? 0)
+                var phraseCounts: [Int] = []
+                for phraseWord in phraseWords { phraseCounts.append(try documents(holding: phraseWord)) }
+                counts.append(phraseCounts.min() ?? 0)
                 return SearchQuery.quote(text)
             case .and(let left, let right): return "(\(try expression(left)) AND \(try expression(right)))"
             case .or(let left, let right): return "(\(try expression(left)) OR \(try expression(right)))"
@@ -55,13 +61,31 @@ struct QueryPlan {
         }
 
         /// How many documents hold a word with `word`'s stem.
-        func documents(holding word: String) throws -> Int {
-            guard let stem = try stemmer.tokenize(query: word).first?.token else { return 0 }
+        mutating func documents(holding word: String) throws -> Int {
+            guard let stem = try stem(of: word) else { return 0 }
             return try Int.fetchOne(db, sql: "SELECT documents FROM term_stem WHERE stem = ?", arguments: [stem]) ?? 0
         }
 
+        /// The stem FTS5 searches `word` by: known from the vocabulary when the archive holds
+        /// the word, else from the Porter tokenizer.
+        mutating func stem(of word: String) throws -> String? {
+            if let known = try String.fetchOne(db, sql: "SELECT stem FROM term_word WHERE word = ?", arguments: [word]) {
+                return known
+            }
+            if stemTokenizer == nil { stemTokenizer = try db.makeTokenizer(TermStatistics.stemTokenizer) }
+            return try stemTokenizer?.tokenize(query: word).first?.token
+        }
+
+        /// `text` as the vocabulary holds words (lower case, diacritics folded): plain ASCII
+        /// letters and digits already are, as the query's lexer lower-cased them.
+        mutating func folded(_ text: String) throws -> String {
+            if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+            if wordTokenizer == nil { wordTokenizer = try db.makeTokenizer(TermStatistics.wordTokenizer) }
+            return try wordTokenizer?.tokenize(query: text).first?.token ?? text
+        }
+
         mutating func prefix(_ text: String) throws -> String {
-            let start = try words.tokenize(query: text).first?.token ?? text
+            let start = try folded(text)
             let rows = try Row.fetchAll(
                 db,
                 sql: """
