@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The baseline for `docket-bench scale`: the same SQL statements Docket's search ran, run by
-SQLite directly (Python's sqlite3 module over the system libsqlite3, the library Docket uses),
+"""The baseline for `docket-bench scale`: the SQL statements of Docket's search in raw FTS5 mode
+(FTS5's own bm25() and prefix merging, `usesFTS5Ranking`), run by SQLite directly (Python's sqlite3 module over the system libsqlite3, the library Docket uses),
 timed per search with perf_counter. Reads JSON {"index": PATH, "rounds": N, "queries":
 [{"name": ..., "statements": [SQL, ...]}]} on stdin; prints {"NAME": [seconds, ...]}."""
 import json

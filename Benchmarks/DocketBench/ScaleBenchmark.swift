@@ -41,14 +41,15 @@ struct ScaleGenerate: ParsableCommand {
 struct ScaleBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scale",
-        abstract: "Reindex, open and search a generated archive against xmllint and SQLite run directly.",
+        abstract: "Reindex, open and search a generated archive against xmllint and raw FTS5 with bm25.",
         discussion: """
             On an archive from `scale-generate`, measures in one run: (1) `docket reindex` (a child \
             process: wall time and peak memory) against `xmllint --noout --schema` over the same \
             XML files, in one process and in two (the reindex uses both cores); (2) opening the \
             unchanged archive (new DocketArchive + index sync); (3) search latency p50/p99 for a \
-            mix of word, phrase, prefix and filtered queries against the same SQL statements run \
-            by SQLite directly (Python's sqlite3 over the same libsqlite3), and this process's \
+            mix of word, phrase, prefix and filtered queries against raw FTS5 with its own bm25() \
+            (the same requests' statements in that mode, run by Python's sqlite3 over the same \
+            libsqlite3), how many of bm25()'s first 10 Docket also ranks first, and this process's \
             peak memory. Build release: swift build -c release --scratch-path .build-release.
             """
     )

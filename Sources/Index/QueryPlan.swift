@@ -69,7 +69,8 @@ struct QueryPlan {
         /// The stem FTS5 searches `word` by: known from the vocabulary when the archive holds
         /// the word, else from the Porter tokenizer.
         mutating func stem(of word: String) throws -> String? {
-            if let known = try String.fetchOne(db, sql: "SELECT stem FROM term_word WHERE word = ?", arguments: [word]) {
+            if let known = try String.fetchOne(db, sql: "SELECT stem FROM term_word WHERE word = ?", arguments: [word])
+            {
                 return known
             }
             if stemTokenizer == nil { stemTokenizer = try db.makeTokenizer(TermStatistics.stemTokenizer) }

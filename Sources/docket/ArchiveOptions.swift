@@ -28,7 +28,7 @@ struct ArchiveOptions: ParsableArguments {
 
     /// The directory chosen by `--archive`, the environment, the configuration file or the default.
     var path: String {
-        Settings.current.text(.archive, flag: archive) ?? "archive"
+        Settings.current.defaultedText(.archive, flag: archive)
     }
 
     /// The key file chosen by `--signing-key`, the environment or the configuration file; nil

@@ -16,7 +16,7 @@ struct CallInOptions: ParsableArguments {
     /// The period chosen by the flag, the environment, the configuration file or the default.
     func period() throws -> CallInPeriod {
         let settings = Settings.current
-        let days = settings.number(.callInDays, flag: callInDays) ?? CallInPeriod.standard.workingDays
+        let days = settings.defaultedNumber(.callInDays, flag: callInDays)
         do {
             return try CallInPeriod(workingDays: days)
         } catch {

@@ -32,20 +32,20 @@ struct MailOptions: ParsableArguments {
     /// The setup these options, the environment and the configuration file describe.
     func setup() throws -> MailSetup {
         let settings = Settings.current
-        let hour = settings.number(.digestHour, flag: digestHour) ?? 8
+        let hour = settings.defaultedNumber(.digestHour, flag: digestHour)
         guard (0...23).contains(hour) else {
             throw ValidationError("\(settings.origin(of: .digestHour, flagGiven: digestHour != nil)) must be 0 to 23")
         }
-        let address = settings.text(.mailFrom, flag: from) ?? "docket@localhost"
+        let address = settings.defaultedText(.mailFrom, flag: from)
         guard EmailAddress.isValid(address) || address.hasSuffix("@localhost") else {
             throw ValidationError(
                 "\(settings.origin(of: .mailFrom, flagGiven: from != nil)) '\(address)' is not an e-mail address")
         }
         return MailSetup(
             from: Mailbox(name: "Docket", address: address),
-            baseURL: settings.text(.baseURL, flag: baseURL) ?? "http://127.0.0.1:8080",
+            baseURL: settings.defaultedText(.baseURL, flag: baseURL),
             transport: SendmailTransport(
-                path: settings.text(.sendmail, flag: sendmail) ?? "/usr/sbin/sendmail",
+                path: settings.defaultedText(.sendmail, flag: sendmail),
                 arguments: settings.list(.sendmailArguments, flags: sendmailArguments)),
             digestHour: hour)
     }

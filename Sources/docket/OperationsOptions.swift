@@ -37,7 +37,7 @@ struct OperationsOptions: ParsableArguments {
 
     private func chosenLogFormat() throws -> LogFormat {
         let settings = Settings.current
-        let text = settings.text(.logFormat, flag: logFormatFlag?.rawValue) ?? "text"
+        let text = settings.defaultedText(.logFormat, flag: logFormatFlag?.rawValue)
         guard let format = LogFormat(rawValue: text) else {
             throw ValidationError(
                 "\(settings.origin(of: .logFormat, flagGiven: false)) must be text or json, not '\(text)'")

@@ -69,8 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
     /// The address, port and the rest as the flags, the environment and the configuration file
     /// choose them.
     private var settings: Settings { Settings.current }
-    private var listenHost: String { settings.text(.host, flag: host) ?? "127.0.0.1" }
-    private var listenPort: Int { settings.number(.port, flag: port) ?? 8080 }
+    private var listenHost: String { settings.defaultedText(.host, flag: host) }
+    private var listenPort: Int { settings.defaultedNumber(.port, flag: port) }
     private var acceptsPasswords: Bool { settings.isOn(.passwordSignIn, flag: passwordSignIn) }
 
     /// The proxies chosen by `--trusted-proxy`, the environment or the configuration file.
@@ -94,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The largest upload, in bytes.
     func uploadLimitBytes() throws -> Int {
-        let mebibytes = settings.number(.uploadLimit, flag: uploadLimit) ?? 64
+        let mebibytes = settings.defaultedNumber(.uploadLimit, flag: uploadLimit)
         guard (1...4096).contains(mebibytes) else {
             throw ValidationError(
                 "\(settings.origin(of: .uploadLimit, flagGiven: uploadLimit != nil)) must be 1 to 4096 MiB, not \(mebibytes)"

@@ -1,4 +1,5 @@
 import Configuration
+import DocketKit
 
 /// One thing an administrator can set for Docket, in three places: a key in the configuration
 /// file, an environment variable, and a flag for one run. A flag wins over the environment,
@@ -105,7 +106,9 @@ extension Setting {
         "mail.sendmail_args", "DOCKET_SENDMAIL_ARGS", "--sendmail-arg", .list, fallback: .stringArray(["-i", "-t"]))
     static let digestHour = Setting(
         "mail.digest_hour", "DOCKET_DIGEST_HOUR", "--digest-hour", .number, fallback: .int(8))
-    static let callInDays = Setting("call_in_days", "DOCKET_CALL_IN_DAYS", "--call-in-days", .number, fallback: .int(5))
+    static let callInDays = Setting(
+        "call_in_days", "DOCKET_CALL_IN_DAYS", "--call-in-days", .number,
+        fallback: .int(CallInPeriod.standard.workingDays))
     static let host = Setting("serve.host", "DOCKET_HOST", "--host", .text, fallback: .string("127.0.0.1"))
     static let port = Setting("serve.port", "DOCKET_PORT", "--port", .number, fallback: .int(8080))
     static let secureCookies = Setting(

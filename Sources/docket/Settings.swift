@@ -56,6 +56,21 @@ struct Settings: Sendable {
         return number
     }
 
+    /// A text setting whose catalogue entry has a default (`Setting.fallback`), which is the
+    /// one place that default is written.
+    func defaultedText(_ setting: Setting, flag: String?) -> String {
+        guard let text = text(setting, flag: flag) else { preconditionFailure("\(setting.key) has no text default") }
+        return text
+    }
+
+    /// A number setting whose catalogue entry has a default.
+    func defaultedNumber(_ setting: Setting, flag: Int?) -> Int {
+        guard let number = number(setting, flag: flag) else {
+            preconditionFailure("\(setting.key) has no number default")
+        }
+        return number
+    }
+
     /// An on/off setting (false when unset and without a default).
     func isOn(_ setting: Setting, flag: Bool?) -> Bool {
         guard case .bool(let on)? = chosen(setting, flag: flag.map(ConfigContent.bool))?.content else { return false }
