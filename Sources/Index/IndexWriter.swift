@@ -16,9 +16,9 @@ struct IndexWriter {
     /// The word counts, changed with every text written or removed and written by `finish()`.
     let statistics: TermStatistics
 
-    init(db: Database) throws {
+    init(db: Database, stems: StemCache) throws {
         self.db = db
-        statistics = try TermStatistics(db)
+        statistics = try TermStatistics(db, stems: stems)
     }
 
     /// Writes what the changes did to the word counts: call once, after the last change.
@@ -194,8 +194,7 @@ struct IndexWriter {
         if let row = try Row.fetchOne(
             db, sql: "SELECT title, body, parties, context FROM document_text WHERE rowid = ?", arguments: [id])
         {
-            try statistics.count(
-                (0..<4).map { (row[$0] as String?) ?? "" }, sign: -1, in: db)
+            try statistics.count((0..<4).map { (row[$0] as String?) ?? "" }, sign: -1)
         }
         try db.execute(sql: "DELETE FROM document_text WHERE rowid = ?", arguments: [id])
     }
@@ -213,15 +212,21 @@ struct IndexWriter {
         }
     }
 
+    /// A document's searchable columns as the text table holds them: title, body, parties and
+    /// context (its submission's, then its annex letter and file name).
+    static func textColumns(of document: IndexedDocument, body: String, context: String) -> [String] {
+        let contextWithFile = [context, document.annex.map { "Annex \($0)" }, document.originalFileName]
+            .compactMap { $0 }.joined(separator: " \u{2014} ")
+        return [document.title, body, document.parties.joined(separator: "; "), contextWithFile]
+    }
+
     private func insertText(
         _ document: IndexedDocument, id: Int64, body: String, context: String, facets: String
     ) throws {
-        let contextWithFile = [context, document.annex.map { "Annex \($0)" }, document.originalFileName]
-            .compactMap { $0 }.joined(separator: " \u{2014} ")
-        let parties = document.parties.joined(separator: "; ")
+        let columns = Self.textColumns(of: document, body: body, context: context)
         try db.cachedStatement(
             sql: "INSERT INTO document_text(rowid, title, body, parties, context, facets) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [id, document.title, body, parties, contextWithFile, facets])
-        try statistics.count([document.title, body, parties, contextWithFile], sign: 1, in: db)
+        ).execute(arguments: [id, columns[0], columns[1], columns[2], columns[3], facets])
+        try statistics.count(columns, of: document.countedText, sign: 1)
     }
 }

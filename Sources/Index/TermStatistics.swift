@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import Synchronization
 
 /// How many documents hold each word, kept by Docket in the same transaction as the text.
 ///
@@ -16,56 +18,47 @@ import GRDB
 /// Only the text columns count (title, body, parties, context), never the facet tokens, and
 /// a document counts once per word however often the word occurs in it.
 final class TermStatistics {
-    /// Words added (+1 per document) or removed (−1), not yet written.
-    private var wordChanges: [String: Int] = [:]
+    /// Words added (+1 per document) or removed (−1), not yet written, with their stems.
+    private var wordChanges: [String: (stem: String, change: Int)] = [:]
     /// Stems likewise.
     private var stemChanges: [String: Int] = [:]
-    /// The stem of each word met in this transaction.
-    private var stems: [String: String] = [:]
-    private let words: any FTS5Tokenizer
-    private let stemmer: any FTS5Tokenizer
+    /// The writer connection's tokenizers, knowing the stems the index's cache knew.
+    let tokenizers: WordTokenizers
+    private let cache: StemCache
+    /// The submissions' counts added in this transaction: their documents are counted.
+    private var added: Set<UUID> = []
 
-    /// Tokenizers of `db`'s connection: the one the text table uses, without and with Porter.
-    init(_ db: Database) throws {
-        words = try db.makeTokenizer(Self.wordTokenizer)
-        stemmer = try db.makeTokenizer(Self.stemTokenizer)
+    /// Counts with the tokenizers of `db`'s connection and the index's cache of stems.
+    init(_ db: Database, stems cache: StemCache) throws {
+        tokenizers = try WordTokenizers(db, stems: cache.take())
+        self.cache = cache
     }
 
-    /// The text table's tokenizer without its stemmer: the words as written.
-    static let wordTokenizer = FTS5TokenizerDescriptor.unicode61(diacritics: .remove)
-    /// The text table's tokenizer (`porter unicode61 remove_diacritics 2`).
-    static let stemTokenizer = FTS5TokenizerDescriptor.porter(wrapping: .unicode61(diacritics: .remove))
-
-    /// The distinct words of a document's text columns.
-    func distinctWords(_ columns: [String]) throws -> Set<String> {
-        var found = Set<String>()
-        for column in columns where !column.isEmpty {
-            for (token, flags) in try words.tokenize(document: column) where !flags.contains(.colocated) {
-                found.insert(token)
-            }
+    /// Adds counts made ahead of the write: the documents they cover are then counted in
+    /// when written as the text they were counted from (see `count(_:of:sign:)`).
+    func add(_ counts: WordCounts) {
+        added.formUnion(counts.covers)
+        for (word, tally) in counts.words {
+            wordChanges[word, default: (tally.stem, 0)].change += tally.documents
         }
-        return found
+        for (stem, tally) in counts.stems { stemChanges[stem, default: 0] += tally.documents }
     }
 
-    /// Counts a document's text in (`sign` +1) or out (−1).
-    func count(_ columns: [String], sign: Int, in db: Database) throws {
-        let documentWords = try distinctWords(columns)
-        var documentStems = Set<String>()
+    /// Counts a document's text in (`sign` +1) or out (−1). A text counted in ahead of the write
+    /// is already counted when it is what is written; when it is not, it is counted out again.
+    func count(_ columns: [String], of counted: CountedText? = nil, sign: Int) throws {
+        if sign > 0, let counted, added.contains(counted.round) {
+            if counted.columns == columns { return }
+            try count(counted.columns, sign: -1)
+        }
+        let documentWords = try tokenizers.distinctWords(columns)
+        var documentStems = Set<String>(minimumCapacity: documentWords.count)
         for word in documentWords {
-            wordChanges[word, default: 0] += sign
-            documentStems.insert(try stem(of: word, in: db))
+            let stem = try tokenizers.stem(of: word)
+            wordChanges[word, default: (stem, 0)].change += sign
+            documentStems.insert(stem)
         }
         for stem in documentStems { stemChanges[stem, default: 0] += sign }
-    }
-
-    /// The Porter stem of `word`, as the text table indexes it.
-    func stem(of word: String, in db: Database) throws -> String {
-        if let known = stems[word] { return known }
-        let stem =
-            try String.fetchOne(db, sql: "SELECT stem FROM term_word WHERE word = ?", arguments: [word])
-            ?? stemmer.tokenize(document: word).first?.token ?? word
-        stems[word] = stem
-        return stem
     }
 
     /// Writes the counted changes (at the end of the transaction that changed the text).
@@ -75,8 +68,8 @@ final class TermStatistics {
                 INSERT INTO term_word(word, stem, documents) VALUES (?, ?, ?)
                 ON CONFLICT(word) DO UPDATE SET documents = documents + excluded.documents
                 """)
-        for (word, change) in wordChanges where change != 0 {
-            try upsertWord.execute(arguments: [word, stems[word] ?? word, change])
+        for (word, (stem, change)) in wordChanges where change != 0 {
+            try upsertWord.execute(arguments: [word, stem, change])
         }
         let upsertStem = try db.cachedStatement(
             sql: """
@@ -88,10 +81,31 @@ final class TermStatistics {
         }
         // A word no document holds any more is forgotten (only those counted out are looked at).
         let forgetWord = try db.cachedStatement(sql: "DELETE FROM term_word WHERE word = ? AND documents <= 0")
-        for (word, change) in wordChanges where change < 0 { try forgetWord.execute(arguments: [word]) }
+        for (word, (_, change)) in wordChanges where change < 0 { try forgetWord.execute(arguments: [word]) }
         let forgetStem = try db.cachedStatement(sql: "DELETE FROM term_stem WHERE stem = ? AND documents <= 0")
         for (stem, change) in stemChanges where change < 0 { try forgetStem.execute(arguments: [stem]) }
         wordChanges.removeAll(keepingCapacity: true)
         stemChanges.removeAll(keepingCapacity: true)
+        cache.giveBack(tokenizers.stems)
+        tokenizers.stems = [:]
+    }
+}
+
+/// Each word's Porter stem, remembered across an index's transactions: a reindex meets the
+/// same words in every one, and looking each up again cost a query per word per transaction.
+/// Taken whole by the transaction that writes (one at a time) and given back when it commits;
+/// a failed transaction just leaves it empty.
+final class StemCache: Sendable {
+    private let stems = Mutex<[String: String]>([:])
+
+    func take() -> [String: String] {
+        stems.withLock { stems in
+            defer { stems = [:] }
+            return stems
+        }
+    }
+
+    func giveBack(_ taken: [String: String]) {
+        stems.withLock { $0 = taken }
     }
 }

@@ -347,6 +347,14 @@ import Testing
         try built.finish()
         let reopened = try SearchIndex(path: path)
         #expect(try reopened.search(SearchRequest(query: try SearchQuery("zebra"))).hits.map(\.sha256) == ["z1"])
+        // A build defers FTS5's merging; the finished index merges as FTS5 does by default.
+        try reopened.close()
+        let merging = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT k, v FROM document_text_config WHERE k IN ('automerge', 'crisismerge') ORDER BY k"
+            ).map { "\($0[0] as String)=\($0[1] as Int)" }
+        }
+        #expect(merging == ["automerge=4", "crisismerge=16"])
     }
 }
 

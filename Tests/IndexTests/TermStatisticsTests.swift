@@ -22,7 +22,8 @@ import Testing
     static let vocabulary = [
         "council", "councils", "governance", "governing", "government", "grants", "mayor", "mayor's", "office",
         "Commissioners", "commission", "budget", "régénération", "regeneration", "audit", "plan", "best", "value",
-        "the", "of", "and", "progress", "update", "letter", "2016",
+        "the", "of", "and", "progress", "update", "letter", "2016", "mayor’s", "—", "NAÏVE", "Straße", "e\u{301}tat",
+        "under_score", "x²", "(Annex", "B)", "£40m",
     ]
 
     static func text(_ generator: inout some RandomNumberGenerator, words: Int) -> String {
@@ -64,6 +65,8 @@ import Testing
         defer { cleanUp() }
         var generator = SystemRandomNumberGenerator()
         var live: [String: [IndexedDocument]] = [:]
+        let counter = WordCounter()
+        let ignoredCounter = WordCounter()
         for round in 0..<12 {
             var batch: [IndexedSubmission] = []
             for number in (1...6).shuffled(using: &generator).prefix(3) {
@@ -76,9 +79,22 @@ import Testing
                         "r\(round)-\(number)", Self.text(&generator, words: 3),
                         body: Self.text(&generator, words: Int.random(in: 0...40, using: &generator))))
                 live[reference] = documents
-                batch.append(Self.submission(reference, documents: documents, fingerprint: "f\(round)"))
+                var submission = Self.submission(reference, documents: documents, fingerprint: "f\(round)")
+                // Words counted ahead of the write, as a reindex's reading threads do; or counted
+                // and then changed, which the writer must notice (and count again); or counted
+                // but the counts not given, which it must not take for counted.
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0: counter.count(&submission)
+                case 1:
+                    counter.count(&submission)
+                    submission.title = Self.text(&generator, words: 2)
+                case 2: ignoredCounter.count(&submission)
+                default: break
+                }
+                batch.append(submission)
             }
-            try index.replace(batch)
+            _ = ignoredCounter.take()
+            try index.replace(batch, counted: counter.take())
             if round % 4 == 3, let gone = live.keys.sorted().first {
                 try index.remove([gone])
                 live[gone] = nil
@@ -86,6 +102,64 @@ import Testing
             #expect(try keptCounts() == ftsCounts(), "round \(round)")
         }
         #expect(try !keptCounts().isEmpty)
+    }
+
+    /// Many threads counting at once with one counter, as a reindex's readers do, count exactly
+    /// what FTS5 indexes; and a round's counts go only with `take()`.
+    @Test func countingOnManyThreadsAtOnceCountsWhatFTS5Indexes() throws {
+        defer { cleanUp() }
+        let counter = WordCounter()
+        for batch in 0..<3 {
+            let submissions = ResultBox<IndexedSubmission>(count: 48)
+            DispatchQueue.concurrentPerform(iterations: 48) { number in
+                var generator = SystemRandomNumberGenerator()
+                let documents = (0..<Int.random(in: 1...4, using: &generator)).map { position in
+                    SearchIndexTests.document(
+                        "b\(batch)-\(number)-\(position)", Self.text(&generator, words: 3),
+                        body: Self.text(&generator, words: Int.random(in: 0...60, using: &generator)))
+                }
+                var submission = Self.submission("BVP-\(batch)-\(number)", documents: documents, fingerprint: "f")
+                counter.count(&submission)
+                submissions.set(number, submission)
+            }
+            let counted = counter.take()
+            #expect(!counted.isEmpty)
+            try index.replace(submissions.values, counted: counted)
+            #expect(try keptCounts() == ftsCounts(), "batch \(batch)")
+        }
+        #expect(counter.take().isEmpty, "a round's counts are taken once")
+    }
+
+    /// Words split without SQLite (ASCII) and by FTS5 (the rest) are exactly FTS5's own words.
+    @Test func splittingOffTheWriterGivesFTS5sWords() throws {
+        defer { cleanUp() }
+        let pieces = [
+            "Council", "GRANTS", "a1b2", "2016", "don't", "e-mail", "under_score", "x^y", "`q`", "[A]", "{b}", "~c|d",
+            "café", "CAFÉ", "naïve", "Straße", "e\u{301}", "mayor’s", "—", "–", "“quoted”", "£40m", "x²", "½", "Ⅻ",
+            "Ελλάδα", "Москва", "東京", "🙂", "\u{00A0}", "\t", "\n", " ", ".", ",", "@", "#", "$", "%", "&", "*", "+",
+            "=", "<", ">", "?", "!", ";", ":", "\"", "'", "/", "\\", "\u{7F}", "\u{1}",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        let standalone = try WordTokenizers.standalone()
+        try index.write { db in
+            let tokenizers = try WordTokenizers(db)
+            let tokenizer = try db.makeTokenizer(WordTokenizers.wordTokenizer)
+            for _ in 0..<400 {
+                let columns = (0..<4).map { _ in
+                    (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+                        pieces.randomElement(using: &generator)!
+                    }.joined(separator: Bool.random(using: &generator) ? "" : " ")
+                }
+                var expected = Set<String>()
+                for column in columns {
+                    for (token, flags) in try tokenizer.tokenize(document: column) where !flags.contains(.colocated) {
+                        expected.insert(token)
+                    }
+                }
+                #expect(try tokenizers.distinctWords(columns) == expected, "\(columns)")
+                #expect(try standalone.distinctWords(columns) == expected, "\(columns)")
+            }
+        }
     }
 
     @Test func rankingMatchesBM25ForWordsAndPrefixesFindWordsAsWritten() throws {
@@ -160,4 +234,16 @@ import Testing
         }
         #expect(counted == 1)
     }
+}
+
+/// One slot per iteration of a concurrent loop, read when the loop is over.
+final class ResultBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ position: Int, _ value: Value) { lock.withLock { slots[position] = value } }
+
+    var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
 }
