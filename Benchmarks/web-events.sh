@@ -8,42 +8,41 @@
 #   Benchmarks/web-events.sh RELEASE_DOCKET_BINARY ARCHIVE [CLIENTS] [SECONDS] [RUNS]
 #
 # ARCHIVE is created with `docket init` when missing; an existing one (e.g. a copy of a
-# generated archive) gains the two users and the submissions. The references are kept in
-# ARCHIVE.web-events (beside the archive, not in it) so that later runs reuse them.
+# generated archive) gains the two users and, for each of the RUNS runs, CLIENTS new
+# submissions. The server runs throughout; the runs follow each other.
 set -euo pipefail
 docket="$(realpath "${1:?docket binary}")"; archive="${2:?archive}"; clients="${3:-50}"; seconds="${4:-20}"
 runs="${5:-1}"
 here="$(cd "$(dirname "$0")" && pwd)"
 port="${DOCKET_BENCH_PORT:-18281}"
 officer=bench-officer; mayor=bench-mayor
-references="$archive.web-events"
 d() { timeout 300 "$docket" "$@" --archive "$archive"; }
 
 [[ -d "$archive" ]] || d init >/dev/null
 users="$(d user list)"
 grep -q "^$officer\b" <<<"$users" || d user add "$officer" --role officer --name "Benchmark Officer" >/dev/null
 grep -q "^$mayor\b" <<<"$users" || d user add "$mayor" --role mayor --name "Benchmark Mayor" >/dev/null
-touch "$references"
-have="$(wc -l <"$references")"
-if (( have < clients )); then
-    pack="$(mktemp -d)"
-    printf 'The six-monthly update.\n' >"$pack/update.txt"
-    printf 'Dear Secretary of State,\n' >"$pack/cover.txt"
-    for _ in $(seq $(( have + 1 )) "$clients"); do
+pack="$(mktemp -d)"
+trap 'rm -rf "$pack"' EXIT
+printf 'The six-monthly update.\n' >"$pack/update.txt"
+printf 'Dear Secretary of State,\n' >"$pack/cover.txt"
+# Fresh submissions for each run: a fire re-checks its submission's whole chain, so runs on
+# histories grown by earlier runs would not compare.
+for run in $(seq 1 "$runs"); do
+    for _ in $(seq 1 "$clients"); do
         reference="$(d submission new --workflow best-value-submission --title "Concurrent writers" --as "$officer")"
         d document add "$reference" "$pack/update.txt" --kind submission --title "Update" --as "$officer" >/dev/null
         d document add "$reference" "$pack/cover.txt" --kind cover-letter --title "Cover letter" --as "$officer" \
             >/dev/null
-        echo "$reference" >>"$references"
-    done
-    rm -rf "$pack"
-fi
+        echo "$reference"
+    done >"$pack/run-$run"
+done
 officer_token="$(d user token "$officer" --label "web-events benchmark")"
 mayor_token="$(d user token "$mayor" --label "web-events benchmark")"
 
 "$docket" serve --archive "$archive" --port "$port" >/tmp/docket-web-events.log 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$pack"' EXIT
 for _ in $(seq 1 600); do  # at most 120 s: a large archive's index is checked on opening
     curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/healthz" && break
     kill -0 "$server" 2>/dev/null || { cat /tmp/docket-web-events.log; exit 1; }
@@ -55,7 +54,7 @@ status=0
 for run in $(seq 1 "$runs"); do
     echo "run $run:"
     DOCKET_FSYNC_DIR="$archive" timeout $(( seconds * 3 + 120 )) python3 "$here/web-events.py" \
-        "http://127.0.0.1:$port" "$officer_token" "$mayor_token" "$references" "$clients" "$seconds" || status=1
+        "http://127.0.0.1:$port" "$officer_token" "$mayor_token" "$pack/run-$run" "$clients" "$seconds" || status=1
 done
 kill "$server"
 timeout 30 tail --pid="$server" -f /dev/null || kill -9 "$server"
