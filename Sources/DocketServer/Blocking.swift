@@ -44,9 +44,11 @@ final class ArchiveWorkThreads: Sendable {
     init(threads: Int) {
         precondition(threads > 0, "a pool needs at least one thread")
         for number in 0..<threads {
-            let worker = Thread { [self] in work() }
-            worker.name = "archive-work-\(number)"
-            worker.start()
+            // Named from inside: a name given before `start()` does not reach the system's thread.
+            Thread { [self] in
+                Thread.current.name = "archive-work-\(number)"
+                work()
+            }.start()
         }
     }
 
