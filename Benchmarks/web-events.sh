@@ -51,10 +51,18 @@ done
 echo "machine: $(nproc) cores, $(uname -r); archive $archive ($(find "$archive/submissions" -maxdepth 1 -mindepth 1 \
     | wc -l) submissions)"
 status=0
+cpu() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }  # the server's user + system time, in ticks
 for run in $(seq 1 "$runs"); do
     echo "run $run:"
+    before="$(cpu)"
     DOCKET_FSYNC_DIR="$archive" timeout $(( seconds * 3 + 120 )) python3 "$here/web-events.py" \
-        "http://127.0.0.1:$port" "$officer_token" "$mayor_token" "$pack/run-$run" "$clients" "$seconds" || status=1
+        "http://127.0.0.1:$port" "$officer_token" "$mayor_token" "$pack/run-$run" "$clients" "$seconds" \
+        | tee "$pack/out" || status=1
+    # CPU per event: what the server spent, however busy the rest of the machine was.
+    spent=$(( ($(cpu) - before) * 1000 / $(getconf CLK_TCK) ))
+    accepted="$(awk '/events accepted/ { print $5 }' "$pack/out")"
+    awk -v spent="$spent" -v events="${accepted:-0}" \
+        'BEGIN { printf "server CPU: %d ms for %d events, %.2f ms an event\n", spent, events, events ? spent / events : 0 }'
 done
 kill "$server"
 timeout 30 tail --pid="$server" -f /dev/null || kill -9 "$server"
