@@ -43,11 +43,14 @@ mayor_token="$(d user token "$mayor" --label "web-events benchmark")"
 "$docket" serve --archive "$archive" --port "$port" >/tmp/docket-web-events.log 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$pack"' EXIT
-for _ in $(seq 1 600); do  # at most 120 s: a large archive's index is checked on opening
-    curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/healthz" && break
-    kill -0 "$server" 2>/dev/null || { cat /tmp/docket-web-events.log; exit 1; }
+# At most 20 minutes: the first server on a large archive brings its index up to date first.
+ready=""
+for _ in $(seq 1 6000); do
+    curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/healthz" && { ready=yes; break; }
+    kill -0 "$server" 2>/dev/null || break
     sleep 0.2
 done
+[[ -n "$ready" ]] || { echo "the server did not come up"; cat /tmp/docket-web-events.log; exit 1; }
 echo "machine: $(nproc) cores, $(uname -r); archive $archive ($(find "$archive/submissions" -maxdepth 1 -mindepth 1 \
     | wc -l) submissions)"
 status=0
