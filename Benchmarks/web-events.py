@@ -8,7 +8,8 @@ goes with the `If-Match` ETag of the client's last answer, as a real client's wo
 
 It then checks that nothing was lost: each submission's sequence (from the API) must equal its
 starting sequence plus the events its client saw accepted. A baseline in the same run: this
-disk's rate of 4 KB write + fsync, since every event is made durable before it is answered.
+disk's rate of 4 KB write + fsync (by one writer, and by as many as there are clients at once),
+since every event is made durable before it is answered.
 
     Benchmarks/web-events.py BASE_URL OFFICER_TOKEN MAYOR_TOKEN REFERENCES_FILE [CLIENTS] [SECONDS]
 
@@ -31,18 +32,28 @@ STEPS = [
 ]
 
 
-def fsync_rate(seconds=3.0):
-    """4 KB writes each followed by fsync, per second, in the archive's file system."""
+def fsync_rate(seconds=3.0, writers=1):
+    """4 KB writes each followed by fsync, per second, in the archive's file system: by one
+    writer, or by `writers` at once, each on its own file (as concurrent fires are)."""
     directory = os.environ.get("DOCKET_FSYNC_DIR", tempfile.gettempdir())
-    with tempfile.NamedTemporaryFile(dir=directory) as handle:
-        block = b"x" * 4096
-        count, start = 0, time.monotonic()
-        while time.monotonic() - start < seconds:
-            handle.write(block)
-            handle.flush()
-            os.fsync(handle.fileno())
-            count += 1
-        return count / (time.monotonic() - start)
+    counts = [0] * writers
+    deadline = time.monotonic() + seconds
+
+    def write(number):
+        with tempfile.NamedTemporaryFile(dir=directory) as handle:
+            block = b"x" * 4096
+            while time.monotonic() < deadline:
+                handle.write(block)
+                handle.flush()
+                os.fsync(handle.fileno())
+                counts[number] += 1
+
+    threads = [threading.Thread(target=write, args=(number,)) for number in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / seconds
 
 
 class Client(threading.Thread):
@@ -113,6 +124,7 @@ def main():
     tokens = {"officer": officer, "mayor": mayor}
 
     baseline = fsync_rate()
+    overlapped = fsync_rate(writers=clients)
     deadline = time.monotonic() + seconds
     threads = [Client(base, tokens, reference, deadline) for reference in references]
     began = time.monotonic()
@@ -146,7 +158,8 @@ def main():
     print(f"clients {clients}, {elapsed:.1f} s: {accepted} events accepted, {accepted / elapsed:.1f} events/s")
     print(f"latency p50 {quantile(0.5):.1f} ms, p90 {quantile(0.9):.1f} ms, p99 {quantile(0.99):.1f} ms, "
           f"max {quantile(1.0):.1f} ms; mean {statistics.fmean(latencies) * 1000 if latencies else 0:.1f} ms")
-    print(f"baseline: 4 KB write + fsync {baseline:.0f}/s on this disk")
+    print(f"baseline: 4 KB write + fsync {baseline:.0f}/s on this disk, "
+          f"{overlapped:.0f}/s by {clients} writers at once")
     print(f"errors: {len(errors)}; histories that do not add up: {len(mismatches)}")
     for line in (errors + mismatches)[:10]:
         print("  " + line)

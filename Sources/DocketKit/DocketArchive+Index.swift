@@ -332,7 +332,7 @@ extension DocketArchive {
         do {
             let known = try indexCall { () throws(IndexError) in try index.indexedDocuments(of: reference) }
             let submission = try indexedSubmission(reference, fingerprint: fingerprint, known: known)
-            try indexCall { () throws(IndexError) in try index.replace([submission]) }
+            try indexCall { () throws(IndexError) in try indexCommits.replace(submission, in: index) }
         } catch {
             // The next open re-reads it (its fingerprint in the index is the old one); until
             // then the index's generation did not move, so views cached against it cannot be trusted.

@@ -39,6 +39,8 @@ public final class DocketArchive: Sendable {
     /// Submissions as last replayed, with the chain snapshot each was read at, so that a fire
     /// reads only the events newer than it (see `ReplayCache`).
     let replayCache = Mutex<ReplayCache>(ReplayCache())
+    /// This process's writes' index rows, committed together when they come at once (see `IndexGroupCommit`).
+    let indexCommits = IndexGroupCommit()
     /// Who is told of changes as they are made (see `ArchiveObserver`).
     let observerSlot = Mutex<(any ArchiveObserver)?>(nil)
 

@@ -16,9 +16,10 @@ public struct DocketWebApp: Sendable {
     let throttle: SignInThrottle
     /// The council's OpenID provider, when sign-in through it is configured.
     let openID: OpenIDClient?
-    /// Searches run a few at a time (see `WorkLimiter`): one fewer than the cores. Archive
-    /// work runs on Dispatch's worker threads, of which there are about as many as cores while
-    /// they are busy; a search on every one of them left a dashboard waiting 300 ms for a thread.
+    /// Searches run a few at a time (see `WorkLimiter`): one fewer than the cores. They keep the
+    /// cores busy rather than wait on the disk, so more at once only slows everything else down:
+    /// when archive work ran on Dispatch's worker threads (about one per core), a search on every
+    /// one of them left a dashboard waiting 300 ms for a thread.
     let searches = WorkLimiter(slots: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
 
     static let sessionCookie = "docket_session"
