@@ -47,6 +47,8 @@ let package = Package(
             pkgConfig: "xmlsec1-openssl",
             providers: [.apt(["libxmlsec1-dev"])]
         ),
+        // glibc's malloc tuning (`mallopt`), for the reindex's peak memory (see `DocketArchive.reindex`).
+        .systemLibrary(name: "CMalloc"),
         // The only module that touches libxml2 pointers: hardened parsing, XSD, XPath, building, C14N,
         // and enveloped XML Signatures (xmlsec).
         .target(name: "XML", dependencies: ["CLibXML2", "CXMLSec"]),
@@ -83,7 +85,7 @@ let package = Package(
         .target(
             name: "DocketKit",
             dependencies: [
-                "Archive", "Workflow", "XML", "Index", "TextExtraction", "Reports", "Mail",
+                "Archive", "Workflow", "XML", "Index", "TextExtraction", "Reports", "Mail", "CMalloc",
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

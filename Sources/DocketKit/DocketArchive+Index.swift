@@ -6,6 +6,10 @@ import Synchronization
 import TextExtraction
 import Workflow
 
+#if canImport(Glibc)
+    import CMalloc
+#endif
+
 /// What a sync of the index with the archive did.
 public struct IndexSyncReport: Sendable, Hashable {
     /// Submissions read from the archive because they were new or had changed.
@@ -60,6 +64,7 @@ extension DocketArchive {
     /// The new index is built beside the old one and moved into place when complete, so an
     /// interrupted rebuild leaves the old index (or none) and never a half-built one.
     public func reindex(progress: @Sendable (IndexProgress) -> Void = { _ in }) throws(DocketError) -> IndexSyncReport {
+        Self.returnLargeBlocksToTheSystem()
         let path = store.indexPath
         openedIndex.withLock { opened in
             try? opened?.close()
@@ -94,6 +99,17 @@ extension DocketArchive {
         }
         report.rebuilt = true
         return report
+    }
+
+    /// A rebuild hands tables of a few megabytes (each batch's word counts) from the reading
+    /// threads to the writer. glibc's malloc serves a block that large from the system and, the
+    /// first time one is freed, raises that threshold to its size — from then on keeping such
+    /// blocks in each thread's arena, where they pile up: at a million documents, the peak went
+    /// from 133 MB to 249 MB. A fixed threshold keeps returning them (at 100,000: 179 → 154 MB).
+    private static func returnLargeBlocksToTheSystem() {
+        #if canImport(Glibc)
+            _ = mallopt(M_MMAP_THRESHOLD, 256 * 1024)
+        #endif
     }
 
     // MARK: - Opening and syncing
