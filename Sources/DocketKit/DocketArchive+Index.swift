@@ -105,7 +105,8 @@ extension DocketArchive {
     /// threads to the writer. glibc's malloc serves a block that large from the system and, the
     /// first time one is freed, raises that threshold to its size — from then on keeping such
     /// blocks in each thread's arena, where they pile up: at a million documents, the peak went
-    /// from 133 MB to 249 MB. A fixed threshold keeps returning them (at 100,000: 179 → 154 MB).
+    /// from 133 MB to 249 MB. A fixed threshold keeps returning them (at 100,000 documents
+    /// 179 → 159 MB; at a million, 191.6 MB).
     private static func returnLargeBlocksToTheSystem() {
         #if canImport(Glibc)
             _ = mallopt(M_MMAP_THRESHOLD, 256 * 1024)

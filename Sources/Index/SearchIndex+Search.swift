@@ -329,12 +329,12 @@ extension SearchIndex {
                 : try run.rows(
                     db,
                     """
-                    SELECT \(Self.hitColumns), \(passage), document_text.rowid
+                    SELECT \(Self.hitColumns), \(passage), document_text.rowid AS page_id
                     FROM document_text JOIN document d ON d.id = document_text.rowid
                     JOIN submission s ON s.id = d.submission_id
                     WHERE document_text MATCH ? AND document_text.rowid IN (\(page.map(String.init).joined(separator: ", ")))
                     """, [match])
-            let byID = Dictionary(full.map { ($0[16] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
+            let byID = Dictionary(full.map { ($0["page_id"] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
             rows = page.compactMap { byID[$0] }
         } else {
             rows = try run.rows(

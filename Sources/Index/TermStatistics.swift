@@ -25,7 +25,7 @@ final class TermStatistics {
     /// The writer connection's tokenizers, knowing the stems the index's cache knew.
     let tokenizers: WordTokenizers
     private let cache: StemCache
-    /// The submissions' counts added in this transaction: their documents are counted.
+    /// The counting rounds whose counts were added in this transaction: their documents are counted.
     private var added: Set<UUID> = []
 
     /// Counts with the tokenizers of `db`'s connection and the index's cache of stems.
@@ -91,8 +91,9 @@ final class TermStatistics {
     }
 }
 
-/// Each word's Porter stem, remembered across an index's transactions: a reindex meets the
-/// same words in every one, and looking each up again cost a query per word per transaction.
+/// Each word's Porter stem, remembered across an index's transactions: the writer stems the
+/// words of every text it counts itself (a fire's refresh counts its submission's documents out
+/// and in again), mostly the same words each time, and each new stem is a call into FTS5.
 /// Taken whole by the transaction that writes (one at a time) and given back when it commits;
 /// a failed transaction just leaves it empty.
 final class StemCache: Sendable {
