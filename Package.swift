@@ -47,8 +47,9 @@ let package = Package(
             pkgConfig: "xmlsec1-openssl",
             providers: [.apt(["libxmlsec1-dev"])]
         ),
-        // glibc's malloc tuning (`mallopt`), for the reindex's peak memory (see `DocketArchive.reindex`).
-        .systemLibrary(name: "CMalloc"),
+        // glibc calls the Glibc module leaves out: malloc tuning (`mallopt`, for the reindex's peak
+        // memory: see `DocketArchive.reindex`) and thread names (the server's archive work threads).
+        .systemLibrary(name: "CGlibcExtras"),
         // The only module that touches libxml2 pointers: hardened parsing, XSD, XPath, building, C14N,
         // and enveloped XML Signatures (xmlsec).
         .target(name: "XML", dependencies: ["CLibXML2", "CXMLSec"]),
@@ -85,7 +86,7 @@ let package = Package(
         .target(
             name: "DocketKit",
             dependencies: [
-                "Archive", "Workflow", "XML", "Index", "TextExtraction", "Reports", "Mail", "CMalloc",
+                "Archive", "Workflow", "XML", "Index", "TextExtraction", "Reports", "Mail", "CGlibcExtras",
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -104,7 +105,7 @@ let package = Package(
         .target(
             name: "DocketServer",
             dependencies: [
-                "DocketKit", "Archive", "Workflow", "XML", "Index", "Reports", "OpenIDConnect",
+                "DocketKit", "Archive", "Workflow", "XML", "Index", "Reports", "OpenIDConnect", "CGlibcExtras",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -189,6 +190,7 @@ let package = Package(
             name: "DocketServerTests",
             dependencies: [
                 "DocketServer", "DocketKit", "Archive", "Workflow", "Mail", "TestSupport", "OpenIDConnect",
+                "CGlibcExtras",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

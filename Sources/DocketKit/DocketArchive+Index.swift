@@ -7,7 +7,7 @@ import TextExtraction
 import Workflow
 
 #if canImport(Glibc)
-    import CMalloc
+    import CGlibcExtras
 #endif
 
 /// What a sync of the index with the archive did.

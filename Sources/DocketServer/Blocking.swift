@@ -1,3 +1,4 @@
+import CGlibcExtras
 import Dispatch
 import DocketKit
 import Foundation
@@ -44,9 +45,12 @@ final class ArchiveWorkThreads: Sendable {
     init(threads: Int) {
         precondition(threads > 0, "a pool needs at least one thread")
         for number in 0..<threads {
-            // Named from inside: a name given before `start()` does not reach the system's thread.
             Thread { [self] in
-                Thread.current.name = "archive-work-\(number)"
+                // Named from inside and through pthread: Foundation's `Thread.name` reaches the
+                // system's thread only when the new thread starts after `start()` returned, which
+                // under load it may not (the thread then keeps its creator's name). Linux takes
+                // 15 bytes: "archive-" and up to 7 digits.
+                pthread_setname_np(pthread_self(), "archive-\(number)")
                 work()
             }.start()
         }

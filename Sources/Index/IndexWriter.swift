@@ -177,16 +177,35 @@ struct IndexWriter {
         ).execute(arguments: StatementArguments(metadataArguments(document) + [id]))
         try db.execute(sql: "DELETE FROM relation WHERE document_id = ?", arguments: [id])
         try insertRelations(document, id: id)
-        let body: String
         if let text = document.text {
-            body = text.body
             try db.execute(
                 sql: "UPDATE document SET text_note = ? WHERE id = ?", arguments: [text.notExtractedReason, id])
-        } else {
-            body = try String.fetchOne(db, sql: "SELECT body FROM document_text WHERE rowid = ?", arguments: [id]) ?? ""
         }
-        try deleteText(id)
-        try insertText(document, id: id, body: body, context: context, facets: facets)
+        try updateText(id, document, context: context, facets: facets)
+    }
+
+    /// Brings a document's row of the text table to its columns now, doing only what changed.
+    ///
+    /// Why not always delete and insert: a refresh after a fire passes every document of the
+    /// submission again, and the usual change is the state in `facets` alone. Counting a text's
+    /// words out and in again (Swift, on the writer) cost as much as the text is long for each
+    /// document on every fire; unchanged columns leave the counts as they are, and a row whose
+    /// facets are unchanged too is not touched.
+    private func updateText(_ id: Int64, _ document: IndexedDocument, context: String, facets: String) throws {
+        let stored = try Row.fetchOne(
+            db, sql: "SELECT title, body, parties, context, facets FROM document_text WHERE rowid = ?", arguments: [id])
+        let storedColumns = stored.map { row in (0..<4).map { (row[$0] as String?) ?? "" } }
+        let body = document.text?.body ?? storedColumns?[1] ?? ""
+        let columns = Self.textColumns(of: document, body: body, context: context)
+        guard let storedColumns, storedColumns == columns else {
+            try deleteText(id)
+            try insertText(document, id: id, body: body, context: context, facets: facets)
+            return
+        }
+        try statistics.keep(document.countedText)
+        guard (stored?[4] as String?) != facets else { return }
+        try db.execute(sql: "DELETE FROM document_text WHERE rowid = ?", arguments: [id])
+        try writeText(id: id, columns: columns, facets: facets)
     }
 
     /// Removes a document's text, counting its words out as the table held them.
@@ -224,9 +243,14 @@ struct IndexWriter {
         _ document: IndexedDocument, id: Int64, body: String, context: String, facets: String
     ) throws {
         let columns = Self.textColumns(of: document, body: body, context: context)
+        try writeText(id: id, columns: columns, facets: facets)
+        try statistics.count(columns, of: document.countedText, sign: 1)
+    }
+
+    /// Inserts a text row as given; the caller keeps the word counts.
+    private func writeText(id: Int64, columns: [String], facets: String) throws {
         try db.cachedStatement(
             sql: "INSERT INTO document_text(rowid, title, body, parties, context, facets) VALUES (?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [id, columns[0], columns[1], columns[2], columns[3], facets])
-        try statistics.count(columns, of: document.countedText, sign: 1)
     }
 }

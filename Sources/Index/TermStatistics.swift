@@ -44,6 +44,13 @@ final class TermStatistics {
         for (stem, tally) in counts.stems { stemChanges[stem, default: 0] += tally.documents }
     }
 
+    /// A document whose stored text is left as it was: if it was counted in ahead of the write,
+    /// it is counted out again (it is already in the counts since it was first written).
+    func keep(_ counted: CountedText?) throws {
+        guard let counted, added.contains(counted.round) else { return }
+        try count(counted.columns, sign: -1)
+    }
+
     /// Counts a document's text in (`sign` +1) or out (−1). A text counted in ahead of the write
     /// is already counted when it is what is written; when it is not, it is counted out again.
     func count(_ columns: [String], of counted: CountedText? = nil, sign: Int) throws {

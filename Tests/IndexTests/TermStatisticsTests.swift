@@ -26,6 +26,8 @@ import Testing
         "under_score", "x²", "(Annex", "B)", "£40m",
     ]
 
+    static let states = ["drafting", "awaiting-sign-off", "dispatched"]
+
     static func text(_ generator: inout some RandomNumberGenerator, words: Int) -> String {
         (0..<words).map { _ in vocabulary.randomElement(using: &generator)! }.joined(separator: " ")
     }
@@ -65,6 +67,7 @@ import Testing
         defer { cleanUp() }
         var generator = SystemRandomNumberGenerator()
         var live: [String: [IndexedDocument]] = [:]
+        var states: [String: String] = [:]
         let counter = WordCounter()
         let ignoredCounter = WordCounter()
         for round in 0..<12 {
@@ -80,6 +83,9 @@ import Testing
                         body: Self.text(&generator, words: Int.random(in: 0...40, using: &generator))))
                 live[reference] = documents
                 var submission = Self.submission(reference, documents: documents, fingerprint: "f\(round)")
+                // A fire changes the state alone (the documents' facets, not their text).
+                submission.state = Self.states.randomElement(using: &generator)!
+                states[reference] = submission.state
                 // Words counted ahead of the write, as a reindex's reading threads do; or counted
                 // and then changed, which the writer must notice (and count again); or counted
                 // but the counts not given, which it must not take for counted.
@@ -100,6 +106,11 @@ import Testing
                 live[gone] = nil
             }
             #expect(try keptCounts() == ftsCounts(), "round \(round)")
+            for state in Self.states {
+                let expected = live.filter { states[$0.key] == state }.values.reduce(0) { $0 + $1.count }
+                let found = try index.search(SearchRequest(state: state, limit: 1_000)).hits.count
+                #expect(found == expected, "round \(round): \(state)")
+            }
         }
         #expect(try !keptCounts().isEmpty)
     }
