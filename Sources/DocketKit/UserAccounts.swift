@@ -1,5 +1,6 @@
 import Archive
 import Foundation
+import Synchronization
 import Workflow
 
 /// Users: who they are, the roles they hold and lend, their passwords and API tokens, and
@@ -10,6 +11,8 @@ import Workflow
 /// here, so callers did not change when it moved out of `DocketArchive`).
 public struct UserAccounts: Sendable {
     let context: ArchiveContext
+    /// Whose credentials file each token was last found in (see `user(forToken:)`).
+    let tokenOwners = TokenOwners()
 
     var store: ArchiveStore { context.store }
     var calendar: WorkingCalendar { context.calendar }
@@ -170,4 +173,24 @@ extension UserAccounts {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)
         }
     }
+}
+
+/// Which user each API token id was last found with: where a token check looks first. Only a
+/// hint — the user's credentials file, read at each check, decides whether the token opens —
+/// so a revoked token, a changed password or a removed user is refused as before.
+final class TokenOwners: Sendable {
+    /// More than this many remembered and the hints start again (each is a few dozen bytes).
+    static let limit = 4_096
+    private let owners = Mutex<[String: String]>([:])
+
+    func owner(of id: String) -> String? { owners.withLock { $0[id] } }
+
+    func remember(_ id: String, _ user: String) {
+        owners.withLock { owners in
+            if owners.count >= Self.limit { owners.removeAll() }
+            owners[id] = user
+        }
+    }
+
+    func forget(_ id: String) { _ = owners.withLock { $0.removeValue(forKey: id) } }
 }

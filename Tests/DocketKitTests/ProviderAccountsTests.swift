@@ -121,6 +121,30 @@ import Workflow
         #expect(docket.user(forToken: token) == nil)
     }
 
+    /// A token check looks first where the token was found last time; what it finds there still
+    /// decides, so a revoked token, a changed password or a wrong secret is refused after use.
+    @Test func aTokenUsedBeforeIsStillRefusedOnceRevokedOrOutdated() throws {
+        let archive = try TemporaryArchive()
+        let docket = archive.docket!
+        try docket.addUser("olivia", roles: [.officer])
+        try docket.addUser("morgan", roles: [.mayor])
+        let revoked = try docket.createToken(for: "olivia", label: "revoked")
+        let outdated = try docket.createToken(for: "olivia", label: "outdated")
+        let other = try docket.createToken(for: "morgan", label: "other").token
+        for token in [revoked.token, outdated.token] { #expect(docket.user(forToken: token) == "olivia") }
+        #expect(docket.user(forToken: other) == "morgan")
+        // The right id with another secret.
+        let forged = String(revoked.token.dropLast(64)) + String(repeating: "0", count: 64)
+        #expect(docket.user(forToken: forged) == nil)
+
+        try docket.revokeToken(revoked.id, of: "olivia")
+        #expect(docket.user(forToken: revoked.token) == nil)
+        #expect(docket.user(forToken: outdated.token) == "olivia")
+        try docket.setPassword("a-password-long-enough", for: "olivia")
+        #expect(docket.user(forToken: outdated.token) == nil)
+        #expect(docket.user(forToken: other) == "morgan")
+    }
+
     @Test func aProviderSignInOfADisabledAccountIsRefused() throws {
         let archive = try TemporaryArchive()
         let docket = archive.docket!
