@@ -182,6 +182,8 @@ let package = Package(
             dependencies: [
                 "DocketKit", "Archive", "Workflow", "XML", "Index", "Reports", "Mail", "TestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                // Reads the index's rows to compare one kept up with one rebuilt (IndexSyncTests).
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             // An archive written by an earlier Docket, read from the source tree (see ArchiveFormatTests).
             exclude: ["Fixtures"]

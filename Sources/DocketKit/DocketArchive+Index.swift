@@ -340,7 +340,10 @@ extension DocketArchive {
 
     /// Updates the index for one submission this process just wrote.
     /// The archive write has already succeeded: an index failure here is left for the next sync.
-    func refreshIndex(for reference: String) {
+    ///
+    /// - Parameter written: the submission as the write left it, when the writer has it (a
+    ///   fire: what it read under the lock plus the event it appended); else it is read again.
+    func refreshIndex(for reference: String, written: CurrentSubmission? = nil) {
         guard let index = indexForRecordingWrites() else {
             distrustDerivedViews()  // nothing to record the change in: see below
             return
@@ -348,7 +351,13 @@ extension DocketArchive {
         guard let fingerprint = store.fingerprint(reference) else { return }
         do {
             let known = try indexCall { () throws(IndexError) in try index.indexedDocuments(of: reference) }
-            let submission = try indexedSubmission(reference, fingerprint: fingerprint, known: known)
+            // What the writer holds is the chain the fingerprint was taken of only if no event
+            // was appended after it since (events are only ever appended): else read it again.
+            let current = written.flatMap { written in
+                DurableFile.exists(store.eventPath(reference, written.events.count + 1)) ? nil : written
+            }
+            let submission = try indexedSubmission(
+                reference, fingerprint: fingerprint, known: known, current: current)
             try indexCall { () throws(IndexError) in try indexCommits.replace(submission, in: index) }
         } catch {
             // The next open re-reads it (its fingerprint in the index is the old one); until
@@ -361,12 +370,15 @@ extension DocketArchive {
 
     /// Everything the index holds about one submission, read from the archive.
     ///
-    /// - Parameter known: documents the index already has (their text is kept, not re-read,
-    ///   unless it could not be extracted last time).
+    /// - Parameters:
+    ///   - known: documents the index already has (their text is kept, not re-read, unless it
+    ///     could not be extracted last time).
+    ///   - given: the submission, if the caller holds it as it is on disk; else read here.
     func indexedSubmission(
-        _ reference: String, fingerprint: String, known: [String: String?]
+        _ reference: String, fingerprint: String, known: [String: String?], current given: CurrentSubmission? = nil
     ) throws(DocketError) -> IndexedSubmission {
-        let current = try readSubmission(reference)
+        let current: CurrentSubmission
+        if let given { current = given } else { current = try readSubmission(reference) }
         let view = try makeView(current, for: nil)
         var documents: [IndexedDocument] = []
         let disposals = view.disposals

@@ -467,7 +467,14 @@ extension DocketArchive {
             store.advanceHead(reference, sequence: stored.sequence, sha256: written)
             return written
         }
-        refreshIndex(for: reference)
+        // The index is given what this fire read under the lock and wrote, not a second read of
+        // the whole chain (which stats every event file again: a sixth of a fire's CPU).
+        var after = current
+        after.append([
+            ArchiveStore.ReadEvent(
+                event: stored, fileSHA256: written, path: store.eventPath(reference, stored.sequence))
+        ])
+        refreshIndex(for: reference, written: after)
         observer?.eventFired(record.event)
         return FiredEvent(event: stored, state: record.toState, fileSHA256: written)
     }
