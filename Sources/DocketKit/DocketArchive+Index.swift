@@ -342,7 +342,7 @@ extension DocketArchive {
     /// The archive write has already succeeded: an index failure here is left for the next sync.
     ///
     /// - Parameter written: the submission as the write left it, when the writer has it (a
-    ///   fire: what it read under the lock plus the event it appended); else it is read again.
+    ///   fire: what it read plus the event it appended); else it is read again.
     func refreshIndex(for reference: String, written: CurrentSubmission? = nil) {
         guard let index = indexForRecordingWrites() else {
             distrustDerivedViews()  // nothing to record the change in: see below

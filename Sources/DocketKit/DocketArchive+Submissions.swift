@@ -467,8 +467,9 @@ extension DocketArchive {
             store.advanceHead(reference, sequence: stored.sequence, sha256: written)
             return written
         }
-        // The index is given what this fire read under the lock and wrote, not a second read of
-        // the whole chain (which stats every event file again: a sixth of a fire's CPU).
+        // The index is given what this fire read and the event it linked after it, not a second
+        // read of the whole chain (a `stat` of every event file again: about 8% of the server's
+        // CPU with 50 clients firing).
         var after = current
         after.append([
             ArchiveStore.ReadEvent(

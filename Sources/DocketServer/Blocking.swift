@@ -46,10 +46,9 @@ final class ArchiveWorkThreads: Sendable {
         precondition(threads > 0, "a pool needs at least one thread")
         for number in 0..<threads {
             Thread { [self] in
-                // Named from inside and through pthread: Foundation's `Thread.name` reaches the
-                // system's thread only when the new thread starts after `start()` returned, which
-                // under load it may not (the thread then keeps its creator's name). Linux takes
-                // 15 bytes: "archive-" and up to 7 digits.
+                // Named from inside, through pthread: under load, a name set through Foundation's
+                // `Thread.current.name` was seen not to reach the system's thread (it kept its
+                // creator's name). Linux takes 15 bytes: "archive-" and up to 7 digits.
                 pthread_setname_np(pthread_self(), "archive-\(number)")
                 work()
             }.start()
