@@ -11,10 +11,11 @@
  * Both tables are checked to hold the same postings (fts5vocab), and the inserts are timed
  * over ROUNDS rounds.
  *
- *   gcc -O2 -o /tmp/fts5-replay Benchmarks/fts5-replay.c -lsqlite3
+ *   clang -O2 -o /tmp/fts5-replay Benchmarks/fts5-replay.c -lsqlite3
  *   /tmp/fts5-replay /work/bench-100k/index.sqlite 20000 5 /tmp
  *
- * Uses the system SQLite, the one Docket links. Not part of the build or the tests.
+ * clang comes with the Swift toolchain; libsqlite3-dev with the README's set-up. Uses the system
+ * SQLite, the one Docket links. Not part of the build or the tests.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -149,6 +150,10 @@ int main(int argc, char **argv) {
     }
     int wanted = atoi(argv[2]), rounds = atoi(argv[3]);
     const char *scratch = argv[4];
+    if (wanted < 1 || rounds < 1) {
+        fprintf(stderr, "ROWS and ROUNDS must be whole numbers of at least 1, not '%s' and '%s'\n", argv[2], argv[3]);
+        return 2;
+    }
 
     sqlite3 *source;
     if (sqlite3_open_v2(argv[1], &source, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) fail(source);

@@ -105,7 +105,7 @@ extension DocketArchive {
     /// threads to the writer. glibc's malloc serves a block that large from the system and, the
     /// first time one is freed, raises that threshold to its size — from then on keeping such
     /// blocks in each thread's arena, where they pile up: at a million documents, the peak went
-    /// from 133 MB to 249 MB. A fixed threshold keeps returning them (at 100,000 documents
+    /// from 133 MB to 239 MB. A fixed threshold keeps returning them (at 100,000 documents
     /// 179 → 159 MB; at a million, 191.6 MB).
     private static func returnLargeBlocksToTheSystem() {
         #if canImport(Glibc)
@@ -351,8 +351,9 @@ extension DocketArchive {
         guard let fingerprint = store.fingerprint(reference) else { return }
         do {
             let known = try indexCall { () throws(IndexError) in try index.indexedDocuments(of: reference) }
-            // What the writer holds is the chain the fingerprint was taken of only if no event
-            // was appended after it since (events are only ever appended): else read it again.
+            // The writer's copy is used only if no later event exists now, after the fingerprint
+            // was taken: then the fingerprint is of that chain (events are only ever appended).
+            // Else the chain is read again.
             let current = written.flatMap { written in
                 DurableFile.exists(store.eventPath(reference, written.events.count + 1)) ? nil : written
             }

@@ -121,7 +121,7 @@ public struct IndexedDocument: Sendable, Hashable {
     /// submission (content is immutable, so re-extracting it would only cost time).
     public var text: DocumentText?
     /// Which text its words were counted from, when counted ahead of the write
-    /// (`IndexedSubmission.countWords(with:)`).
+    /// (`WordCounter.count(_:)`).
     public internal(set) var countedText: CountedText?
 
     public init(

@@ -368,7 +368,7 @@ public final class SearchIndex: Sendable {
 
     /// Puts each submission in the index as given, replacing what it held for them, in one
     /// transaction. Documents keep their ids (and their text when `text` is nil). `counted`:
-    /// their words as counted ahead (`IndexedSubmission.countWords(with:)`), if they were.
+    /// their words as counted ahead (`WordCounter.take()` after `count(_:)`), if they were.
     public func replace(_ submissions: [IndexedSubmission], counted: WordCounts = WordCounts()) throws(IndexError) {
         try write { db in
             let writer = try IndexWriter(db: db, stems: stemCache)
